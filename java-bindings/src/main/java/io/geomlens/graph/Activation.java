@@ -1,0 +1,96 @@
+package io.geomlens.graph;
+
+/** Elementwise nonlinearity: forward f(x); both derivatives multiply by f'(x) at the primal. */
+public final class Activation implements Op {
+    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+    private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+
+    private final Kind kind;
+    private final double alpha;
+
+    public Activation(Kind kind, double alpha) {
+        this.kind = kind;
+        this.alpha = alpha;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    /** Erf is a building block of unfused GELU, not a neuron layer of its own (MATH.md list). */
+    @Override
+    public boolean isNonlinearity() {
+        return kind != Kind.ERF;
+    }
+
+    public double value(double x) {
+        return switch (kind) {
+            case RELU -> x > 0 ? x : 0.0;
+            case LEAKY_RELU -> x > 0 ? x : alpha * x;
+            case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
+            case TANH -> Math.tanh(x);
+            case GELU -> 0.5 * x * (1.0 + Erf.erf(x * INV_SQRT_2));
+            case GELU_TANH -> 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+            case ERF -> Erf.erf(x);
+        };
+    }
+
+    public double derivative(double x) {
+        return switch (kind) {
+            case RELU -> x > 0 ? 1.0 : 0.0;
+            case LEAKY_RELU -> x > 0 ? 1.0 : alpha;
+            case SIGMOID -> {
+                double s = 1.0 / (1.0 + Math.exp(-x));
+                yield s * (1.0 - s);
+            }
+            case TANH -> {
+                double t = Math.tanh(x);
+                yield 1.0 - t * t;
+            }
+            case GELU -> 0.5 * (1.0 + Erf.erf(x * INV_SQRT_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+            case GELU_TANH -> {
+                double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+                double t = Math.tanh(u);
+                double du = SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x);
+                yield 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
+            }
+            case ERF -> 2.0 / Math.sqrt(Math.PI) * Math.exp(-x * x);
+        };
+    }
+
+    @Override
+    public Tensor forward(Tensor[] x) {
+        double[] in = x[0].data();
+        double[] out = new double[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = value(in[i]);
+        }
+        return new Tensor(x[0].shape(), out);
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
+        return Broadcast.apply(t[0], slope(x[0]), (a, b) -> a * b);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
+        return new Tensor[] {Broadcast.apply(gy, slope(x[0]), (a, b) -> a * b)};
+    }
+
+    private Tensor slope(Tensor x) {
+        double[] in = x.data();
+        double[] d = new double[in.length];
+        for (int i = 0; i < in.length; i++) {
+            d[i] = derivative(in[i]);
+        }
+        return new Tensor(x.shape(), d);
+    }
+}

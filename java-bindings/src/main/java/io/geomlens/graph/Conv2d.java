@@ -1,0 +1,139 @@
+package io.geomlens.graph;
+
+import io.geomlens.linalg.Gemm;
+import java.util.Arrays;
+
+/**
+ * ONNX Conv (2-D, group 1): weights [cout, cin, kh, kw], optional bias. ConvTranspose is the same
+ * index map run backwards, so one class serves both; {@code transposed} picks the direction.
+ */
+public final class Conv2d implements Op {
+    private final boolean transposed;
+    private final int cIn;
+    private final int cOut;
+    private final int kh;
+    private final int kw;
+    private final int[] strides;
+    private final int[] pads;
+    private final int[] dilations;
+    private final int[] outputPadding;
+    private final double[] wmat;
+    private final double[] wmatT;
+    private final double[] bias;
+
+    /**
+     * @param weights ONNX layout: [cout, cin, kh, kw] for Conv, [cin, cout, kh, kw] for ConvTranspose
+     * @param pads    [top, left, bottom, right]
+     */
+    public Conv2d(boolean transposed, int[] wShape, double[] weights, double[] bias, int[] strides,
+                  int[] pads, int[] dilations, int[] outputPadding) {
+        this.transposed = transposed;
+        this.cIn = transposed ? wShape[0] : wShape[1];
+        this.cOut = transposed ? wShape[1] : wShape[0];
+        this.kh = wShape[2];
+        this.kw = wShape[3];
+        this.strides = strides.clone();
+        this.pads = pads.clone();
+        this.dilations = dilations.clone();
+        this.outputPadding = outputPadding.clone();
+        // Both layouts are [rows of the conv's output channels, cols of its input channels x kernel].
+        int rows = wShape[0];
+        int cols = wShape[1] * kh * kw;
+        this.wmat = weights;
+        this.wmatT = Gemm.transpose(weights, rows, cols);
+        this.bias = bias;
+        if (bias != null && bias.length != cOut) {
+            throw new ShapeException("bias has " + bias.length + " values for " + cOut + " output channels");
+        }
+    }
+
+    public boolean transposed() {
+        return transposed;
+    }
+
+    public int inChannels() {
+        return cIn;
+    }
+
+    public int outChannels() {
+        return cOut;
+    }
+
+    /** The conv index map for an input of spatial size h x w (of this op's input). */
+    public ConvGeometry geometry(int h, int w) {
+        int ekh = (kh - 1) * dilations[0] + 1;
+        int ekw = (kw - 1) * dilations[1] + 1;
+        if (!transposed) {
+            int ho = Math.floorDiv(h + pads[0] + pads[2] - ekh, strides[0]) + 1;
+            int wo = Math.floorDiv(w + pads[1] + pads[3] - ekw, strides[1]) + 1;
+            if (ho <= 0 || wo <= 0) {
+                throw new ShapeException("kernel " + kh + "x" + kw + " does not fit input " + h + "x" + w);
+            }
+            return new ConvGeometry(cIn, h, w, cOut, kh, kw, strides[0], strides[1], pads[0], pads[1],
+                    dilations[0], dilations[1], ho, wo);
+        }
+        int ho = strides[0] * (h - 1) + outputPadding[0] + ekh - pads[0] - pads[2];
+        int wo = strides[1] * (w - 1) + outputPadding[1] + ekw - pads[1] - pads[3];
+        if (ho <= 0 || wo <= 0) {
+            throw new ShapeException("ConvTranspose output would be " + ho + "x" + wo);
+        }
+        // Seen as a conv, the transpose's output is the conv's input and vice versa.
+        return new ConvGeometry(cOut, ho, wo, cIn, kh, kw, strides[0], strides[1], pads[0], pads[1],
+                dilations[0], dilations[1], h, w);
+    }
+
+    @Override
+    public Tensor forward(Tensor[] x) {
+        Tensor y = linear(x[0]);
+        if (bias != null) {
+            double[] d = y.data();
+            int plane = y.dim(2) * y.dim(3);
+            for (int i = 0; i < d.length; i++) {
+                d[i] += bias[(i / plane) % cOut];
+            }
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
+        return linear(t[0]);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
+        return new Tensor[] {adjoint(x[0], gy)};
+    }
+
+    private Tensor linear(Tensor x) {
+        int[] s = x.shape();
+        if (s.length != 4 || s[1] != cIn) {
+            throw new ShapeException("expects [N, " + cIn + ", H, W], got " + Arrays.toString(s));
+        }
+        int n = s[0];
+        ConvGeometry g = geometry(s[2], s[3]);
+        if (!transposed) {
+            double[] o = new double[n * g.outSize()];
+            g.conv(x.data(), wmat, o, n);
+            return new Tensor(new int[] {n, g.cout(), g.ho(), g.wo()}, o);
+        }
+        // Seen as a conv, a transpose's input is the conv's output: run the conv's adjoint.
+        double[] o = new double[n * g.inSize()];
+        g.convAdjoint(x.data(), wmatT, o, n);
+        return new Tensor(new int[] {n, g.cin(), g.h(), g.w()}, o);
+    }
+
+    /** The adjoint needs the primal input's spatial size, which the cotangent alone does not fix. */
+    private Tensor adjoint(Tensor primalIn, Tensor gy) {
+        ConvGeometry g = geometry(primalIn.dim(2), primalIn.dim(3));
+        int n = gy.dim(0);
+        if (!transposed) {
+            double[] o = new double[n * g.inSize()];
+            g.convAdjoint(gy.data(), wmatT, o, n);
+            return new Tensor(new int[] {n, g.cin(), g.h(), g.w()}, o);
+        }
+        double[] o = new double[n * g.outSize()];
+        g.conv(gy.data(), wmat, o, n);
+        return new Tensor(new int[] {n, g.cout(), g.ho(), g.wo()}, o);
+    }
+}

@@ -1,0 +1,257 @@
+package io.geomlens.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A generator as a topologically ordered list of nodes over numbered values. Each value is either
+ * a constant (weights, folded at build time) or a variable carrying the batch in dimension 0.
+ * {@link Builder#build} runs one forward pass on a zero latent, which checks every shape and fixes
+ * the output shape and the widths of the nonlinearity layers.
+ */
+public final class Graph {
+    /** One op application; inputs and output are value ids. */
+    public record Node(String name, String opType, Op op, int[] inputs, int output) {
+        public String describe(int opset) {
+            return "node '" + name + "' (" + opType + ", opset " + opset + ")";
+        }
+    }
+
+    private final List<Node> nodes;
+    private final Tensor[] constants;
+    private final String[] valueNames;
+    private final int input;
+    private final int output;
+    private final int[] inputShape;
+    private final int opset;
+    private int[] outputShape;
+    private int[] layerWidths;
+    private String[] layerNames;
+
+    private Graph(Builder b) {
+        this.nodes = List.copyOf(b.nodes);
+        this.constants = b.constants.toArray(new Tensor[0]);
+        this.valueNames = b.names.toArray(new String[0]);
+        this.input = b.input;
+        this.output = b.output;
+        this.inputShape = b.inputShape.clone();
+        this.opset = b.opset;
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    /** The constant held by a value, or null for a latent-dependent variable. */
+    public Tensor constant(int value) {
+        return constants[value];
+    }
+
+    public int valueCount() {
+        return constants.length;
+    }
+
+    public String valueName(int value) {
+        return valueNames[value];
+    }
+
+    public int inputValue() {
+        return input;
+    }
+
+    public int outputValue() {
+        return output;
+    }
+
+    public int opset() {
+        return opset;
+    }
+
+    /** Shape of one latent as the model takes it (batch excluded), e.g. [100, 1, 1] for DCGAN. */
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** Shape of one generated sample (batch excluded). */
+    public int[] outputShape() {
+        return outputShape.clone();
+    }
+
+    public int latentDim() {
+        return (int) Tensor.count(inputShape);
+    }
+
+    public int outputDim() {
+        return (int) Tensor.count(outputShape);
+    }
+
+    /** Names of the nonlinearity nodes, in execution order: the layers of local complexity. */
+    public List<String> layerNames() {
+        return List.of(layerNames);
+    }
+
+    /** Neurons per latent in each nonlinearity layer (elements of its input). */
+    public int[] layerWidths() {
+        return layerWidths.clone();
+    }
+
+    /** Builds a graph node by node; names refer to values defined earlier. */
+    public static final class Builder {
+        private final List<Node> nodes = new ArrayList<>();
+        private final List<Tensor> constants = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        private final Map<String, Integer> ids = new HashMap<>();
+        private final int opset;
+        private int input = -1;
+        private int output = -1;
+        private int[] inputShape;
+
+        public Builder(int opset) {
+            this.opset = opset;
+        }
+
+        public Builder input(String name, int... sampleShape) {
+            if (input >= 0) {
+                throw new GraphException("the model has more than one latent input; geomlens takes one");
+            }
+            input = define(name, null);
+            inputShape = sampleShape.clone();
+            return this;
+        }
+
+        public Builder constant(String name, Tensor value) {
+            define(name, value);
+            return this;
+        }
+
+        public boolean has(String name) {
+            return ids.containsKey(name);
+        }
+
+        /** The constant of a named value, or null if it is latent-dependent or unknown. */
+        public Tensor constantOf(String name) {
+            Integer id = ids.get(name);
+            return id == null ? null : constants.get(id);
+        }
+
+        /** Gives an existing value a second name (Identity). */
+        public Builder alias(String newName, String existing) {
+            ids.put(newName, id(existing, "Identity", newName));
+            return this;
+        }
+
+        /**
+         * Adds a node; a node whose inputs are all constants is evaluated now (constant folding).
+         */
+        public Builder node(String name, String opType, Op op, List<String> inputNames, String outputName) {
+            int[] in = new int[inputNames.size()];
+            boolean allConstant = true;
+            for (int i = 0; i < in.length; i++) {
+                in[i] = id(inputNames.get(i), opType, name);
+                allConstant &= constants.get(in[i]) != null;
+            }
+            Node node = new Node(name, opType, op, in, -1);
+            if (allConstant) {
+                Tensor[] x = new Tensor[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    x[i] = constants.get(in[i]);
+                }
+                try {
+                    define(outputName, op.forward(x));
+                } catch (ShapeException e) {
+                    throw new GraphException(node.describe(opset) + ": " + e.getMessage(), e);
+                }
+                return this;
+            }
+            nodes.add(new Node(name, opType, op, in, define(outputName, null)));
+            return this;
+        }
+
+        public Builder output(String name) {
+            output = id(name, "graph output", name);
+            return this;
+        }
+
+        public Graph build() {
+            if (input < 0) {
+                throw new GraphException("the model has no latent input");
+            }
+            if (output < 0 || constants.get(output) != null) {
+                throw new GraphException("the model's output does not depend on its input");
+            }
+            Graph g = new Graph(this);
+            g.inferShapes();
+            return g;
+        }
+
+        private int id(String name, String opType, String node) {
+            Integer id = ids.get(name);
+            if (id == null) {
+                throw new GraphException("node '" + node + "' (" + opType + ", opset " + opset + ") reads '"
+                        + name + "', which is neither the input, an initializer nor an earlier node's output");
+            }
+            return id;
+        }
+
+        private int define(String name, Tensor value) {
+            int id = constants.size();
+            constants.add(value);
+            names.add(name);
+            ids.put(name, id);
+            return id;
+        }
+    }
+
+    /** Elementwise against a constant of higher rank would shift the batch out of dimension 0. */
+    private boolean movesBatch(Node n, Tensor[] x, Tensor y) {
+        if (!(n.op() instanceof Elementwise)) {
+            return false;
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (constants[n.inputs()[i]] == null && x[i].rank() != y.rank()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void inferShapes() {
+        int[] s = new int[inputShape.length + 1];
+        s[0] = 1;
+        System.arraycopy(inputShape, 0, s, 1, inputShape.length);
+        Tensor[] values = new Tensor[valueCount()];
+        values[input] = Tensor.zeros(s);
+        List<String> ln = new ArrayList<>();
+        List<Integer> lw = new ArrayList<>();
+        for (Node n : nodes) {
+            Tensor[] x = new Tensor[n.inputs().length];
+            for (int i = 0; i < x.length; i++) {
+                Tensor c = constants[n.inputs()[i]];
+                x[i] = c != null ? c : values[n.inputs()[i]];
+            }
+            Tensor y;
+            try {
+                y = n.op().forward(x);
+            } catch (ShapeException e) {
+                throw new GraphException(n.describe(opset) + ": " + e.getMessage(), e);
+            }
+            if (y.rank() == 0 || y.dim(0) != 1 || movesBatch(n, x, y)) {
+                throw new GraphException(n.describe(opset) + ": output " + Arrays.toString(y.shape())
+                        + " lost the batch dimension; broadcasting against a constant of higher rank"
+                        + " is not supported");
+            }
+            if (n.op().isNonlinearity()) {
+                ln.add(n.name());
+                lw.add(x[0].rowSize());
+            }
+            values[n.output()] = y;
+        }
+        int[] out = values[output].shape();
+        outputShape = Arrays.copyOfRange(out, 1, out.length);
+        layerNames = ln.toArray(new String[0]);
+        layerWidths = lw.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,368 @@
+package io.geomlens.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.geomlens.graph.Activation;
+import io.geomlens.graph.ChannelAffine;
+import io.geomlens.graph.Conv2d;
+import io.geomlens.graph.Dense;
+import io.geomlens.graph.Elementwise;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.GraphException;
+import io.geomlens.graph.Op;
+import io.geomlens.graph.Reshape;
+import io.geomlens.graph.ShapeException;
+import io.geomlens.graph.Tensor;
+import io.geomlens.graph.UpsampleNearest;
+import io.geomlens.linalg.Gemm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an ONNX model (as torch.onnx.export writes it, opset 13-20) into a {@link Graph}.
+ * Either the whole model imports or an {@link OnnxImportException} names what is unsupported.
+ */
+public final class OnnxImporter {
+    public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
+            "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
+            "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample");
+
+    private final String source;
+    private int opset;
+    private final Map<String, Tensor> constants = new HashMap<>();
+
+    private OnnxImporter(String source) {
+        this.source = source;
+    }
+
+    public static Graph read(Path path) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(path.toString(), null, "model file not found");
+        }
+        return read(bytes, path.toString());
+    }
+
+    public static Graph read(byte[] bytes, String source) {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new OnnxImportException(source + ": not an ONNX model (" + e.getMessage() + ")", e);
+        }
+        OnnxImporter importer = new OnnxImporter(source);
+        try {
+            return importer.convert(model);
+        } catch (OnnxImportException e) {
+            throw e.getMessage().startsWith(source) ? e : new OnnxImportException(source + ": " + e.getMessage(), e);
+        } catch (GraphException e) {
+            throw new OnnxImportException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Graph convert(ModelProto model) {
+        opset = -1;
+        for (OperatorSetIdProto o : model.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                opset = (int) o.getVersion();
+            }
+        }
+        if (opset < 0) {
+            throw new OnnxImportException("the model imports no default-domain opset");
+        }
+        GraphProto g = model.getGraph();
+        for (var init : g.getInitializerList()) {
+            constants.put(init.getName(), OnnxTensors.decode(init));
+        }
+        List<ValueInfoProto> inputs = new ArrayList<>();
+        for (ValueInfoProto in : g.getInputList()) {
+            if (!constants.containsKey(in.getName())) {
+                inputs.add(in);
+            }
+        }
+        if (inputs.size() != 1) {
+            throw new OnnxImportException("the model has " + inputs.size() + " inputs besides its initializers;"
+                    + " geomlens needs exactly one (the latent)");
+        }
+        if (g.getOutputCount() != 1) {
+            throw new OnnxImportException("the model has " + g.getOutputCount() + " outputs; geomlens needs exactly one");
+        }
+        Graph.Builder b = new Graph.Builder(opset);
+        b.input(inputs.get(0).getName(), sampleShape(inputs.get(0)));
+        constants.forEach(b::constant);
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Constant")) {
+                constants.put(n.getOutput(0), constantNode(n));
+            }
+        }
+        List<NodeProto> nodes = GeluFusion.apply(g.getNodeList(), constants::get);
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto n = nodes.get(i);
+            String name = n.getName().isEmpty() ? "#" + i : n.getName();
+            try {
+                add(b, n, name);
+            } catch (ShapeException | IllegalArgumentException e) {
+                throw new OnnxImportException(where(n, name) + ": " + e.getMessage(), e);
+            }
+        }
+        b.output(g.getOutput(0).getName());
+        return b.build();
+    }
+
+    private int[] sampleShape(ValueInfoProto in) {
+        if (!in.getType().hasTensorType()) {
+            throw new OnnxImportException("input '" + in.getName() + "' is not a tensor");
+        }
+        TensorShapeProto s = in.getType().getTensorType().getShape();
+        if (s.getDimCount() < 2) {
+            throw new OnnxImportException("input '" + in.getName() + "' has rank " + s.getDimCount()
+                    + "; expected [batch, E] or [batch, E, 1, 1]");
+        }
+        int[] shape = new int[s.getDimCount() - 1];
+        for (int i = 1; i < s.getDimCount(); i++) {
+            var d = s.getDim(i);
+            if (!d.hasDimValue() || d.getDimValue() <= 0) {
+                throw new OnnxImportException("input '" + in.getName() + "' dimension " + i
+                        + " is not a fixed size; only the batch dimension may be dynamic");
+            }
+            shape[i - 1] = Math.toIntExact(d.getDimValue());
+        }
+        return shape;
+    }
+
+    private String where(NodeProto n, String name) {
+        return "node '" + name + "' (" + n.getOpType() + ", opset " + opset + ")";
+    }
+
+    private void add(Graph.Builder b, NodeProto n, String name) {
+        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+            throw new OnnxImportException(where(n, name) + ": ops of domain '" + n.getDomain() + "' are not supported");
+        }
+        Attributes a = new Attributes(n);
+        String op = n.getOpType();
+        List<String> in = n.getInputList();
+        String out = n.getOutput(0);
+        switch (op) {
+            case "Constant" -> b.constant(out, constants.get(out));
+            case "Identity" -> b.alias(out, in.get(0));
+            case "Add", "Sub", "Mul", "Div" -> b.node(name, op,
+                    new Elementwise(Elementwise.Kind.valueOf(op.toUpperCase())), in.subList(0, 2), out);
+            case "Relu" -> unary(b, n, name, new Activation(Activation.Kind.RELU, 0));
+            case "LeakyRelu" -> unary(b, n, name, new Activation(Activation.Kind.LEAKY_RELU, a.real("alpha", 0.01)));
+            case "Sigmoid" -> unary(b, n, name, new Activation(Activation.Kind.SIGMOID, 0));
+            case "Tanh" -> unary(b, n, name, new Activation(Activation.Kind.TANH, 0));
+            case "Erf" -> unary(b, n, name, new Activation(Activation.Kind.ERF, 0));
+            case "Gelu" -> {
+                String approx = a.string("approximate", "none");
+                if (!approx.equals("none") && !approx.equals("tanh")) {
+                    throw new OnnxImportException(where(n, name) + ": approximate='" + approx + "' is not 'none' or 'tanh'");
+                }
+                unary(b, n, name, new Activation(approx.equals("tanh") ? Activation.Kind.GELU_TANH
+                        : Activation.Kind.GELU, 0));
+            }
+            case "Gemm" -> unary(b, n, name, gemm(b, n, name, a));
+            case "MatMul" -> unary(b, n, name, matmul(b, n, name));
+            case "Conv", "ConvTranspose" -> unary(b, n, name, conv(b, n, name, a, op.equals("ConvTranspose")));
+            case "BatchNormalization" -> unary(b, n, name, batchNorm(b, n, name, a));
+            case "Reshape" -> {
+                if (a.integer("allowzero", 0) != 0) {
+                    throw new OnnxImportException(where(n, name) + ": allowzero=1 is not supported");
+                }
+                Tensor s = weight(b, n, name, 1, "shape");
+                int[] spec = new int[s.size()];
+                for (int i = 0; i < spec.length; i++) {
+                    spec[i] = (int) s.data()[i];
+                }
+                unary(b, n, name, new Reshape(spec));
+            }
+            case "Flatten" -> {
+                if (a.integer("axis", 1) != 1) {
+                    throw new OnnxImportException(where(n, name) + ": only axis=1 is supported (the batch stays apart)");
+                }
+                unary(b, n, name, new Reshape(new int[] {0, -1}));
+            }
+            case "Resize", "Upsample" -> unary(b, n, name, upsample(b, n, name, a));
+            default -> throw new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + name
+                    + "' (opset " + opset + "); supported ops: " + String.join(", ", SUPPORTED_OPS));
+        }
+    }
+
+    private static void unary(Graph.Builder b, NodeProto n, String name, Op op) {
+        b.node(name, n.getOpType(), op, List.of(n.getInput(0)), n.getOutput(0));
+    }
+
+    /** A constant input (weight, shape, scales), or an error naming the missing initializer. */
+    private Tensor weight(Graph.Builder b, NodeProto n, String name, int index, String role) {
+        if (n.getInputCount() <= index || n.getInput(index).isEmpty()) {
+            throw new OnnxImportException(where(n, name) + ": input " + index + " (" + role + ") is missing");
+        }
+        String in = n.getInput(index);
+        Tensor t = b.constantOf(in);
+        if (t == null) {
+            throw new OnnxImportException(where(n, name) + ": input '" + in + "' (" + role + ") must be an"
+                    + (b.has(in) ? " initializer or Constant, but it depends on the latent"
+                    : " initializer, but no initializer or earlier node defines it"));
+        }
+        return t;
+    }
+
+    private Tensor optionalWeight(Graph.Builder b, NodeProto n, String name, int index, String role) {
+        return n.getInputCount() > index && !n.getInput(index).isEmpty() ? weight(b, n, name, index, role) : null;
+    }
+
+    private Op gemm(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        if (a.integer("transA", 0) != 0) {
+            throw new OnnxImportException(where(n, name) + ": transA=1 is not supported on the latent-dependent input");
+        }
+        Tensor w = weight(b, n, name, 1, "B");
+        if (w.rank() != 2) {
+            throw new ShapeException("B must be a matrix, got " + w);
+        }
+        double alpha = a.real("alpha", 1.0);
+        boolean transB = a.integer("transB", 0) != 0;
+        int in = transB ? w.dim(1) : w.dim(0);
+        int outF = transB ? w.dim(0) : w.dim(1);
+        double[] m = transB ? Gemm.transpose(w.data(), w.dim(0), w.dim(1)) : w.data().clone();
+        for (int i = 0; i < m.length; i++) {
+            m[i] *= alpha;
+        }
+        Tensor c = optionalWeight(b, n, name, 2, "C");
+        if (c != null) {
+            double beta = a.real("beta", 1.0);
+            double[] bias = c.data().clone();
+            for (int i = 0; i < bias.length; i++) {
+                bias[i] *= beta;
+            }
+            c = new Tensor(c.shape(), bias);
+        }
+        return new Dense(in, outF, m, c);
+    }
+
+    private Op matmul(Graph.Builder b, NodeProto n, String name) {
+        if (b.constantOf(n.getInput(0)) != null) {
+            throw new OnnxImportException(where(n, name) + ": the latent-dependent operand must be the first;"
+                    + " constant @ x is not supported");
+        }
+        Tensor w = weight(b, n, name, 1, "B");
+        if (w.rank() != 2) {
+            throw new ShapeException("the constant operand must be a matrix, got " + w);
+        }
+        return new Dense(w.dim(0), w.dim(1), w.data(), null);
+    }
+
+    private Op conv(Graph.Builder b, NodeProto n, String name, Attributes a, boolean transposed) {
+        Tensor w = weight(b, n, name, 1, "W");
+        if (w.rank() != 4) {
+            throw new OnnxImportException(where(n, name) + ": only 2-D convolutions are supported, W is " + w);
+        }
+        if (a.integer("group", 1) != 1) {
+            throw new OnnxImportException(where(n, name) + ": group=" + a.integer("group", 1) + " is not supported");
+        }
+        String autoPad = a.string("auto_pad", "NOTSET");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+            throw new OnnxImportException(where(n, name) + ": auto_pad=" + autoPad + " is not supported; export"
+                    + " with explicit pads");
+        }
+        if (transposed && a.has("output_shape")) {
+            throw new OnnxImportException(where(n, name) + ": output_shape is not supported; use output_padding");
+        }
+        int[] k = a.ints("kernel_shape", new int[] {w.dim(2), w.dim(3)});
+        if (k.length != 2 || k[0] != w.dim(2) || k[1] != w.dim(3)) {
+            throw new ShapeException("kernel_shape " + java.util.Arrays.toString(k) + " disagrees with W " + w);
+        }
+        Tensor bias = optionalWeight(b, n, name, 2, "B");
+        return new Conv2d(transposed, w.shape(), w.data(), bias == null ? null : bias.data(),
+                a.ints("strides", new int[] {1, 1}), a.ints("pads", new int[] {0, 0, 0, 0}),
+                a.ints("dilations", new int[] {1, 1}), a.ints("output_padding", new int[] {0, 0}));
+    }
+
+    private Op batchNorm(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        if (a.integer("training_mode", 0) != 0) {
+            throw new OnnxImportException(where(n, name) + ": training_mode=1; export the model in eval() mode");
+        }
+        double[] gamma = weight(b, n, name, 1, "scale").data();
+        double[] beta = weight(b, n, name, 2, "B").data();
+        double[] mean = weight(b, n, name, 3, "input_mean").data();
+        double[] var = weight(b, n, name, 4, "input_var").data();
+        double eps = a.real("epsilon", 1e-5);
+        int c = gamma.length;
+        if (beta.length != c || mean.length != c || var.length != c) {
+            throw new ShapeException("scale, B, mean and var must have the same length");
+        }
+        double[] scale = new double[c];
+        double[] shift = new double[c];
+        for (int i = 0; i < c; i++) {
+            scale[i] = gamma[i] / Math.sqrt(var[i] + eps);
+            shift[i] = beta[i] - mean[i] * scale[i];
+        }
+        return new ChannelAffine(scale, shift);
+    }
+
+    private Op upsample(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        String mode = a.string("mode", "nearest");
+        if (!mode.equals("nearest")) {
+            throw new OnnxImportException(where(n, name) + ": mode='" + mode + "' is not supported; only nearest");
+        }
+        double[] scales;
+        if (n.getOpType().equals("Upsample") && a.has("scales")) {
+            float[] f = a.floats("scales");
+            scales = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                scales[i] = f[i];
+            }
+        } else {
+            int idx = n.getOpType().equals("Upsample") || opset < 11 ? 1 : 2;
+            if (n.getOpType().equals("Resize") && optionalWeight(b, n, name, idx, "scales") == null) {
+                throw new OnnxImportException(where(n, name) + ": Resize by 'sizes' is not supported; export"
+                        + " with scale_factor");
+            }
+            scales = weight(b, n, name, idx, "scales").data();
+        }
+        if (scales.length != 4 || scales[0] != 1 || scales[1] != 1 || scales[2] != Math.rint(scales[2])
+                || scales[3] != Math.rint(scales[3])) {
+            throw new OnnxImportException(where(n, name) + ": scales " + java.util.Arrays.toString(scales)
+                    + " are not [1, 1, integer, integer]; only integer spatial upsampling is supported");
+        }
+        return new UpsampleNearest((int) scales[2], (int) scales[3]);
+    }
+
+    private Tensor constantNode(NodeProto n) {
+        Attributes a = new Attributes(n);
+        if (a.has("value")) {
+            return OnnxTensors.decode(a.raw("value").getT());
+        }
+        if (a.has("value_float")) {
+            return Tensor.scalar(a.real("value_float", 0));
+        }
+        if (a.has("value_int")) {
+            return Tensor.scalar(a.integer("value_int", 0));
+        }
+        if (a.has("value_floats")) {
+            float[] f = a.floats("value_floats");
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return new Tensor(new int[] {d.length}, d);
+        }
+        if (a.has("value_ints")) {
+            int[] v = a.ints("value_ints", new int[0]);
+            return new Tensor(new int[] {v.length}, java.util.Arrays.stream(v).asDoubleStream().toArray());
+        }
+        throw new OnnxImportException(where(n, n.getName()) + ": Constant without a supported value attribute");
+    }
+}

@@ -1,0 +1,103 @@
+package io.geomlens.onnx;
+
+import static io.geomlens.testing.Close.assertClose;
+
+import io.geomlens.Generator;
+import io.geomlens.cpu.CpuBackend;
+import io.geomlens.graph.Graph;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import io.geomlens.testing.Close;
+import io.geomlens.testing.OrtReference;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The imported graph's forward pass equals ONNX Runtime's on random inputs (1e-5 relative). */
+class ForwardVsOrtTest {
+    private static final double RTOL = 1e-5;
+    private static final double ATOL = 1e-6;
+
+    private static void check(OnnxModelBuilder m, int n, double scale) throws Exception {
+        byte[] bytes = m.toBytes();
+        Graph g = OnnxImporter.read(bytes, "test.onnx");
+        double[] z = Close.gaussian(new SplittableRandom(7), n * g.latentDim(), scale);
+        float[] zf = Close.toFloat(z);
+        double[] ref = Close.toDouble(OrtReference.run(bytes, zf, n, g.inputShape()));
+        try (Generator gen = new CpuBackend().load(g)) {
+            double[] got = gen.forward(Close.toDouble(zf), n);
+            assertClose(ref, got, ATOL, RTOL, "forward vs ONNX Runtime");
+        }
+    }
+
+    @Test
+    void mlpWithEveryPointwiseActivation() throws Exception {
+        for (String act : List.of("Relu", "Tanh", "Sigmoid", "GeluErf")) {
+            check(ModelZoo.mlp(1, act, 16, 64, 48, 30), 5, 1.0);
+        }
+        SplittableRandom rnd = new SplittableRandom(3);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 20);
+        m.node("LeakyRelu", "/lrelu", List.of(h), "y", Attr.f("alpha", 0.2));
+        check(m.output("y"), 4, 1.0);
+    }
+
+    @Test
+    void geluOpset20BothApproximations() throws Exception {
+        for (String approx : List.of("none", "tanh")) {
+            SplittableRandom rnd = new SplittableRandom(5);
+            OnnxModelBuilder m = new OnnxModelBuilder(20).input("z", 10);
+            String h = ModelZoo.linear(m, rnd, "/fc", "z", 10, 33);
+            m.node("Gelu", "/gelu", List.of(h), "y", Attr.s("approximate", approx));
+            check(m.output("y"), 3, 2.0);
+        }
+    }
+
+    @Test
+    void convDecoderWithReshapeAndConvTranspose() throws Exception {
+        check(ModelZoo.convDecoder(11, 12), 3, 1.0);
+    }
+
+    @Test
+    void dcganWithBatchNorm() throws Exception {
+        check(ModelZoo.dcgan(13, 20, 4, 3), 2, 1.0);
+    }
+
+    @Test
+    void convMatMulFlattenElementwiseAndResize() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(17);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 5, 5);
+        m.initializer("cw", new int[] {3, 2, 3, 3}, ModelZoo.uniform(rnd, 54, 18));
+        m.initializer("cb", new int[] {3}, ModelZoo.uniform(rnd, 3, 18));
+        m.node("Conv", "/conv", List.of("z", "cw", "cb"), "c", Attr.ints("pads", 1, 0, 1, 2),
+                Attr.ints("strides", 1, 2), Attr.ints("dilations", 2, 1));
+        m.initializer("scales", new int[] {4}, new float[] {1, 1, 2, 3});
+        m.node("Resize", "/resize", List.of("c", "", "scales"), "r", Attr.s("mode", "nearest"));
+        m.node("Tanh", "/tanh", List.of("r"), "t");
+        m.constant("k", new int[] {1, 3, 1, 1}, 0.5f, -1.5f, 2f);
+        m.node("Mul", "/mul", List.of("t", "k"), "tm");
+        m.node("Sub", "/sub", List.of("tm", "r"), "ts");
+        m.constant("d", new int[0], 1.7f);
+        m.node("Div", "/div", List.of("ts", "d"), "td");
+        m.node("Add", "/add", List.of("td", "t"), "ta");
+        m.node("Mul", "/sq", List.of("ta", "ta"), "tq");
+        m.node("Div", "/div2", List.of("tq", "k"), "tr");
+        m.node("Flatten", "/flatten", List.of("tr"), "f");
+        m.node("Identity", "/id", List.of("f"), "fi");
+        m.initializer("mw", new int[] {162, 7}, ModelZoo.uniform(rnd, 162 * 7, 162));
+        m.node("MatMul", "/matmul", List.of("fi", "mw"), "y");
+        check(m.output("y"), 3, 1.0);
+    }
+
+    @Test
+    void convWithUpsampleOpset9AndConvTransposeOutputPadding() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(19);
+        OnnxModelBuilder m = new OnnxModelBuilder(9).input("z", 3, 4, 4);
+        m.initializer("scales", new int[] {4}, new float[] {1, 1, 2, 2});
+        m.node("Upsample", "/up", List.of("z", "scales"), "u");
+        m.initializer("tw", new int[] {3, 2, 3, 3}, ModelZoo.uniform(rnd, 54, 18));
+        m.initializer("tb", new int[] {2}, ModelZoo.uniform(rnd, 2, 18));
+        m.node("ConvTranspose", "/convT", List.of("u", "tw", "tb"), "y", Attr.ints("strides", 2, 2),
+                Attr.ints("pads", 1, 1, 0, 0), Attr.ints("output_padding", 1, 0));
+        check(m.output("y"), 2, 1.0);
+    }
+}

@@ -1,0 +1,31 @@
+package io.geomlens.testing;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+
+/** ONNX Runtime as the independent forward reference. */
+public final class OrtReference {
+    private OrtReference() {}
+
+    /** Runs the model on n inputs of the given per-sample shape; returns the flat float output. */
+    public static float[] run(byte[] model, float[] input, int n, int... sampleShape) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = n;
+        for (int i = 0; i < sampleShape.length; i++) {
+            shape[i + 1] = sampleShape[i];
+        }
+        try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
+             OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+             OrtSession.Result r = s.run(java.util.Map.of(s.getInputNames().iterator().next(), t))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] o = new float[fb.remaining()];
+            fb.get(o);
+            return o;
+        }
+    }
+}
