@@ -1,0 +1,107 @@
+package io.geomlens.cpu;
+
+import static io.geomlens.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.geomlens.Generator;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Precision;
+import io.geomlens.onnx.ModelZoo;
+import io.geomlens.onnx.OnnxImporter;
+import io.geomlens.onnx.OnnxModelBuilder;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import io.geomlens.testing.Close;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * JVP and VJP in float64 agree with central finite differences of the forward pass, and with each
+ * other through the adjoint identity u^T (J v) = (J^T u)^T v. Smooth activations only where the
+ * finite difference must not straddle a kink.
+ */
+class DerivativesTest {
+    static Stream<Arguments> models() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        OnnxModelBuilder mixed = new OnnxModelBuilder(17).input("z", 2, 4, 4);
+        mixed.initializer("cw", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
+        mixed.node("Conv", "/conv", List.of("z", "cw"), "c", Attr.ints("pads", 1, 1, 1, 1));
+        mixed.initializer("s", new int[] {4}, new float[] {1, 1, 2, 2});
+        mixed.node("Resize", "/resize", List.of("c", "", "s"), "r");
+        mixed.node("Tanh", "/tanh", List.of("r"), "t");
+        mixed.node("Mul", "/sq", List.of("t", "r"), "q");
+        mixed.node("Sigmoid", "/sig", List.of("r"), "sg");
+        mixed.node("Div", "/div", List.of("q", "sg"), "d");
+        mixed.node("Sub", "/sub", List.of("d", "t"), "e");
+        mixed.node("Flatten", "/flat", List.of("e"), "f");
+        mixed.initializer("mw", new int[] {192, 9}, uniform(rnd, 192 * 9));
+        mixed.node("MatMul", "/mm", List.of("f", "mw"), "y");
+        mixed.output("y");
+        return Stream.of(
+                Arguments.of("mlp-gelu", ModelZoo.mlp(1, "GeluErf", 6, 20, 15, 11)),
+                Arguments.of("mlp-tanh", ModelZoo.mlp(2, "Tanh", 5, 17, 9)),
+                Arguments.of("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1)),
+                Arguments.of("conv-resize-elementwise", mixed));
+    }
+
+    private static float[] uniform(SplittableRandom rnd, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) (rnd.nextDouble() - 0.5);
+        }
+        return f;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void jvpAndVjpMatchFiniteDifferencesAndEachOther(String name, OnnxModelBuilder model) {
+        Graph g = OnnxImporter.read(model.toBytes(), name);
+        Generator gen = new CpuBackend(Precision.FLOAT64).load(g);
+        int e = gen.latentDim();
+        int d = gen.outputDim();
+        SplittableRandom rnd = new SplittableRandom(29);
+        double[] z = Close.gaussian(rnd, e, 0.5);
+        int k = 3;
+        double[] v = Close.gaussian(rnd, k * e, 1.0);
+        double[] u = Close.gaussian(rnd, k * d, 1.0);
+        double[] jv = gen.jvp(z, v, k);
+        double[] jtu = gen.vjp(z, u, k);
+        assertEquals(k * d, jv.length);
+        assertEquals(k * e, jtu.length);
+
+        double h = 1e-5;
+        double[] fd = new double[k * d];
+        for (int t = 0; t < k; t++) {
+            double[] zp = z.clone();
+            double[] zm = z.clone();
+            for (int i = 0; i < e; i++) {
+                zp[i] += h * v[t * e + i];
+                zm[i] -= h * v[t * e + i];
+            }
+            double[] fp = gen.forward(zp, 1);
+            double[] fm = gen.forward(zm, 1);
+            for (int j = 0; j < d; j++) {
+                fd[t * d + j] = (fp[j] - fm[j]) / (2 * h);
+            }
+        }
+        assertClose(fd, jv, 1e-7, 1e-6, name + ": JVP vs central differences");
+
+        // Adjoint identity for every pair (tangent a, cotangent b).
+        double[] lhs = new double[k * k];
+        double[] rhs = new double[k * k];
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                for (int j = 0; j < d; j++) {
+                    lhs[a * k + b] += u[b * d + j] * jv[a * d + j];
+                }
+                for (int i = 0; i < e; i++) {
+                    rhs[a * k + b] += jtu[b * e + i] * v[a * e + i];
+                }
+            }
+        }
+        assertClose(lhs, rhs, 1e-10, 1e-10, name + ": u^T (J v) vs (J^T u)^T v");
+    }
+}
