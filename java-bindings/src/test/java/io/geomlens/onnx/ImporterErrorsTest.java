@@ -1,0 +1,83 @@
+package io.geomlens.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geomlens.graph.Graph;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Unsupported or broken models fail whole, with the op, node name and opset in the message. */
+class ImporterErrorsTest {
+    private static String failure(OnnxModelBuilder m) {
+        return assertThrows(OnnxImportException.class, () -> OnnxImporter.read(m.toBytes(), "bad.onnx")).getMessage();
+    }
+
+    private static void assertMentions(String msg, String... parts) {
+        for (String p : parts) {
+            assertTrue(msg.contains(p), "expected '" + p + "' in: " + msg);
+        }
+    }
+
+    @Test
+    void unsupportedOpNamesOpNodeAndOpset() {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4)
+                .node("Softmax", "/head/Softmax", List.of("z"), "y").output("y");
+        assertMentions(failure(m), "bad.onnx", "unsupported ONNX op 'Softmax'", "'/head/Softmax'", "opset 17",
+                "supported ops:");
+    }
+
+    @Test
+    void missingInitializerIsNamed() {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4)
+                .node("Gemm", "/fc/Gemm", List.of("z", "fc.weight"), "y", Attr.i("transB", 1)).output("y");
+        assertMentions(failure(m), "'/fc/Gemm'", "Gemm", "opset 17", "'fc.weight'", "no initializer");
+    }
+
+    @Test
+    void shapeMismatchIsNamed() {
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 4)
+                .initializer("w", new int[] {3, 5}, new float[15])
+                .node("Gemm", "/fc/Gemm", List.of("z", "w"), "y", Attr.i("transB", 1)).output("y");
+        assertMentions(failure(m), "node '/fc/Gemm' (Gemm, opset 13)", "last dimension 5", "[1, 4]");
+    }
+
+    @Test
+    void weightsThatDependOnTheLatentAreRejected() {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4)
+                .node("Relu", "/r", List.of("z"), "a")
+                .node("MatMul", "/mm", List.of("z", "a"), "y").output("y");
+        assertMentions(failure(m), "'/mm'", "MatMul", "depends on the latent");
+    }
+
+    @Test
+    void resizeBySizesAndGroupedConvAreClearErrors() {
+        OnnxModelBuilder conv = new OnnxModelBuilder(17).input("z", 2, 3, 3)
+                .initializer("w", new int[] {2, 1, 1, 1}, new float[2])
+                .node("Conv", "/dw", List.of("z", "w"), "y", Attr.i("group", 2)).output("y");
+        assertMentions(failure(conv), "'/dw'", "group=2");
+        OnnxModelBuilder nonInt = new OnnxModelBuilder(17).input("z", 2, 3, 3)
+                .initializer("s", new int[] {4}, new float[] {1, 1, 1.5f, 1.5f})
+                .node("Resize", "/rs", List.of("z", "", "s"), "y").output("y");
+        assertMentions(failure(nonInt), "'/rs'", "integer spatial upsampling");
+    }
+
+    @Test
+    void garbageAndMissingFilesAreReported() {
+        var e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(new byte[] {1, 2, 3, 4, 5}, "x.onnx"));
+        assertMentions(e.getMessage(), "x.onnx", "not an ONNX model");
+        assertThrows(NoSuchFileException.class, () -> OnnxImporter.read(Path.of("/nonexistent/model.onnx")));
+    }
+
+    @Test
+    void erfGeluIsFusedIntoOneLayer() {
+        Graph g = OnnxImporter.read(ModelZoo.mlp(1, "GeluErf", 4, 8, 8, 3).toBytes(), "gelu.onnx");
+        assertEquals(List.of("/fc0/act/Gelu", "/fc1/act/Gelu", "/fc2/Sigmoid"), g.layerNames());
+        assertEquals(8, g.layerWidths()[0]);
+        assertEquals(3, g.layerWidths()[2]);
+    }
+}
