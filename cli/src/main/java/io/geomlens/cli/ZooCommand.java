@@ -1,0 +1,48 @@
+package io.geomlens.cli;
+
+import io.geomlens.onnx.ModelZoo;
+import io.geomlens.onnx.OnnxModelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** geomlens zoo: writes the seeded reference generators (the benchmark shapes) as ONNX. */
+@Command(name = "zoo", mixinStandardHelpOptions = true,
+        description = "Write a seeded random generator as ONNX: mlp (16-512-512-784), conv (32 -> 28x28),"
+                + " dcgan (100 -> 3x64x64) or demo (16-64-64-784, GELU).")
+final class ZooCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--kind", required = true, description = "mlp, conv, dcgan or demo.")
+    String kind;
+
+    @Option(names = "--seed", defaultValue = "2026", description = "Weight seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Where to write the .onnx file.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        OnnxModelBuilder m = switch (kind) {
+            case "mlp" -> ModelZoo.mlp(seed, "Relu", 16, 512, 512, 784);
+            case "conv" -> ModelZoo.convDecoder(seed, 32);
+            case "dcgan" -> ModelZoo.dcgan(seed, 100, 64, 3);
+            case "demo" -> ModelZoo.mlp(seed, "GeluErf", 16, 64, 64, 784);
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--kind '" + kind + "' is not mlp, conv, dcgan or demo");
+        };
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        m.write(out);
+        spec.commandLine().getErr().println("geomlens: wrote " + out + " (" + Files.size(out) + " bytes)");
+        return 0;
+    }
+}

@@ -1,0 +1,117 @@
+package io.geomlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geomlens.cpu.CpuBackend;
+import io.geomlens.descriptors.DescriptorBatch;
+import io.geomlens.descriptors.DescriptorOptions;
+import io.geomlens.descriptors.Descriptors;
+import io.geomlens.io.Npy;
+import io.geomlens.onnx.OnnxImporter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DescribeCommandTest {
+    private static final Path DEMO = Path.of("../examples/demo-mlp.onnx");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void bundledDemoModelIsWhatZooWrites() throws Exception {
+        Path fresh = dir.resolve("demo.onnx");
+        assertEquals(0, run("zoo", "--kind", "demo", "--out", fresh.toString()).code());
+        assertArrayEquals(Files.readAllBytes(DEMO), Files.readAllBytes(fresh),
+                "examples/demo-mlp.onnx is stale: regenerate with geomlens zoo --kind demo");
+    }
+
+    @Test
+    void csvRowsEqualTheLibraryResult() throws Exception {
+        double[] z = new double[3 * 16];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = Math.sin(i) * 1.3;
+        }
+        Path latents = dir.resolve("z.npy");
+        Npy.write(latents, new int[] {3, 16}, z);
+        Path csv = dir.resolve("out/r.csv");
+        Run r = run("describe", "--model", DEMO.toString(), "--latents", latents.toString(), "--backend", "cpu",
+                "--out", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("3 latents in"), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("index,psi,nu,rank,delta,delta[/fc0/act/Gelu],delta[/fc1/act/Gelu],delta[/fc2/Sigmoid]",
+                lines.get(0));
+        DescriptorBatch ref = new Descriptors(new CpuBackend().load(OnnxImporter.read(DEMO)),
+                DescriptorOptions.DEFAULTS).describe(z, 3);
+        for (int i = 0; i < 3; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            assertEquals(ref.latents().get(i).psi(), Double.parseDouble(f[1]), 0.0);
+            assertEquals(ref.latents().get(i).nu(), Double.parseDouble(f[2]), 0.0);
+            assertEquals(ref.latents().get(i).delta(), Long.parseLong(f[4]));
+        }
+    }
+
+    @Test
+    void jsonAndNpyOutputsCarryTheRun() throws Exception {
+        Path json = dir.resolve("r.json");
+        assertEquals(0, run("describe", "--model", DEMO.toString(), "--random", "2", "--seed", "5",
+                "--route", "projected", "--k", "12", "--out", json.toString()).code());
+        String s = Files.readString(json);
+        assertTrue(s.contains("\"route\": \"projected\"") && s.contains("\"k\": 12") && s.contains("\"basis_seed\": 1"), s);
+        Path npy = dir.resolve("r.npy");
+        assertEquals(0, run("describe", "--model", DEMO.toString(), "--random", "2", "--no-delta",
+                "--out", npy.toString()).code());
+        assertArrayEquals(new int[] {2, 4}, Npy.read(npy).shape());
+    }
+
+    @Test
+    void badInputGivesOneClearErrorLine() throws Exception {
+        Path nan = dir.resolve("nan.npy");
+        double[] z = new double[2 * 16];
+        z[20] = Double.NaN;
+        Npy.write(nan, new int[] {2, 16}, z);
+        Run r = run("describe", "--model", DEMO.toString(), "--latents", nan.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error: latents row 1, column 4 is NaN"), r.err());
+
+        Path wide = dir.resolve("wide.npy");
+        Npy.write(wide, new int[] {2, 17}, new double[34]);
+        r = run("describe", "--model", DEMO.toString(), "--latents", wide.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("latent dimension is E = 16"), r.err());
+
+        r = run("describe", "--model", dir.resolve("missing.onnx").toString(), "--random", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error: file not found:"), r.err());
+
+        r = run("describe", "--model", DEMO.toString(), "--random", "1", "--out", "r.txt");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("must end in .csv, .json or .npy"), r.err());
+
+        r = run("describe", "--model", DEMO.toString(), "--random", "1", "--P", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("P >= 1"), r.err());
+
+        Path notOnnx = dir.resolve("x.onnx");
+        Files.writeString(notOnnx, "hello");
+        r = run("describe", "--model", notOnnx.toString(), "--random", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("not an ONNX model"), r.err());
+    }
+}
