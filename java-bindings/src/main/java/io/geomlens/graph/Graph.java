@@ -32,13 +32,35 @@ public final class Graph {
     private String[] layerNames;
 
     private Graph(Builder b) {
-        this.nodes = List.copyOf(b.nodes);
-        this.constants = b.constants.toArray(new Tensor[0]);
-        this.valueNames = b.names.toArray(new String[0]);
-        this.input = b.input;
-        this.output = b.output;
-        this.inputShape = b.inputShape.clone();
-        this.opset = b.opset;
+        this(List.copyOf(b.nodes), b.constants.toArray(new Tensor[0]), b.names.toArray(new String[0]), b.input,
+                b.output, b.inputShape, b.opset);
+    }
+
+    private Graph(List<Node> nodes, Tensor[] constants, String[] valueNames, int input, int output,
+                  int[] inputShape, int opset) {
+        this.nodes = nodes;
+        this.constants = constants;
+        this.valueNames = valueNames;
+        this.input = input;
+        this.output = output;
+        this.inputShape = inputShape.clone();
+        this.opset = opset;
+    }
+
+    /**
+     * The sub-generator z -> output of the named node (e.g. a layer's activation), sharing
+     * this graph's weights; used for the metric of intermediate layers.
+     */
+    public Graph truncatedAt(String nodeName) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).name().equals(nodeName)) {
+                Graph g = new Graph(nodes.subList(0, i + 1), constants, valueNames, input, nodes.get(i).output(),
+                        inputShape, opset);
+                g.inferShapes();
+                return g;
+            }
+        }
+        throw new GraphException("no node named '" + nodeName + "'");
     }
 
     public List<Node> nodes() {
