@@ -1,0 +1,135 @@
+/*
+ * geomlens C ABI (libgeomlens.so). Every function returns a status (GEOMLENS_OK = 0) and writes
+ * results through pointers; on failure geomlens_last_error() returns the calling thread's
+ * message, naming the failed call. No function exits, aborts or lets a C++ exception escape.
+ *
+ * Conventions: device pointers are float32 unless the name says f64; matrices are row-major;
+ * all work is queued on the context's stream (call geomlens_synchronize before reading on host).
+ */
+#ifndef GEOMLENS_H
+#define GEOMLENS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GEOMLENS_API __attribute__((visibility("default")))
+
+enum geomlens_status {
+    GEOMLENS_OK = 0,
+    GEOMLENS_ERR_INVALID_ARGUMENT = 1,
+    GEOMLENS_ERR_OUT_OF_MEMORY = 2,
+    GEOMLENS_ERR_CUDA = 3,
+    GEOMLENS_ERR_CUBLAS = 4,
+    GEOMLENS_ERR_CUSOLVER = 5,
+    GEOMLENS_ERR_NO_DEVICE = 6,
+    GEOMLENS_ERR_INTERNAL = 7
+};
+
+/* Activations, in the order of io.geomlens.graph.Activation.Kind. */
+enum geomlens_activation {
+    GEOMLENS_RELU = 0, GEOMLENS_LEAKY_RELU = 1, GEOMLENS_SIGMOID = 2, GEOMLENS_TANH = 3,
+    GEOMLENS_GELU = 4, GEOMLENS_GELU_TANH = 5, GEOMLENS_ERF = 6
+};
+
+/* Elementwise binary ops, in the order of io.geomlens.graph.Elementwise.Kind. */
+enum geomlens_binary { GEOMLENS_ADD = 0, GEOMLENS_SUB = 1, GEOMLENS_MUL = 2, GEOMLENS_DIV = 3 };
+
+#define GEOMLENS_MAX_RANK 8
+
+typedef struct geomlens_context geomlens_context;
+
+GEOMLENS_API const char* geomlens_last_error(void);
+GEOMLENS_API int geomlens_version(int* major, int* minor);
+GEOMLENS_API int geomlens_device_count(int* count);
+
+/* Context: one device, one stream, cuBLAS and cuSOLVER handles, a stream-ordered memory pool. */
+GEOMLENS_API int geomlens_context_create(int device, geomlens_context** out);
+GEOMLENS_API int geomlens_context_destroy(geomlens_context* ctx);
+GEOMLENS_API int geomlens_device_name(geomlens_context* ctx, char* buf, int len);
+GEOMLENS_API int geomlens_mem_info(geomlens_context* ctx, size_t* free_bytes, size_t* total_bytes);
+GEOMLENS_API int geomlens_synchronize(geomlens_context* ctx);
+
+/* Device memory. Out of memory names the bytes asked for and the bytes free. */
+GEOMLENS_API int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out);
+GEOMLENS_API int geomlens_free(geomlens_context* ctx, void* ptr);
+GEOMLENS_API int geomlens_upload(geomlens_context* ctx, void* dst, const void* src, size_t bytes);
+GEOMLENS_API int geomlens_download(geomlens_context* ctx, void* dst, const void* src, size_t bytes);
+GEOMLENS_API int geomlens_memset_zero(geomlens_context* ctx, void* dst, size_t bytes);
+
+/* C[b] = alpha * op(A[b]) op(B[b]) + beta * C[b] for b < batch (row-major; strides in elements,
+ * 0 broadcasts one matrix to the whole batch). trans: 0 = as stored, 1 = transposed. */
+GEOMLENS_API int geomlens_gemm(geomlens_context* ctx, int trans_a, int trans_b, int m, int n, int k,
+                               float alpha, const float* a, int64_t stride_a, const float* b,
+                               int64_t stride_b, float beta, float* c, int64_t stride_c, int batch);
+
+/* G[b] = M[b] M[b]^T in float64 (M[b] is rows x cols float32), the Gram matrix of the rows. */
+GEOMLENS_API int geomlens_gram_f64(geomlens_context* ctx, const float* m, int rows, int cols, int batch,
+                                   double* gram);
+
+/* Eigenvalues (ascending, float64) of batch symmetric n x n float64 matrices; a is overwritten. */
+GEOMLENS_API int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n, int batch,
+                                           double* eigenvalues);
+
+/* y = f(x) over count elements. */
+GEOMLENS_API int geomlens_activation_forward(geomlens_context* ctx, int kind, float alpha, const float* x,
+                                             float* y, int64_t count);
+
+/* out[r, i] = t[r, i] * f'(x[r / group, i]) for r < rows, i < width: the derivative at the primal
+ * applied to group tangents (JVP) or cotangents (VJP) per primal row, in one pass. */
+GEOMLENS_API int geomlens_activation_tangent(geomlens_context* ctx, int kind, float alpha, const float* x,
+                                             const float* t, float* out, int64_t rows, int64_t width,
+                                             int64_t group);
+
+/* out = a (op) b with numpy broadcasting: shapes given as out_shape (rank <= 8) and the element
+ * strides of a and b against it (0 on broadcast dimensions). */
+GEOMLENS_API int geomlens_binary(geomlens_context* ctx, int op, const float* a, const int64_t* a_strides,
+                                 const float* b, const int64_t* b_strides, float* out,
+                                 const int64_t* out_shape, int rank);
+
+/* out (zeroed first) = sum of g over the broadcast dimensions: the adjoint of broadcasting.
+ * out_strides are out's element strides against g's shape (0 where out is broadcast). */
+GEOMLENS_API int geomlens_reduce_to(geomlens_context* ctx, const float* g, const int64_t* g_shape, int rank,
+                                    float* out, const int64_t* out_strides, int64_t out_count);
+
+/* im2col / col2im for samples stored back to back: x [n, cin, h, w] <-> cols [n, cin*kh*kw, ho*wo].
+ * geometry = {cin, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo}. col2im overwrites x. */
+GEOMLENS_API int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* geometry, int n);
+GEOMLENS_API int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* geometry, int n);
+
+/* y[i] = scale[c] * x[i] + (shift ? shift[c] : 0), c = (i / plane) % channels. */
+GEOMLENS_API int geomlens_channel_affine(geomlens_context* ctx, const float* x, float* y, const float* scale,
+                                         const float* shift, int64_t count, int channels, int64_t plane);
+
+/* y[c, i] += bias[c] with c = (i / plane) % channels, in place. */
+GEOMLENS_API int geomlens_channel_bias(geomlens_context* ctx, float* y, const float* bias, int64_t count,
+                                       int channels, int64_t plane);
+
+/* Nearest upsampling of planes h x w by (fy, fx), and its adjoint (block sums). */
+GEOMLENS_API int geomlens_upsample_nearest(geomlens_context* ctx, const float* x, float* y, int64_t planes,
+                                           int h, int w, int fy, int fx);
+GEOMLENS_API int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, float* x,
+                                                   int64_t planes, int h, int w, int fy, int fx);
+
+/* Bit i of bits[s * words_per_sample + word_offset + i / 64] = (x[s, i] > 0), i < width. */
+GEOMLENS_API int geomlens_sign_bits(geomlens_context* ctx, const float* x, uint64_t* bits, int samples,
+                                    int width, int words_per_sample, int word_offset);
+
+/* counts[g, l] = popcount over layer l's words of OR ^ AND across the group_size samples of
+ * group g (samples g*group_size ...): neurons whose sign is not the same at every vertex.
+ * layer_offsets has layers + 1 entries (word offsets within a sample). */
+GEOMLENS_API int geomlens_sign_changes(geomlens_context* ctx, const uint64_t* bits, int groups, int group_size,
+                                       int words_per_sample, const int* layer_offsets, int layers,
+                                       int64_t* counts);
+
+/* float32 -> float64 and float64 -> float32 copies. */
+GEOMLENS_API int geomlens_convert_f32_f64(geomlens_context* ctx, const float* x, double* y, int64_t count);
+GEOMLENS_API int geomlens_convert_f64_f32(geomlens_context* ctx, const double* x, float* y, int64_t count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
