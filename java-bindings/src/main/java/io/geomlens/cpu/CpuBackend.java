@@ -5,6 +5,7 @@ import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.SignPattern;
 import io.geomlens.graph.Graph;
+import io.geomlens.graph.GraphRunner;
 import io.geomlens.graph.Precision;
 import io.geomlens.graph.Tensor;
 import java.util.List;
@@ -31,10 +32,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Generator load(Graph graph) {
-        return new CpuGenerator(graph, new Interpreter(graph, precision), name());
+        return new CpuGenerator(graph, new GraphRunner<>(graph, new CpuExecutor(precision)), precision, name());
     }
 
-    private record CpuGenerator(Graph graph, Interpreter run, String backendName) implements Generator {
+    private record CpuGenerator(Graph graph, GraphRunner<Tensor> run, Precision precision, String backendName)
+            implements Generator {
+        private Tensor input(double[] values, int[] shape) {
+            double[] d = values.clone();
+            precision.round(d);
+            return new Tensor(shape, d);
+        }
+
         @Override
         public int latentDim() {
             return graph.latentDim();
@@ -48,38 +56,46 @@ public final class CpuBackend implements Backend {
         @Override
         public double[] forward(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
-            return run.forward(run.input(z, n), null).data();
+            return run.forward(input(z, run.inputShape(n)), null).data();
         }
 
         @Override
         public double[] jvp(double[] z, double[] v, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
-            return run.jvp(run.input(z, 1), run.input(v, k)).data();
+            return run.jvp(input(z, run.inputShape(1)), input(v, run.inputShape(k))).data();
         }
 
         @Override
         public double[] vjp(double[] z, double[] u, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
-            int[] out = graph.outputShape();
-            int[] s = new int[out.length + 1];
-            s[0] = k;
-            System.arraycopy(out, 0, s, 1, out.length);
-            return run.vjp(run.input(z, 1), new Tensor(s, u.clone())).data();
+            return run.vjp(input(z, run.inputShape(1)), input(u, run.outputShape(k))).data();
         }
 
         @Override
         public SignPattern preActivationSigns(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
             SignPattern signs = SignPattern.allocate(graph.layerNames(), graph.layerWidths(), n);
-            run.forward(run.input(z, n), signs);
+            run.forward(input(z, run.inputShape(n)), (layer, x) -> record(signs, layer, x));
             return signs;
         }
 
         @Override
         public List<String> layerNames() {
             return graph.layerNames();
+        }
+
+        private static void record(SignPattern signs, int layer, Tensor x) {
+            int width = x.rowSize();
+            double[] d = x.data();
+            for (int s = 0; s < x.dim(0); s++) {
+                for (int i = 0; i < width; i++) {
+                    if (d[s * width + i] > 0) {
+                        signs.set(s, layer, i);
+                    }
+                }
+            }
         }
     }
 }

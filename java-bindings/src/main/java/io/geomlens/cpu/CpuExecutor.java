@@ -1,0 +1,77 @@
+package io.geomlens.cpu;
+
+import io.geomlens.graph.Broadcast;
+import io.geomlens.graph.Executor;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Precision;
+import io.geomlens.graph.Tensor;
+
+/** Host tensors: each node runs its own {@link io.geomlens.graph.Op} code, rounded to the precision. */
+final class CpuExecutor implements Executor<Tensor> {
+    private final Precision precision;
+
+    CpuExecutor(Precision precision) {
+        this.precision = precision;
+    }
+
+    @Override
+    public Tensor constant(int value, Tensor c) {
+        return c;
+    }
+
+    @Override
+    public int[] shape(Tensor t) {
+        return t.shape();
+    }
+
+    @Override
+    public Tensor forward(Graph.Node node, Tensor[] x) {
+        return round(node.op().forward(x));
+    }
+
+    @Override
+    public Tensor jvp(Graph.Node node, Tensor[] x, Tensor y, Tensor[] t) {
+        return round(node.op().jvp(x, y, t));
+    }
+
+    @Override
+    public Tensor[] vjp(Graph.Node node, Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
+        Tensor[] g = node.op().vjp(x, y, gy, needs);
+        for (Tensor t : g) {
+            if (t != null) {
+                round(t);
+            }
+        }
+        return g;
+    }
+
+    @Override
+    public Tensor add(Tensor a, Tensor b) {
+        return round(Broadcast.apply(a, b, Double::sum));
+    }
+
+    @Override
+    public Tensor expand(Tensor t, int[] shape) {
+        return Broadcast.apply(t, Tensor.zeros(shape), Double::sum);
+    }
+
+    @Override
+    public Tensor zeros(int[] shape) {
+        return Tensor.zeros(shape);
+    }
+
+    @Override
+    public Tensor reshape(Tensor t, int[] shape) {
+        return t.reshape(shape);
+    }
+
+    @Override
+    public Tensor[] newArray(int n) {
+        return new Tensor[n];
+    }
+
+    Tensor round(Tensor t) {
+        precision.round(t.data());
+        return t;
+    }
+}

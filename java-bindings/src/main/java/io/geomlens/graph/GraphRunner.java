@@ -1,0 +1,142 @@
+package io.geomlens.graph;
+
+import java.util.Arrays;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Walks a {@link Graph} for any backend: forward, forward mode (k tangents at one latent) and
+ * reverse mode (k cotangents at one latent). Shape errors come back naming the node.
+ */
+public final class GraphRunner<T> {
+    private final Graph graph;
+    private final Executor<T> ex;
+
+    public GraphRunner(Graph graph, Executor<T> ex) {
+        this.graph = graph;
+        this.ex = ex;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    /** Shape [batch, input...] of a batch of latents. */
+    public int[] inputShape(int batch) {
+        return withBatch(graph.inputShape(), batch);
+    }
+
+    public int[] outputShape(int batch) {
+        return withBatch(graph.outputShape(), batch);
+    }
+
+    private static int[] withBatch(int[] sample, int batch) {
+        int[] s = new int[sample.length + 1];
+        s[0] = batch;
+        System.arraycopy(sample, 0, s, 1, sample.length);
+        return s;
+    }
+
+    /** Forward pass; preActivation (if not null) sees each nonlinearity's input, with its layer index. */
+    public T forward(T z, BiConsumer<Integer, T> preActivation) {
+        Object[] values = new Object[graph.valueCount()];
+        values[graph.inputValue()] = z;
+        int layer = 0;
+        for (Graph.Node node : graph.nodes()) {
+            T[] x = inputs(node, values);
+            if (preActivation != null && node.op().isNonlinearity()) {
+                preActivation.accept(layer++, x[0]);
+            }
+            values[node.output()] = run(node, () -> ex.forward(node, x));
+        }
+        return get(values, graph.outputValue());
+    }
+
+    /** Output tangents for tangents v [k, input...] at one latent z [1, input...]. */
+    public T jvp(T z, T v) {
+        int k = ex.shape(v)[0];
+        Object[] values = new Object[graph.valueCount()];
+        Object[] tangents = new Object[graph.valueCount()];
+        values[graph.inputValue()] = z;
+        tangents[graph.inputValue()] = v;
+        for (Graph.Node node : graph.nodes()) {
+            T[] x = inputs(node, values);
+            T[] t = newArray(x.length);
+            for (int i = 0; i < t.length; i++) {
+                t[i] = get(tangents, node.inputs()[i]);
+            }
+            T y = run(node, () -> ex.forward(node, x));
+            values[node.output()] = y;
+            int[] want = withBatch(Arrays.copyOfRange(ex.shape(y), 1, ex.shape(y).length), k);
+            tangents[node.output()] = run(node, () -> {
+                T ty = ex.jvp(node, x, y, t);
+                return Arrays.equals(ex.shape(ty), want) ? ty : ex.expand(ty, want);
+            });
+        }
+        return get(tangents, graph.outputValue());
+    }
+
+    /** Input cotangents for cotangents u [k, output...] at one latent z [1, input...]. */
+    public T vjp(T z, T u) {
+        int k = ex.shape(u)[0];
+        Object[] values = new Object[graph.valueCount()];
+        values[graph.inputValue()] = z;
+        for (Graph.Node node : graph.nodes()) {
+            T[] x = inputs(node, values);
+            values[node.output()] = run(node, () -> ex.forward(node, x));
+        }
+        Object[] grads = new Object[graph.valueCount()];
+        grads[graph.outputValue()] = u;
+        var nodes = graph.nodes();
+        for (int j = nodes.size() - 1; j >= 0; j--) {
+            Graph.Node node = nodes.get(j);
+            T gy = get(grads, node.output());
+            if (gy == null) {
+                continue;
+            }
+            T[] x = inputs(node, values);
+            boolean[] needs = new boolean[x.length];
+            for (int i = 0; i < x.length; i++) {
+                needs[i] = graph.constant(node.inputs()[i]) == null;
+            }
+            T y = get(values, node.output());
+            T[] g = run(node, () -> ex.vjp(node, x, y, gy, needs));
+            for (int i = 0; i < x.length; i++) {
+                if (needs[i]) {
+                    int id = node.inputs()[i];
+                    T prev = get(grads, id);
+                    grads[id] = prev == null ? g[i] : ex.add(prev, g[i]);
+                }
+            }
+        }
+        T gz = get(grads, graph.inputValue());
+        return gz != null ? gz : ex.zeros(withBatch(graph.inputShape(), k));
+    }
+
+    private T[] inputs(Graph.Node node, Object[] values) {
+        T[] x = newArray(node.inputs().length);
+        for (int i = 0; i < x.length; i++) {
+            int id = node.inputs()[i];
+            Tensor c = graph.constant(id);
+            x[i] = c != null ? ex.constant(id, c) : get(values, id);
+        }
+        return x;
+    }
+
+    private <R> R run(Graph.Node node, Supplier<R> step) {
+        try {
+            return step.get();
+        } catch (ShapeException e) {
+            throw new GraphException(node.describe(graph.opset()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T get(Object[] a, int i) {
+        return (T) a[i];
+    }
+
+    private T[] newArray(int n) {
+        return ex.newArray(n);
+    }
+}
