@@ -1,12 +1,14 @@
 package io.geomlens;
 
 import io.geomlens.cpu.CpuBackend;
+import io.geomlens.cuda.CudaBackend;
 import io.geomlens.graph.Precision;
 import java.util.function.Consumer;
 
 /**
- * Picks a backend: the system property geomlens.backend (cpu|cuda|auto, default auto) or the
- * caller's choice. auto falls back to the CPU and says why in one line.
+ * Picks a backend: the caller's choice, else the system property geomlens.backend
+ * (cpu|cpu64|cuda|auto, default auto). auto uses CUDA when the library loads and a GPU is there,
+ * otherwise the CPU, and says why in one line.
  */
 public final class Backends {
     public static final String PROPERTY = "geomlens.backend";
@@ -18,16 +20,24 @@ public final class Backends {
         return switch (c.toLowerCase()) {
             case "cpu" -> new CpuBackend(Precision.FLOAT32);
             case "cpu64" -> new CpuBackend(Precision.FLOAT64);
-            case "cuda" -> throw new IllegalStateException(cudaUnavailable());
+            case "cuda" -> openCuda();
             case "auto" -> {
-                log.accept("geomlens: using the CPU backend (" + cudaUnavailable() + ")");
-                yield new CpuBackend(Precision.FLOAT32);
+                try {
+                    yield openCuda();
+                } catch (RuntimeException e) {
+                    log.accept("geomlens: using the CPU backend (" + e.getMessage() + ")");
+                    yield new CpuBackend(Precision.FLOAT32);
+                }
             }
             default -> throw new IllegalArgumentException("unknown backend '" + c + "'; use cpu, cpu64, cuda or auto");
         };
     }
 
-    private static String cudaUnavailable() {
-        return "the CUDA backend is not part of this build yet";
+    private static Backend openCuda() {
+        try {
+            return CudaBackend.open(0);
+        } catch (io.geomlens.internal.ffi.NativeLibraryException | io.geomlens.internal.ffi.NativeCallException e) {
+            throw new IllegalStateException("CUDA backend unavailable: " + e.getMessage(), e);
+        }
     }
 }

@@ -98,8 +98,8 @@ public final class Broadcast {
         return new Tensor(target, o);
     }
 
-    /** Strides of `s` laid against the broadcast shape `out` (0 where s is broadcast). */
-    private static int[] strides(int[] s, int[] out) {
+    /** Element strides of `s` laid against the broadcast shape `out` (0 where s is broadcast). */
+    public static int[] strides(int[] s, int[] out) {
         int r = out.length;
         if (s.length > r) {
             throw new ShapeException("cannot reduce shape " + Arrays.toString(out) + " to "

@@ -59,6 +59,20 @@ public final class Conv2d implements Op {
         return cOut;
     }
 
+    /** Weights as the conv matrix [rows, cols] = [conv output channels, conv input channels x kh x kw]. */
+    public double[] weightMatrix() {
+        return wmat;
+    }
+
+    public int weightRows() {
+        return transposed ? cIn : cOut;
+    }
+
+    /** Bias per output channel, or null. */
+    public double[] bias() {
+        return bias;
+    }
+
     /** The conv index map for an input of spatial size h x w (of this op's input). */
     public ConvGeometry geometry(int h, int w) {
         int ekh = (kh - 1) * dilations[0] + 1;

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.geomlens.Generator;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Precision;
-import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.onnx.OnnxModelBuilder;
-import io.geomlens.onnx.OnnxModelBuilder.Attr;
 import io.geomlens.testing.Close;
-import java.util.List;
+import io.geomlens.testing.TestModels;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,34 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DerivativesTest {
     static Stream<Arguments> models() {
-        SplittableRandom rnd = new SplittableRandom(23);
-        OnnxModelBuilder mixed = new OnnxModelBuilder(17).input("z", 2, 4, 4);
-        mixed.initializer("cw", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
-        mixed.node("Conv", "/conv", List.of("z", "cw"), "c", Attr.ints("pads", 1, 1, 1, 1));
-        mixed.initializer("s", new int[] {4}, new float[] {1, 1, 2, 2});
-        mixed.node("Resize", "/resize", List.of("c", "", "s"), "r");
-        mixed.node("Tanh", "/tanh", List.of("r"), "t");
-        mixed.node("Mul", "/sq", List.of("t", "r"), "q");
-        mixed.node("Sigmoid", "/sig", List.of("r"), "sg");
-        mixed.node("Div", "/div", List.of("q", "sg"), "d");
-        mixed.node("Sub", "/sub", List.of("d", "t"), "e");
-        mixed.node("Flatten", "/flat", List.of("e"), "f");
-        mixed.initializer("mw", new int[] {192, 9}, uniform(rnd, 192 * 9));
-        mixed.node("MatMul", "/mm", List.of("f", "mw"), "y");
-        mixed.output("y");
-        return Stream.of(
-                Arguments.of("mlp-gelu", ModelZoo.mlp(1, "GeluErf", 6, 20, 15, 11)),
-                Arguments.of("mlp-tanh", ModelZoo.mlp(2, "Tanh", 5, 17, 9)),
-                Arguments.of("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1)),
-                Arguments.of("conv-resize-elementwise", mixed));
-    }
-
-    private static float[] uniform(SplittableRandom rnd, int n) {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) (rnd.nextDouble() - 0.5);
-        }
-        return f;
+        return TestModels.smooth().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,371 @@
+package io.geomlens.cuda;
+
+import io.geomlens.graph.Activation;
+import io.geomlens.graph.Broadcast;
+import io.geomlens.graph.ChannelAffine;
+import io.geomlens.graph.Conv2d;
+import io.geomlens.graph.ConvGeometry;
+import io.geomlens.graph.Dense;
+import io.geomlens.graph.Elementwise;
+import io.geomlens.graph.Executor;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.GraphException;
+import io.geomlens.graph.Reshape;
+import io.geomlens.graph.ShapeException;
+import io.geomlens.graph.Tensor;
+import io.geomlens.graph.UpsampleNearest;
+import io.geomlens.internal.ffi.Geomlens;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs graph nodes on the GPU with the same math as the CPU ops: GEMMs through cuBLAS (Conv via
+ * im2col/col2im, batched over samples in chunks), fused activation derivatives, broadcasting
+ * elementwise kernels. Temporaries live until {@link #close()}, one call's scope.
+ */
+final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
+    /** Bound on one im2col buffer; larger batches run in chunks. */
+    private static final long COLS_BYTES = 256L << 20;
+
+    private final CudaContext cx;
+    private final Geomlens lib;
+    private final MemorySegment h;
+    private final DeviceCache cache;
+    private final List<DeviceBuffer> scope = new ArrayList<>();
+
+    CudaExecutor(CudaContext cx, DeviceCache cache) {
+        this.cx = cx;
+        this.lib = cx.lib();
+        this.h = cx.handle();
+        this.cache = cache;
+    }
+
+    DeviceTensor alloc(int[] shape) {
+        DeviceBuffer b = cx.alloc(Math.max(4, 4 * Tensor.count(shape)));
+        scope.add(b);
+        return new DeviceTensor(shape.clone(), b.pointer());
+    }
+
+    DeviceTensor upload(double[] values, int[] shape) {
+        DeviceBuffer b = cx.uploadFloats(values);
+        scope.add(b);
+        return new DeviceTensor(shape.clone(), b.pointer());
+    }
+
+    @Override
+    public void close() {
+        scope.forEach(DeviceBuffer::close);
+        scope.clear();
+    }
+
+    @Override
+    public DeviceTensor constant(int value, Tensor c) {
+        return cache.constant(value, c);
+    }
+
+    @Override
+    public int[] shape(DeviceTensor t) {
+        return t.shape().clone();
+    }
+
+    @Override
+    public DeviceTensor[] newArray(int n) {
+        return new DeviceTensor[n];
+    }
+
+    @Override
+    public DeviceTensor reshape(DeviceTensor t, int[] shape) {
+        return new DeviceTensor(shape.clone(), t.pointer());
+    }
+
+    @Override
+    public DeviceTensor zeros(int[] shape) {
+        DeviceTensor t = alloc(shape);
+        lib.memsetZero(h, t.pointer(), 4 * t.count());
+        return t;
+    }
+
+    /** Zeroed device memory for count 64-bit words (sign bits). */
+    MemorySegment zeroWords(int count) {
+        DeviceBuffer b = cx.alloc(8L * Math.max(1, count));
+        scope.add(b);
+        lib.memsetZero(h, b.pointer(), 8L * Math.max(1, count));
+        return b.pointer();
+    }
+
+    @Override
+    public DeviceTensor add(DeviceTensor a, DeviceTensor b) {
+        return binary(Elementwise.Kind.ADD, a, b);
+    }
+
+    @Override
+    public DeviceTensor expand(DeviceTensor t, int[] shape) {
+        return binary(Elementwise.Kind.ADD, t, zeros(shape));
+    }
+
+    @Override
+    public DeviceTensor forward(Graph.Node node, DeviceTensor[] x) {
+        return switch (node.op()) {
+            case Dense d -> {
+                DeviceTensor y = dense(x[0], d, false);
+                yield d.bias() == null ? y : binary(Elementwise.Kind.ADD, y, cache.of(d.bias().data(), d.bias().shape()));
+            }
+            case Conv2d c -> conv(x[0], c, true);
+            case Activation a -> {
+                DeviceTensor y = alloc(x[0].shape());
+                lib.activationForward(h, a.kind().ordinal(), (float) a.alpha(), x[0].pointer(), y.pointer(), y.count());
+                yield y;
+            }
+            case Elementwise e -> binary(e.kind(), x[0], x[1]);
+            case ChannelAffine a -> affine(x[0], a, true);
+            case Reshape r -> reshape(x[0], r.resolve(x[0].shape()));
+            case UpsampleNearest u -> upsample(x[0], u);
+            default -> throw unsupported(node);
+        };
+    }
+
+    @Override
+    public DeviceTensor jvp(Graph.Node node, DeviceTensor[] x, DeviceTensor y, DeviceTensor[] t) {
+        int k = t[0] != null ? t[0].shape()[0] : t[1].shape()[0];
+        return switch (node.op()) {
+            case Dense d -> dense(t[0], d, false);
+            case Conv2d c -> conv(t[0], c, false);
+            case Activation a -> slope(a, x[0], t[0]);
+            case Elementwise e -> elementwiseJvp(e.kind(), x, y, t[0], t[1]);
+            case ChannelAffine a -> affine(t[0], a, false);
+            case Reshape r -> reshape(t[0], withBatch(y.shape(), k));
+            case UpsampleNearest u -> upsample(t[0], u);
+            default -> throw unsupported(node);
+        };
+    }
+
+    @Override
+    public DeviceTensor[] vjp(Graph.Node node, DeviceTensor[] x, DeviceTensor y, DeviceTensor gy, boolean[] needs) {
+        int k = gy.shape()[0];
+        return switch (node.op()) {
+            case Dense d -> new DeviceTensor[] {dense(gy, d, true)};
+            case Conv2d c -> new DeviceTensor[] {convAdjoint(x[0], gy, c)};
+            case Activation a -> new DeviceTensor[] {slope(a, x[0], gy)};
+            case Elementwise e -> elementwiseVjp(e.kind(), x, y, gy, needs);
+            case ChannelAffine a -> new DeviceTensor[] {affine(gy, a, false)};
+            case Reshape r -> new DeviceTensor[] {reshape(gy, withBatch(x[0].shape(), k))};
+            case UpsampleNearest u -> new DeviceTensor[] {upsampleAdjoint(gy, u)};
+            default -> throw unsupported(node);
+        };
+    }
+
+    private static GraphException unsupported(Graph.Node node) {
+        return new GraphException("node '" + node.name() + "' (" + node.opType() + ") has no CUDA implementation;"
+                + " use the CPU backend (--backend cpu)");
+    }
+
+    private static int[] withBatch(int[] s, int batch) {
+        int[] o = s.clone();
+        o[0] = batch;
+        return o;
+    }
+
+    // ---- Dense: y = x W (rows x in times in x out); adjoint g W^T.
+    private DeviceTensor dense(DeviceTensor x, Dense d, boolean adjoint) {
+        int in = adjoint ? d.outFeatures() : d.inFeatures();
+        int out = adjoint ? d.inFeatures() : d.outFeatures();
+        int[] s = x.shape();
+        if (s.length < 2 || s[s.length - 1] != in) {
+            throw new ShapeException("expects input with last dimension " + in + ", got " + Arrays.toString(s));
+        }
+        int rows = (int) (x.count() / in);
+        s[s.length - 1] = out;
+        DeviceTensor y = alloc(s);
+        DeviceTensor w = cache.of(d.weights(), d.inFeatures(), d.outFeatures());
+        lib.gemm(h, false, adjoint, rows, out, in, 1f, x.pointer(), 0, w.pointer(), 0, 0f, y.pointer(), 0, 1);
+        return y;
+    }
+
+    // ---- Conv / ConvTranspose through im2col + batched GEMM and GEMM + col2im.
+    private static int[] geometryArray(ConvGeometry g) {
+        return new int[] {g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw(), g.ho(),
+                g.wo()};
+    }
+
+    private DeviceTensor conv(DeviceTensor x, Conv2d c, boolean withBias) {
+        int[] s = x.shape();
+        if (s.length != 4 || s[1] != c.inChannels()) {
+            throw new ShapeException("expects [N, " + c.inChannels() + ", H, W], got " + Arrays.toString(s));
+        }
+        ConvGeometry g = c.geometry(s[2], s[3]);
+        DeviceTensor y = c.transposed() ? convBackward(x, g, c, new int[] {s[0], g.cin(), g.h(), g.w()})
+                : convForward(x, g, c, new int[] {s[0], g.cout(), g.ho(), g.wo()});
+        if (withBias && c.bias() != null) {
+            int[] ys = y.shape();
+            lib.channelBias(h, y.pointer(), cache.of(c.bias(), c.bias().length).pointer(), y.count(), ys[1],
+                    (long) ys[2] * ys[3]);
+        }
+        return y;
+    }
+
+    private DeviceTensor convAdjoint(DeviceTensor primalIn, DeviceTensor gy, Conv2d c) {
+        int[] s = primalIn.shape();
+        ConvGeometry g = c.geometry(s[2], s[3]);
+        int n = gy.shape()[0];
+        return c.transposed() ? convForward(gy, g, c, new int[] {n, g.cout(), g.ho(), g.wo()})
+                : convBackward(gy, g, c, new int[] {n, g.cin(), g.h(), g.w()});
+    }
+
+    /** out[s] = wmat [cout, kk] * im2col(x[s]). */
+    private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
+        int n = outShape[0];
+        int kk = g.cin() * g.kh() * g.kw();
+        int hw = g.ho() * g.wo();
+        DeviceTensor y = alloc(outShape);
+        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
+        int chunk = chunk(n, (long) kk * hw);
+        DeviceTensor cols = alloc(new int[] {chunk, kk, hw});
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int m = Math.min(chunk, n - s0);
+            lib.im2col(h, DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), cols.pointer(), geometryArray(g), m);
+            lib.gemm(h, false, false, g.cout(), hw, kk, 1f, w.pointer(), 0, cols.pointer(), (long) kk * hw, 0f,
+                    DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, m);
+        }
+        return y;
+    }
+
+    /** x[s] = col2im(wmat^T [kk, cout] * g[s]): the adjoint of convForward. */
+    private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
+        int n = outShape[0];
+        int kk = g.cin() * g.kh() * g.kw();
+        int hw = g.ho() * g.wo();
+        DeviceTensor x = alloc(outShape);
+        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
+        int chunk = chunk(n, (long) kk * hw);
+        DeviceTensor cols = alloc(new int[] {chunk, kk, hw});
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int m = Math.min(chunk, n - s0);
+            lib.gemm(h, true, false, kk, hw, g.cout(), 1f, w.pointer(), 0,
+                    DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, 0f,
+                    cols.pointer(), (long) kk * hw, m);
+            lib.col2im(h, cols.pointer(), DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), geometryArray(g), m);
+        }
+        return x;
+    }
+
+    private static int chunk(int n, long floatsPerSample) {
+        return (int) Math.max(1, Math.min(n, COLS_BYTES / (4 * Math.max(1, floatsPerSample))));
+    }
+
+    // ---- Pointwise pieces.
+    private DeviceTensor slope(Activation a, DeviceTensor x, DeviceTensor t) {
+        int xRows = x.shape()[0];
+        int rows = t.shape()[0];
+        if (rows % xRows != 0 || x.rowSize() != t.rowSize()) {
+            throw new ShapeException("tangents " + Arrays.toString(t.shape()) + " do not match primal "
+                    + Arrays.toString(x.shape()));
+        }
+        DeviceTensor out = alloc(t.shape());
+        lib.activationTangent(h, a.kind().ordinal(), (float) a.alpha(), x.pointer(), t.pointer(), out.pointer(), rows,
+                t.rowSize(), rows / xRows);
+        return out;
+    }
+
+    private DeviceTensor affine(DeviceTensor x, ChannelAffine a, boolean withShift) {
+        int c = a.scale().length;
+        if (x.shape().length < 2 || x.shape()[1] != c) {
+            throw new ShapeException("expects " + c + " channels in dimension 1, got " + Arrays.toString(x.shape()));
+        }
+        DeviceTensor y = alloc(x.shape());
+        lib.channelAffine(h, x.pointer(), y.pointer(), cache.of(a.scale(), c).pointer(),
+                withShift ? cache.of(a.shift(), c).pointer() : MemorySegment.NULL, y.count(), c, x.rowSize() / c);
+        return y;
+    }
+
+    private DeviceTensor upsample(DeviceTensor x, UpsampleNearest u) {
+        int[] s = x.shape();
+        if (s.length != 4) {
+            throw new ShapeException("expects [N, C, H, W], got " + Arrays.toString(s));
+        }
+        DeviceTensor y = alloc(new int[] {s[0], s[1], s[2] * u.factorY(), s[3] * u.factorX()});
+        lib.upsample(h, x.pointer(), y.pointer(), (long) s[0] * s[1], s[2], s[3], u.factorY(), u.factorX());
+        return y;
+    }
+
+    private DeviceTensor upsampleAdjoint(DeviceTensor g, UpsampleNearest u) {
+        int[] s = g.shape();
+        int hh = s[2] / u.factorY();
+        int ww = s[3] / u.factorX();
+        DeviceTensor x = alloc(new int[] {s[0], s[1], hh, ww});
+        lib.upsampleAdjoint(h, g.pointer(), x.pointer(), (long) s[0] * s[1], hh, ww, u.factorY(), u.factorX());
+        return x;
+    }
+
+    // ---- Elementwise with broadcasting, and its derivatives (same formulas as Elementwise).
+    DeviceTensor binary(Elementwise.Kind op, DeviceTensor a, DeviceTensor b) {
+        int[] os = Broadcast.shape(a.shape(), b.shape());
+        DeviceTensor out = alloc(os);
+        lib.binary(h, op.ordinal(), a.pointer(), longs(Broadcast.strides(a.shape(), os)), b.pointer(),
+                longs(Broadcast.strides(b.shape(), os)), out.pointer(), longs(os));
+        return out;
+    }
+
+    private static final double[] MINUS_ONE = {-1};
+
+    private DeviceTensor neg(DeviceTensor a) {
+        return binary(Elementwise.Kind.MUL, a, cache.of(MINUS_ONE));
+    }
+
+    DeviceTensor reduceTo(DeviceTensor g, int[] target) {
+        if (Arrays.equals(g.shape(), target)) {
+            return g;
+        }
+        DeviceTensor out = alloc(target);
+        lib.reduceTo(h, g.pointer(), longs(g.shape()), out.pointer(), longs(Broadcast.strides(target, g.shape())),
+                out.count());
+        return out;
+    }
+
+    private DeviceTensor elementwiseJvp(Elementwise.Kind kind, DeviceTensor[] x, DeviceTensor y, DeviceTensor ta,
+                                        DeviceTensor tb) {
+        return switch (kind) {
+            case ADD -> ta == null ? tb : tb == null ? ta : binary(Elementwise.Kind.ADD, ta, tb);
+            case SUB -> tb == null ? ta : ta == null ? neg(tb) : binary(Elementwise.Kind.SUB, ta, tb);
+            case MUL -> {
+                DeviceTensor p = ta == null ? null : binary(Elementwise.Kind.MUL, ta, x[1]);
+                DeviceTensor q = tb == null ? null : binary(Elementwise.Kind.MUL, tb, x[0]);
+                yield p == null ? q : q == null ? p : binary(Elementwise.Kind.ADD, p, q);
+            }
+            case DIV -> {
+                DeviceTensor ytb = tb == null ? null : binary(Elementwise.Kind.MUL, tb, y);
+                DeviceTensor num = ytb == null ? ta : ta == null ? neg(ytb) : binary(Elementwise.Kind.SUB, ta, ytb);
+                yield binary(Elementwise.Kind.DIV, num, x[1]);
+            }
+        };
+    }
+
+    private DeviceTensor[] elementwiseVjp(Elementwise.Kind kind, DeviceTensor[] x, DeviceTensor y, DeviceTensor gy,
+                                          boolean[] needs) {
+        DeviceTensor[] g = new DeviceTensor[2];
+        int k = gy.shape()[0];
+        for (int i = 0; i < 2; i++) {
+            if (!needs[i]) {
+                continue;
+            }
+            DeviceTensor local = switch (kind) {
+                case ADD -> gy;
+                case SUB -> i == 0 ? gy : neg(gy);
+                case MUL -> binary(Elementwise.Kind.MUL, gy, x[1 - i]);
+                case DIV -> i == 0 ? binary(Elementwise.Kind.DIV, gy, x[1])
+                        : binary(Elementwise.Kind.DIV, binary(Elementwise.Kind.MUL, neg(gy), y), x[1]);
+            };
+            g[i] = reduceTo(local, withBatch(x[i].shape(), k));
+        }
+        return g;
+    }
+
+    private static long[] longs(int[] a) {
+        long[] l = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            l[i] = a[i];
+        }
+        return l;
+    }
+}

@@ -1,0 +1,155 @@
+package io.geomlens.cuda;
+
+import static io.geomlens.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geomlens.Generator;
+import io.geomlens.cpu.CpuBackend;
+import io.geomlens.descriptors.DescriptorBatch;
+import io.geomlens.descriptors.DescriptorOptions;
+import io.geomlens.descriptors.Descriptors;
+import io.geomlens.descriptors.Route;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Precision;
+import io.geomlens.internal.ffi.NativeCallException;
+import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
+import io.geomlens.linalg.SmallSvd;
+import io.geomlens.metric.MetricTensor;
+import io.geomlens.onnx.ModelZoo;
+import io.geomlens.onnx.OnnxImporter;
+import io.geomlens.onnx.OnnxModelBuilder;
+import io.geomlens.testing.Close;
+import io.geomlens.testing.Gpu;
+import io.geomlens.testing.TestModels;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CUDA backend against the CPU backend (the oracle) on every op: forward 1e-5 relative,
+ * JVP/VJP 1e-4, sign bits, psi 1e-3 absolute, delta equal wherever float32 and float64 agree on
+ * the CPU (away from ties). Skipped without a GPU.
+ */
+class CudaBackendTest {
+    static Stream<Arguments> models() {
+        return TestModels.all().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    /** Scale of a reference, so atol is relative to the output's magnitude. */
+    private static double scale(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return Math.max(m, 1e-12);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void primitivesMatchTheCpu(String name, OnnxModelBuilder model) {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(model.toBytes(), name);
+        try (Generator c = new CpuBackend(Precision.FLOAT64).load(g); Generator d = gpu.load(g)) {
+            SplittableRandom rnd = new SplittableRandom(3);
+            int e = g.latentDim();
+            int n = 5;
+            int k = 7;
+            double[] z = Close.gaussian(rnd, n * e, 1.0);
+            double[] fc = c.forward(z, n);
+            assertClose(fc, d.forward(z, n), 1e-5 * scale(fc), 1e-5, name + " forward");
+            double[] z1 = java.util.Arrays.copyOf(z, e);
+            double[] v = Close.gaussian(rnd, k * e, 1.0);
+            double[] jc = c.jvp(z1, v, k);
+            assertClose(jc, d.jvp(z1, v, k), 1e-4 * scale(jc), 1e-4, name + " jvp");
+            double[] u = Close.gaussian(rnd, k * g.outputDim(), 1.0);
+            double[] vc = c.vjp(z1, u, k);
+            assertClose(vc, d.vjp(z1, u, k), 1e-4 * scale(vc), 1e-4, name + " vjp");
+            assertArrayEquals(new CpuBackend().load(g).preActivationSigns(z, n).bits(), d.preActivationSigns(z, n).bits(),
+                    name + " sign bits");
+        }
+    }
+
+    @Test
+    void descriptorsMatchTheCpu() {
+        CudaBackend gpu = Gpu.backend();
+        for (OnnxModelBuilder m : new OnnxModelBuilder[] {ModelZoo.mlp(11, "Relu", 16, 128, 128, 200),
+                ModelZoo.convDecoder(12, 16), ModelZoo.dcgan(13, 24, 8, 3)}) {
+            Graph g = OnnxImporter.read(m.toBytes(), "model");
+            double[] z = Close.gaussian(new SplittableRandom(9), 6 * g.latentDim(), 1.0);
+            for (Route r : new Route[] {Route.EXACT, Route.PROJECTED}) {
+                DescriptorOptions o = DescriptorOptions.DEFAULTS.withRoute(r).withK(Math.min(120, g.outputDim()))
+                        .withPolytope(4, 0.05, 1);
+                DescriptorBatch c64 = new Descriptors(new CpuBackend(Precision.FLOAT64).load(g), o).describe(z, 6);
+                DescriptorBatch c32 = new Descriptors(new CpuBackend(Precision.FLOAT32).load(g), o).describe(z, 6);
+                try (Generator d = gpu.load(g)) {
+                    DescriptorBatch dg = new Descriptors(d, o).describe(z, 6);
+                    for (int i = 0; i < 6; i++) {
+                        assertEquals(c64.latents().get(i).psi(), dg.latents().get(i).psi(), 1e-3, "psi " + r + " " + i);
+                        assertEquals(c64.latents().get(i).nu(), dg.latents().get(i).nu(), 1e-3, "nu " + r + " " + i);
+                        if (c32.latents().get(i).delta() == c64.latents().get(i).delta()) {
+                            assertArrayEquals(c32.latents().get(i).deltaPerLayer(), dg.latents().get(i).deltaPerLayer(),
+                                    "delta " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void lanczosOnTheGpuMatchesTheExactSpectrum() {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(ModelZoo.mlp(14, "Tanh", 40, 64, 64, 50).toBytes(), "mlp");
+        double[] z = Close.gaussian(new SplittableRandom(2), 40, 1.0);
+        double[] exact = new MetricTensor(new CpuBackend(Precision.FLOAT64).load(g)).exact(z, 20).eigenvalues();
+        try (Generator d = gpu.load(g)) {
+            assertClose(exact, new MetricTensor(d, 1e-4, 0).lanczos(z, 20).eigenvalues(), 0, 1e-3, "top-20 on GPU");
+        }
+    }
+
+    @Test
+    void float64GramAndBatchedEigenSolverGiveSquaredSingularValues() {
+        CudaContext cx = Gpu.backend().context();
+        int rows = 12;
+        int cols = 40;
+        int batch = 3;
+        double[] m = Close.gaussian(new SplittableRandom(4), batch * rows * cols, 1.0);
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) m[i];
+        }
+        try (DeviceBuffer dm = cx.uploadFloats(m); DeviceBuffer gram = cx.alloc(8L * batch * rows * rows);
+             DeviceBuffer w = cx.alloc(8L * batch * rows)) {
+            cx.lib().gramF64(cx.handle(), dm.pointer(), rows, cols, batch, gram.pointer());
+            cx.lib().syevBatchedF64(cx.handle(), gram.pointer(), rows, batch, w.pointer());
+            double[] eig = cx.downloadDoubles(w.pointer(), batch * rows);
+            for (int b = 0; b < batch; b++) {
+                double[] sv = SmallSvd.singularValues(java.util.Arrays.copyOfRange(m, b * rows * cols, (b + 1) * rows * cols),
+                        rows, cols);
+                double[] want = new double[rows];
+                for (int i = 0; i < rows; i++) {
+                    want[i] = sv[rows - 1 - i] * sv[rows - 1 - i];   // ascending
+                }
+                assertClose(want, java.util.Arrays.copyOfRange(eig, b * rows, (b + 1) * rows), 1e-10, 1e-10, "batch " + b);
+            }
+        }
+    }
+
+    @Test
+    void outOfMemoryAndBadArgumentsAreExceptionsNotCrashes() {
+        CudaContext cx = Gpu.backend().context();
+        long huge = 1L << 50;
+        var oom = assertThrows(OutOfDeviceMemoryException.class, () -> cx.alloc(huge));
+        assertTrue(oom.getMessage().contains(Long.toString(huge)) && oom.getMessage().contains("free"), oom.getMessage());
+        var bad = assertThrows(NativeCallException.class, () -> cx.lib().gemm(cx.handle(), false, false, -1, 1, 1, 1f,
+                java.lang.foreign.MemorySegment.NULL, 0, java.lang.foreign.MemorySegment.NULL, 0, 0f,
+                java.lang.foreign.MemorySegment.NULL, 0, 1));
+        assertTrue(bad.getMessage().startsWith("geomlens_gemm"), bad.getMessage());
+        assertTrue(cx.memInfo()[0] > 0, "the context still works after the errors");
+    }
+}

@@ -1,0 +1,73 @@
+package io.geomlens.testing;
+
+import io.geomlens.onnx.ModelZoo;
+import io.geomlens.onnx.OnnxModelBuilder;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Small models covering every supported op, shared by the derivative and backend tests. */
+public final class TestModels {
+    private TestModels() {}
+
+    /** Smooth models (no kinks), safe for finite differences. */
+    public static Map<String, OnnxModelBuilder> smooth() {
+        Map<String, OnnxModelBuilder> m = new LinkedHashMap<>();
+        m.put("mlp-gelu", ModelZoo.mlp(1, "GeluErf", 6, 20, 15, 11));
+        m.put("mlp-tanh", ModelZoo.mlp(2, "Tanh", 5, 17, 9));
+        m.put("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1));
+        m.put("conv-resize-elementwise", convMixed());
+        return m;
+    }
+
+    /** Every model, kinks included: for comparing backends. */
+    public static Map<String, OnnxModelBuilder> all() {
+        Map<String, OnnxModelBuilder> m = smooth();
+        m.put("mlp-relu", ModelZoo.mlp(4, "Relu", 16, 64, 64, 40));
+        m.put("conv-decoder", ModelZoo.convDecoder(5, 12));
+        m.put("dcgan-small", ModelZoo.dcgan(6, 20, 4, 3));
+        m.put("upsample-convT", upsampleConvT());
+        return m;
+    }
+
+    static OnnxModelBuilder convMixed() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 4, 4);
+        m.initializer("cw", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
+        m.node("Conv", "/conv", List.of("z", "cw"), "c", Attr.ints("pads", 1, 1, 1, 1));
+        m.initializer("s", new int[] {4}, new float[] {1, 1, 2, 2});
+        m.node("Resize", "/resize", List.of("c", "", "s"), "r");
+        m.node("Tanh", "/tanh", List.of("r"), "t");
+        m.node("Mul", "/sq", List.of("t", "r"), "q");
+        m.node("Sigmoid", "/sig", List.of("r"), "sg");
+        m.node("Div", "/div", List.of("q", "sg"), "d");
+        m.node("Sub", "/sub", List.of("d", "t"), "e");
+        m.node("Flatten", "/flat", List.of("e"), "f");
+        m.initializer("mw", new int[] {192, 9}, uniform(rnd, 192 * 9));
+        m.node("MatMul", "/mm", List.of("f", "mw"), "y");
+        return m.output("y");
+    }
+
+    static OnnxModelBuilder upsampleConvT() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        OnnxModelBuilder m = new OnnxModelBuilder(9).input("z", 3, 4, 4);
+        m.initializer("scales", new int[] {4}, new float[] {1, 1, 2, 2});
+        m.node("Upsample", "/up", List.of("z", "scales"), "u");
+        m.initializer("tw", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
+        m.initializer("tb", new int[] {2}, uniform(rnd, 2));
+        m.node("ConvTranspose", "/convT", List.of("u", "tw", "tb"), "v", Attr.ints("strides", 2, 2),
+                Attr.ints("pads", 1, 1, 0, 0), Attr.ints("output_padding", 1, 0));
+        m.node("LeakyRelu", "/lrelu", List.of("v"), "y", Attr.f("alpha", 0.1));
+        return m.output("y");
+    }
+
+    private static float[] uniform(SplittableRandom rnd, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) (rnd.nextDouble() - 0.5);
+        }
+        return f;
+    }
+}

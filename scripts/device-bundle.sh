@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Prepares device/ (git-ignored) for scripts/gpu-check.sh on the GPU machine, which has no Java:
+# a jlink'd Java 25 runtime, the CLI jar, geomlens-core with its test classes and runtime
+# dependencies, and the JUnit console launcher. ONNX Runtime (93 MB) stays out: the GPU tests
+# compare against the CPU backend. Then carry device/ (it must stay under 64 MiB).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+shared=${GEOMLENS_SHARED:-../shared}
+junit=1.14.1
+
+mvn -B -q install -DskipTests
+rm -rf device && mkdir -p device/lib
+"$shared/tools/device-jre.sh" device >/dev/null
+mvn -B -q -pl java-bindings dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$PWD/device/lib" \
+  -DexcludeArtifactIds=onnxruntime -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
+cp java-bindings/target/geomlens-core-*.jar device/lib/
+cp cli/target/geomlens.jar device/
+mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$junit \
+  -DoutputDirectory="$PWD/device"
+du -sh device

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# On a host with a GPU and the CUDA toolkit (the device machine; it has no Java): builds
+# libgeomlens.so with CMake, runs the GPU test suite (CUDA backend vs the CPU backend on every op
+# and on the descriptors), runs the CLI on the GPU, and prints a summary. Needs the device/
+# bundle from scripts/device-bundle.sh, carried along. Writes logs under $OUT when set.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=${OUT:-/tmp/geomlens-gpu-check}
+mkdir -p "$out"
+if [[ ! -f device/jre25.tar.xz ]]; then
+  echo "gpu-check: device/ bundle missing; run scripts/device-bundle.sh where Java is, and carry device/" >&2
+  exit 2
+fi
+step() { echo; echo "== $*"; }
+status=0
+
+step "GPU"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || status=1
+nvcc --version | tail -n 1
+
+step "Java runtime"
+rm -rf /tmp/geomlens-jre && mkdir -p /tmp/geomlens-jre && tar xJf device/jre25.tar.xz -C /tmp/geomlens-jre
+java=/tmp/geomlens-jre/jre25/bin/java
+"$java" -version 2>&1 | head -n 1
+
+step "Native build (cmake)"
+cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release >"$out/cmake-configure.log" 2>&1 || { cat "$out/cmake-configure.log"; exit 1; }
+cmake --build build-gpu -j"$(nproc)" >"$out/cmake-build.log" 2>&1 || { tail -n 40 "$out/cmake-build.log"; exit 1; }
+lib=$PWD/build-gpu/libgeomlens.so
+ls -la "$lib" || exit 1
+
+step "GPU test suite (JUnit, CUDA backend vs CPU backend)"
+cp=$(ls device/lib/*.jar | tr '\n' ':')
+"$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dgeomlens.library.path="$lib" \
+  -jar device/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
+  --select-class io.geomlens.cuda.CudaBackendTest \
+  --details=tree --disable-banner 2>&1 | tee "$out/junit.log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+# Here a skipped GPU test means the GPU path did not run: that is a failure, not a pass.
+if grep -Eq "\[ +[1-9][0-9]* tests aborted" "$out/junit.log"; then
+  echo "gpu-check: GPU tests were skipped (library or device unavailable): see the reasons above"
+  status=1
+fi
+
+step "CLI on the GPU"
+run_cli() { "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -Dgeomlens.library.path="$lib" -jar device/geomlens.jar "$@"; }
+run_cli describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cuda --out "$out/demo-gpu.csv" || status=1
+run_cli describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cpu --out "$out/demo-cpu.csv" || status=1
+run_cli hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out "$out/demo-hessian.json" || status=1
+
+step "Summary"
+grep -E "tests (successful|failed|skipped|aborted)" "$out/junit.log" || true
+echo "gpu-check: $([[ $status -eq 0 ]] && echo PASSED || echo FAILED) ($(date -u +%Y-%m-%dT%H:%MZ))"
+exit $status
