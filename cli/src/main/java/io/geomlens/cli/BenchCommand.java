@@ -1,0 +1,186 @@
+package io.geomlens.cli;
+
+import io.geomlens.Backend;
+import io.geomlens.Backends;
+import io.geomlens.Generator;
+import io.geomlens.SignPattern;
+import io.geomlens.descriptors.DescriptorOptions;
+import io.geomlens.descriptors.Descriptors;
+import io.geomlens.descriptors.Route;
+import io.geomlens.graph.Graph;
+import io.geomlens.linalg.Orthonormal;
+import io.geomlens.metric.MetricTensor;
+import io.geomlens.onnx.OnnxImporter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * geomlens bench: the core operations on the user's model, timed on the chosen backend. Each
+ * operation runs once to warm up, then repeatedly for --seconds; the median run is reported.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time forward, JVP, VJP, psi/nu (exact and projected), delta and Lanczos on your model.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "ONNX model file.")
+    Path model;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Latents per timed run (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--k", defaultValue = "120", description = "Projection rows (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--top", defaultValue = "20", description = "Lanczos eigenpairs (default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "Time per operation (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--only", split = ",",
+            description = "Subset of forward,jvp,vjp,exact,projected,delta,lanczos (default: all).")
+    List<String> only;
+
+    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto.")
+    String backend;
+
+    @Option(names = "--json", description = "Also write the results as JSON here.")
+    Path json;
+
+    record Result(String op, String unit, double perSecond, double medianSeconds, int runs, int itemsPerRun) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1 || k < 1 || top < 1 || !(seconds > 0)) {
+            throw new ParameterException(spec.commandLine(), "--batch, --k, --top and --seconds must be positive");
+        }
+        List<String> ops = only != null ? only : List.of("forward", "jvp", "vjp", "exact", "projected", "delta", "lanczos");
+        for (String op : ops) {
+            if (!List.of("forward", "jvp", "vjp", "exact", "projected", "delta", "lanczos").contains(op)) {
+                throw new ParameterException(spec.commandLine(), "--only '" + op + "' is not a benchmark name");
+            }
+        }
+        Graph graph = OnnxImporter.read(model);
+        int e = graph.latentDim();
+        int d = graph.outputDim();
+        SplittableRandom rnd = new SplittableRandom(1);
+        double[] z = new double[batch * e];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = rnd.nextGaussian();
+        }
+        double[] z1 = Arrays.copyOf(z, e);
+        var err = spec.commandLine().getErr();
+        var outw = spec.commandLine().getOut();
+        List<Result> results = new ArrayList<>();
+        String backendName;
+        try (Backend b = Backends.select(backend, err::println); Generator gen = b.load(graph)) {
+            backendName = gen.backendName();
+            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s, batch %d%n", model, e, d, backendName, batch);
+            for (String op : ops) {
+                Result r = switch (op) {
+                    case "forward" -> time(op, "latents/s", batch, () -> gen.forward(z, batch));
+                    case "jvp" -> {
+                        double[] eye = identity(e);
+                        yield time(op, "JVPs/s", e, () -> gen.jvp(z1, eye, e));
+                    }
+                    case "vjp" -> {
+                        int kk = Math.min(k, d);
+                        double[] w = Orthonormal.rows(kk, d, 0);
+                        yield time(op, "VJPs/s", kk, () -> gen.vjp(z1, w, kk));
+                    }
+                    case "exact" -> {
+                        Descriptors ds = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT)
+                                .withComplexity(false));
+                        yield time("psi/nu exact", "latents/s", batch, () -> ds.describe(z, batch));
+                    }
+                    case "projected" -> {
+                        Descriptors ds = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.PROJECTED)
+                                .withK(Math.min(k, d)).withComplexity(false));
+                        yield time("psi/nu projected k=" + Math.min(k, d), "latents/s", batch, () -> ds.describe(z, batch));
+                    }
+                    case "delta" -> {
+                        int p = Math.min(4, e);
+                        double[] v = vertices(z, batch, e, Orthonormal.rows(p, e, 1L), p, 1e-2);
+                        yield time("delta P=" + p, "latents/s", batch, () -> {
+                            SignPattern s = gen.preActivationSigns(v, 2 * p * batch);
+                            for (int i = 0; i < batch; i++) {
+                                s.changedPerLayer(i * 2 * p, 2 * p);
+                            }
+                        });
+                    }
+                    default -> {
+                        MetricTensor mt = new MetricTensor(gen);
+                        yield time("lanczos top-" + Math.min(top, e), "latents/s", 1, () -> mt.lanczos(z1, top));
+                    }
+                };
+                results.add(r);
+                outw.printf("  %-28s %12.1f %-10s (median %.3f ms per run of %d, %d runs)%n", r.op(), r.perSecond(),
+                        r.unit(), r.medianSeconds() * 1e3, r.itemsPerRun(), r.runs());
+                outw.flush();
+            }
+        }
+        if (json != null) {
+            StringBuilder s = new StringBuilder("{\n  \"model\": \"").append(model.toString().replace("\"", "\\\""))
+                    .append("\", \"backend\": \"").append(backendName.replace("\"", "\\\"")).append("\", \"batch\": ")
+                    .append(batch).append(",\n  \"results\": [\n");
+            for (int i = 0; i < results.size(); i++) {
+                Result r = results.get(i);
+                s.append("    {\"op\": \"").append(r.op()).append("\", \"unit\": \"").append(r.unit())
+                        .append("\", \"per_second\": ").append(r.perSecond()).append(", \"median_seconds\": ")
+                        .append(r.medianSeconds()).append(", \"runs\": ").append(r.runs()).append('}')
+                        .append(i + 1 < results.size() ? "," : "").append('\n');
+            }
+            Files.writeString(json, s.append("  ]\n}\n").toString(), StandardCharsets.UTF_8);
+        }
+        return 0;
+    }
+
+    private Result time(String op, String unit, int items, Runnable body) {
+        body.run();
+        List<Double> runs = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            long t0 = System.nanoTime();
+            body.run();
+            runs.add((System.nanoTime() - t0) / 1e9);
+        } while (System.nanoTime() < end || runs.size() < 3);
+        double[] sorted = runs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted[sorted.length / 2];
+        return new Result(op, unit, items / median, median, sorted.length, items);
+    }
+
+    private static double[] identity(int e) {
+        double[] eye = new double[e * e];
+        for (int i = 0; i < e; i++) {
+            eye[i * e + i] = 1;
+        }
+        return eye;
+    }
+
+    /** The 2P cross-polytope vertices of every latent, back to back (as Descriptors builds them). */
+    private static double[] vertices(double[] z, int n, int e, double[] basis, int p, double r) {
+        double[] v = new double[n * 2 * p * e];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < p; a++) {
+                for (int j = 0; j < e; j++) {
+                    v[((i * 2 * p) + a) * e + j] = z[i * e + j] + r * basis[a * e + j];
+                    v[((i * 2 * p) + p + a) * e + j] = z[i * e + j] - r * basis[a * e + j];
+                }
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,36 @@
+package io.geomlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bench command's wiring and output (timings themselves are not asserted: no timed tests). */
+class BenchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void reportsEachRequestedOperation() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path json = dir.resolve("b.json");
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--model", "../examples/demo-mlp.onnx",
+                "--batch", "4", "--seconds", "0.05", "--only", "forward,delta,lanczos", "--backend", "cpu",
+                "--json", json.toString());
+        assertEquals(0, code, err.toString());
+        String s = out.toString();
+        assertTrue(s.contains("forward") && s.contains("delta P=4") && s.contains("lanczos top-16"), s);
+        String j = Files.readString(json);
+        assertTrue(j.contains("\"op\": \"forward\"") && j.contains("\"per_second\""), j);
+
+        code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--model", "../examples/demo-mlp.onnx",
+                "--only", "warp");
+        assertEquals(2, code);
+    }
+}
