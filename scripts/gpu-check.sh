@@ -5,12 +5,6 @@
 # bundle from scripts/device-bundle.sh, carried along. Writes logs under $OUT when set.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-out=${OUT:-/tmp/geomlens-gpu-check}
-mkdir -p "$out"
-if [[ ! -f device/jre25.tar.xz ]]; then
-  echo "gpu-check: device/ bundle missing; run scripts/device-bundle.sh where Java is, and carry device/" >&2
-  exit 2
-fi
 step() { echo; echo "== $*"; }
 status=0
 
@@ -18,16 +12,10 @@ step "GPU"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || status=1
 nvcc --version | tail -n 1
 
-step "Java runtime"
-rm -rf /tmp/geomlens-jre && mkdir -p /tmp/geomlens-jre && tar xJf device/jre25.tar.xz -C /tmp/geomlens-jre
-java=/tmp/geomlens-jre/jre25/bin/java
+step "Java runtime and native build (cmake)"
+source scripts/device-env.sh
 "$java" -version 2>&1 | head -n 1
-
-step "Native build (cmake)"
-cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release >"$out/cmake-configure.log" 2>&1 || { cat "$out/cmake-configure.log"; exit 1; }
-cmake --build build-gpu -j"$(nproc)" >"$out/cmake-build.log" 2>&1 || { tail -n 40 "$out/cmake-build.log"; exit 1; }
-lib=$PWD/build-gpu/libgeomlens.so
-ls -la "$lib" || exit 1
+ls -la "$lib"
 
 step "GPU test suite (JUnit, CUDA backend vs CPU backend)"
 cp=$(ls device/lib/*.jar | tr '\n' ':')
@@ -43,11 +31,9 @@ if grep -Eq "\[ +[1-9][0-9]* tests aborted" "$out/junit.log"; then
 fi
 
 step "CLI on the GPU"
-run_cli() { "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -Dgeomlens.library.path="$lib" -jar device/geomlens.jar "$@"; }
-run_cli describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cuda --out "$out/demo-gpu.csv" || status=1
-run_cli describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cpu --out "$out/demo-cpu.csv" || status=1
-run_cli hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out "$out/demo-hessian.json" || status=1
+geomlens describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cuda --out "$out/demo-gpu.csv" || status=1
+geomlens describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cpu --out "$out/demo-cpu.csv" || status=1
+geomlens hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out "$out/demo-hessian.json" || status=1
 
 step "Summary"
 grep -E "tests (successful|failed|skipped|aborted)" "$out/junit.log" || true

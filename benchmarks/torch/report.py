@@ -1,0 +1,45 @@
+"""Side-by-side table of geomlens (CUDA) vs the torch.func baseline from one run, plus the psi/nu
+error of geomlens against torch's float64 references. Usage: python report.py WORKDIR COMMAND"""
+import datetime
+import json
+import sys
+
+import numpy as np
+
+work, command = sys.argv[1], sys.argv[2]
+torch_res = json.load(open(f"{work}/torch.json"))
+rows = []
+print(f"GPU: {torch_res['gpu']}, torch {torch_res['torch']}")
+print(f"{'model':6} {'metric':22} {'geomlens':>12} {'torch.func':>12} {'ratio':>7}")
+for name, t in torch_res["models"].items():
+    ours = {r["op"].split(" ")[0] + ("-" + r["op"].split(" ")[1] if r["op"].startswith("psi/nu") else ""): r
+            for r in json.load(open(f"{work}/{name}-geomlens.json"))["results"]}
+    pairs = [("psi/nu projected", ours.get("psi/nu-projected"), t["projected_latents_per_s"], "latents/s"),
+             ("psi/nu exact", ours.get("psi/nu-exact"), t["exact_latents_per_s"], "latents/s"),
+             ("delta P=4", ours.get("delta"), t["delta_latents_per_s"], "latents/s")]
+    for label, o, base, unit in pairs:
+        if o is None:
+            continue
+        ratio = o["per_second"] / base
+        print(f"{name:6} {label:22} {o['per_second']:12.1f} {base:12.1f} {ratio:7.2f}x")
+        rows.append(f"| {name} | {label} ({unit}) | {o['per_second']:.1f} | {base:.1f} | {ratio:.2f}x |")
+    lz = ours.get("lanczos")
+    if lz is not None and t["lanczos_s_per_latent"]:
+        ratio = t["lanczos_s_per_latent"] / lz["median_seconds"]
+        print(f"{name:6} {'top-20 eigenpairs s':22} {lz['median_seconds']:12.4f} {t['lanczos_s_per_latent']:12.4f} "
+              f"{ratio:7.2f}x")
+        rows.append(f"| {name} | top-20 eigenpairs (s/latent) | {lz['median_seconds']:.4f} | "
+                    f"{t['lanczos_s_per_latent']:.4f} | {ratio:.2f}x |")
+    ref = np.load(f"{work}/{name}-ref.npy")
+    got = np.load(f"{work}/{name}-ours.npy")
+    err_psi = float(np.max(np.abs(got[:, 0] - ref[:, 0])))
+    err_nu = float(np.max(np.abs(got[:, 1] - ref[:, 1])))
+    print(f"{name:6} psi max |err| vs float64 torch: {err_psi:.2e}, nu: {err_nu:.2e}")
+    rows.append(f"| {name} | psi / nu max abs error vs torch float64 (16 latents) | {err_psi:.2e} / {err_nu:.2e} | | |")
+
+date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+with open(f"{work}/RESULTS-rows.md", "w") as fh:
+    fh.write(f"\n### {date}, {torch_res['gpu']}, torch {torch_res['torch']}\n\nCommand: `{command}`\n\n")
+    fh.write("| model | metric | geomlens (CUDA) | torch.func | ratio |\n|---|---|---|---|---|\n")
+    fh.write("\n".join(rows) + "\n")
+print(f"rows for benchmarks/RESULTS.md: {work}/RESULTS-rows.md")
