@@ -66,6 +66,21 @@ final class CpuExecutor implements Executor<Tensor> {
     }
 
     @Override
+    public Tensor repeatRows(Tensor t, int k) {
+        int[] s = t.shape();
+        int row = t.rowSize();
+        double[] src = t.data();
+        double[] out = new double[src.length * k];
+        for (int i = 0; i < s[0]; i++) {
+            for (int j = 0; j < k; j++) {
+                System.arraycopy(src, i * row, out, (i * k + j) * row, row);
+            }
+        }
+        s[0] *= k;
+        return new Tensor(s, out);
+    }
+
+    @Override
     public Tensor[] newArray(int n) {
         return new Tensor[n];
     }

@@ -3,6 +3,7 @@ package io.geomlens.cuda;
 import io.geomlens.Backend;
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
+import io.geomlens.JacobianSpectra;
 import io.geomlens.SignPattern;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphRunner;
@@ -46,7 +47,7 @@ public final class CudaBackend implements Backend {
         cx.close();
     }
 
-    private final class CudaGenerator implements Generator {
+    private final class CudaGenerator implements Generator, JacobianSpectra {
         private final Graph graph;
         private final DeviceCache cache;
 
@@ -106,6 +107,77 @@ public final class CudaBackend implements Backend {
                 try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
                     GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
                     return download(run.vjp(ex.upload(z, run.inputShape(1)), ex.upload(u, run.outputShape(k))));
+                }
+            }
+        }
+
+        @Override
+        public double[] jvpBatch(double[] z, int n, double[] v, int k) {
+            Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
+            Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
+            synchronized (cx) {
+                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
+                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
+                    return download(run.jvp(ex.upload(z, run.inputShape(n)), ex.tile(ex.upload(v, run.inputShape(k)), n)));
+                }
+            }
+        }
+
+        @Override
+        public double[] vjpBatch(double[] z, int n, double[] u, int k) {
+            Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
+            Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
+            synchronized (cx) {
+                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
+                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
+                    return download(run.vjp(ex.upload(z, run.inputShape(n)), ex.tile(ex.upload(u, run.outputShape(k)), n)));
+                }
+            }
+        }
+
+        /**
+         * One grouped pass for all n latents gives M_i (rows x cols, float32, on the device); then
+         * the float64 Gram M_i M_i^T and a batched eigen-solver; sigma = sqrt of the top
+         * min(rows, cols) eigenvalues (clamped at 0: rounding can leave tiny negatives).
+         */
+        @Override
+        public double[][] singularValues(double[] z, int n, double[] frame, int k) {
+            int e = latentDim();
+            int d = outputDim();
+            Inputs.matrix("latents", z, n, e, "latent dimension E");
+            synchronized (cx) {
+                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
+                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
+                    DeviceTensor zt = ex.upload(z, run.inputShape(n));
+                    int rows;
+                    int cols;
+                    DeviceTensor m;
+                    if (frame == null) {
+                        double[] eye = new double[e * e];
+                        for (int i = 0; i < e; i++) {
+                            eye[i * e + i] = 1;
+                        }
+                        m = run.jvp(zt, ex.tile(ex.upload(eye, run.inputShape(e)), n));
+                        rows = e;
+                        cols = d;
+                    } else {
+                        m = run.vjp(zt, ex.tile(ex.upload(frame, run.outputShape(k)), n));
+                        rows = k;
+                        cols = e;
+                    }
+                    MemorySegment gram = ex.allocDoubles((long) n * rows * rows);
+                    MemorySegment eig = ex.allocDoubles((long) n * rows);
+                    cx.lib().gramF64(cx.handle(), m.pointer(), rows, cols, n, gram);
+                    cx.lib().syevBatchedF64(cx.handle(), gram, rows, n, eig);
+                    double[] ev = cx.downloadDoubles(eig, n * rows);
+                    int r = Math.min(rows, cols);
+                    double[][] out = new double[n][r];
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < r; j++) {
+                            out[i][j] = Math.sqrt(Math.max(0, ev[i * rows + rows - 1 - j]));
+                        }
+                    }
+                    return out;
                 }
             }
         }

@@ -95,6 +95,38 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return b.pointer();
     }
 
+    private static final double[] ZERO = {0};
+
+    /** [N, ...] -> [N*k, ...] as the broadcast sum [N, 1, row] + 0 into [N, k, row]. */
+    @Override
+    public DeviceTensor repeatRows(DeviceTensor t, int k) {
+        int[] s = t.shape();
+        long row = t.rowSize();
+        int[] os = s.clone();
+        os[0] = s[0] * k;
+        DeviceTensor out = alloc(os);
+        lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), new long[] {row, 0, 1}, cache.of(ZERO).pointer(),
+                new long[] {0, 0, 0}, out.pointer(), new long[] {s[0], k, row});
+        return out;
+    }
+
+    /** [k, ...] -> [n*k, ...]: the whole tensor repeated n times (shared tangents per latent). */
+    DeviceTensor tile(DeviceTensor t, int n) {
+        int[] os = t.shape();
+        os[0] *= n;
+        DeviceTensor out = alloc(os);
+        lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), new long[] {0, 1}, cache.of(ZERO).pointer(),
+                new long[] {0, 0}, out.pointer(), new long[] {n, t.count()});
+        return out;
+    }
+
+    /** Device float64 scratch owned by this call's scope. */
+    MemorySegment allocDoubles(long count) {
+        DeviceBuffer b = cx.alloc(8 * Math.max(1, count));
+        scope.add(b);
+        return b.pointer();
+    }
+
     @Override
     public DeviceTensor add(DeviceTensor a, DeviceTensor b) {
         return binary(Elementwise.Kind.ADD, a, b);

@@ -2,12 +2,12 @@ package io.geomlens.descriptors;
 
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
+import io.geomlens.JacobianSpectra;
 import io.geomlens.SignPattern;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.linalg.SmallSvd;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -22,6 +22,9 @@ public final class Descriptors {
     private final int k;
     private final double[] w;
     private final double[] basis;
+    /** Latents per chunk: enough to fill the GPU, or all cores on the CPU with fine progress. */
+    private static final int DEVICE_CHUNK = 32;
+    private static final int HOST_CHUNK = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     public Descriptors(Generator gen, DescriptorOptions opt) {
         this.gen = gen;
@@ -65,19 +68,32 @@ public final class Descriptors {
         return w == null ? null : w.clone();
     }
 
-    /** @param progress called with the number of latents done so far (from worker threads) */
+    /**
+     * Descriptors for n latents, processed in chunks: per chunk the singular values (on the
+     * generator's device when it offers {@link JacobianSpectra}, else per latent in parallel on
+     * the CPU in float64) and one forward pass over all cross-polytope vertices.
+     *
+     * @param progress called with the number of latents done so far
+     */
     public DescriptorBatch describe(double[] z, int n, IntConsumer progress) {
         int e = gen.latentDim();
         Inputs.matrix("latents", z, n, e, "latent dimension E");
         LatentDescriptors[] out = new LatentDescriptors[n];
-        AtomicInteger done = new AtomicInteger();
-        IntStream.range(0, n).parallel().forEach(i -> {
-            double[] zi = java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e);
-            out[i] = one(zi);
-            if (progress != null) {
-                progress.accept(done.incrementAndGet());
+        int chunk = gen instanceof JacobianSpectra ? DEVICE_CHUNK : HOST_CHUNK;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            double[] zc = java.util.Arrays.copyOfRange(z, start * e, (start + m) * e);
+            double[][] sv = singularValues(zc, m);
+            long[][] delta = basis == null ? null : complexity(zc, m);
+            for (int i = 0; i < m; i++) {
+                SingularSpectrum s = new SingularSpectrum(sv[i]);
+                out[start + i] = new LatentDescriptors(s.psi(opt.rtol()), s.nu(), s.rank(opt.rtol()), s,
+                        delta == null ? null : delta[i]);
             }
-        });
+            if (progress != null) {
+                progress.accept(start + m);
+            }
+        }
         return new DescriptorBatch(route, k, opt, gen.layerNames(), List.of(out));
     }
 
@@ -85,39 +101,49 @@ public final class Descriptors {
         return describe(z, n, null);
     }
 
-    private LatentDescriptors one(double[] z) {
-        SingularSpectrum s = new SingularSpectrum(singularValues(z));
-        long[] delta = basis == null ? null : complexity(z);
-        return new LatentDescriptors(s.psi(opt.rtol()), s.nu(), s.rank(opt.rtol()), s, delta);
-    }
-
-    /** Singular values of J (exact: rows J e_i) or of W J (projected: rows J^T w_j). */
-    double[] singularValues(double[] z) {
+    /** Singular values per latent: of J^T (exact: rows J e_i) or of W J (projected: rows J^T w_j). */
+    double[][] singularValues(double[] z, int m) {
         int e = gen.latentDim();
-        if (route == Route.EXACT) {
-            double[] eye = new double[e * e];
-            for (int i = 0; i < e; i++) {
-                eye[i * e + i] = 1.0;
-            }
-            return SmallSvd.singularValues(gen.jvp(z, eye, e), e, gen.outputDim());
+        if (gen instanceof JacobianSpectra js) {
+            return js.singularValues(z, m, w, route == Route.EXACT ? e : k);
         }
-        return SmallSvd.singularValues(gen.vjp(z, w, k), k, e);
+        double[][] sv = new double[m][];
+        IntStream.range(0, m).parallel().forEach(i -> {
+            double[] zi = java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e);
+            if (route == Route.EXACT) {
+                double[] eye = new double[e * e];
+                for (int j = 0; j < e; j++) {
+                    eye[j * e + j] = 1.0;
+                }
+                sv[i] = SmallSvd.singularValues(gen.jvp(zi, eye, e), e, gen.outputDim());
+            } else {
+                sv[i] = SmallSvd.singularValues(gen.vjp(zi, w, k), k, e);
+            }
+        });
+        return sv;
     }
 
-    /** Neurons per layer whose sign differs among the 2P vertices z +- r b_i. */
-    private long[] complexity(double[] z) {
+    /** Per latent and layer, the neurons whose sign differs among its 2P vertices z +- r b_i. */
+    private long[][] complexity(double[] z, int m) {
         int e = gen.latentDim();
         int p = opt.polytopeP();
         double r = opt.polytopeR();
-        double[] v = new double[2 * p * e];
-        for (int i = 0; i < p; i++) {
-            for (int j = 0; j < e; j++) {
-                v[i * e + j] = z[j] + r * basis[i * e + j];
-                v[(p + i) * e + j] = z[j] - r * basis[i * e + j];
+        double[] v = new double[m * 2 * p * e];
+        for (int l = 0; l < m; l++) {
+            int base = l * 2 * p;
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < e; j++) {
+                    v[(base + i) * e + j] = z[l * e + j] + r * basis[i * e + j];
+                    v[(base + p + i) * e + j] = z[l * e + j] - r * basis[i * e + j];
+                }
             }
         }
-        SignPattern signs = gen.preActivationSigns(v, 2 * p);
-        return signs.changedPerLayer(0, 2 * p);
+        SignPattern signs = gen.preActivationSigns(v, m * 2 * p);
+        long[][] out = new long[m][];
+        for (int l = 0; l < m; l++) {
+            out[l] = signs.changedPerLayer(l * 2 * p, 2 * p);
+        }
+        return out;
     }
 
     /** Summary statistics over a batch, for the CLI's closing line. */

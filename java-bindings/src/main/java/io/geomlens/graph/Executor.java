@@ -27,6 +27,9 @@ public interface Executor<T> {
 
     T reshape(T t, int[] shape);
 
+    /** Each row (dimension 0) repeated k times in place: [N, ...] -> [N*k, ...], rows i*k..i*k+k-1 = row i. */
+    T repeatRows(T t, int k);
+
     /** A T[] of length n (Java cannot create generic arrays). */
     T[] newArray(int n);
 }

@@ -52,9 +52,15 @@ public final class GraphRunner<T> {
         return get(values, graph.outputValue());
     }
 
-    /** Output tangents for tangents v [k, input...] at one latent z [1, input...]. */
+    /**
+     * Output tangents for N latents z [N, input...] and tangents v [N*k, input...], where tangent
+     * rows i*k .. i*k+k-1 belong to latent i. With N = 1 the primal broadcasts against the k
+     * tangents; otherwise primal values are repeated k times row-wise so every op's JVP applies.
+     */
     public T jvp(T z, T v) {
-        int k = ex.shape(v)[0];
+        int n = ex.shape(z)[0];
+        int rows = ex.shape(v)[0];
+        int k = group(n, rows);
         Object[] values = new Object[graph.valueCount()];
         Object[] tangents = new Object[graph.valueCount()];
         values[graph.inputValue()] = z;
@@ -67,18 +73,25 @@ public final class GraphRunner<T> {
             }
             T y = run(node, () -> ex.forward(node, x));
             values[node.output()] = y;
-            int[] want = withBatch(Arrays.copyOfRange(ex.shape(y), 1, ex.shape(y).length), k);
+            T[] xr = repeated(node, x, n, k);
+            T yr = n == 1 ? y : ex.repeatRows(y, k);
+            int[] want = withBatch(Arrays.copyOfRange(ex.shape(y), 1, ex.shape(y).length), rows);
             tangents[node.output()] = run(node, () -> {
-                T ty = ex.jvp(node, x, y, t);
+                T ty = ex.jvp(node, xr, yr, t);
                 return Arrays.equals(ex.shape(ty), want) ? ty : ex.expand(ty, want);
             });
         }
         return get(tangents, graph.outputValue());
     }
 
-    /** Input cotangents for cotangents u [k, output...] at one latent z [1, input...]. */
+    /**
+     * Input cotangents for N latents z [N, input...] and cotangents u [N*k, output...], rows
+     * i*k .. i*k+k-1 belonging to latent i (see {@link #jvp}).
+     */
     public T vjp(T z, T u) {
-        int k = ex.shape(u)[0];
+        int n = ex.shape(z)[0];
+        int rows = ex.shape(u)[0];
+        int k = group(n, rows);
         Object[] values = new Object[graph.valueCount()];
         values[graph.inputValue()] = z;
         for (Graph.Node node : graph.nodes()) {
@@ -94,13 +107,14 @@ public final class GraphRunner<T> {
             if (gy == null) {
                 continue;
             }
-            T[] x = inputs(node, values);
+            T[] x = repeated(node, inputs(node, values), n, k);
             boolean[] needs = new boolean[x.length];
             for (int i = 0; i < x.length; i++) {
                 needs[i] = graph.constant(node.inputs()[i]) == null;
             }
             T y = get(values, node.output());
-            T[] g = run(node, () -> ex.vjp(node, x, y, gy, needs));
+            T yr = n == 1 ? y : ex.repeatRows(y, k);
+            T[] g = run(node, () -> ex.vjp(node, x, yr, gy, needs));
             for (int i = 0; i < x.length; i++) {
                 if (needs[i]) {
                     int id = node.inputs()[i];
@@ -110,7 +124,26 @@ public final class GraphRunner<T> {
             }
         }
         T gz = get(grads, graph.inputValue());
-        return gz != null ? gz : ex.zeros(withBatch(graph.inputShape(), k));
+        return gz != null ? gz : ex.zeros(withBatch(graph.inputShape(), rows));
+    }
+
+    private static int group(int n, int rows) {
+        if (n < 1 || rows % n != 0) {
+            throw new GraphException(rows + " tangent rows do not split evenly over " + n + " latents");
+        }
+        return rows / n;
+    }
+
+    /** Latent-dependent inputs repeated k times row-wise (constants and the N = 1 case unchanged). */
+    private T[] repeated(Graph.Node node, T[] x, int n, int k) {
+        if (n == 1) {
+            return x;
+        }
+        T[] r = newArray(x.length);
+        for (int i = 0; i < x.length; i++) {
+            r[i] = graph.constant(node.inputs()[i]) == null ? ex.repeatRows(x[i], k) : x[i];
+        }
+        return r;
     }
 
     private T[] inputs(Graph.Node node, Object[] values) {

@@ -72,6 +72,12 @@ class CudaBackendTest {
             assertClose(vc, d.vjp(z1, u, k), 1e-4 * scale(vc), 1e-4, name + " vjp");
             assertArrayEquals(new CpuBackend().load(g).preActivationSigns(z, n).bits(), d.preActivationSigns(z, n).bits(),
                     name + " sign bits");
+            double[] vb = Close.gaussian(rnd, 3 * e, 1.0);
+            double[] jb = c.jvpBatch(z, n, vb, 3);
+            assertClose(jb, d.jvpBatch(z, n, vb, 3), 1e-4 * scale(jb), 1e-4, name + " jvpBatch");
+            double[] ub = Close.gaussian(rnd, 3 * g.outputDim(), 1.0);
+            double[] vbb = c.vjpBatch(z, n, ub, 3);
+            assertClose(vbb, d.vjpBatch(z, n, ub, 3), 1e-4 * scale(vbb), 1e-4, name + " vjpBatch");
         }
     }
 

@@ -1,10 +1,13 @@
 package io.geomlens.bench;
 
+import io.geomlens.Backend;
+import io.geomlens.Backends;
 import io.geomlens.Generator;
-import io.geomlens.cpu.CpuBackend;
 import io.geomlens.descriptors.DescriptorOptions;
 import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
+import io.geomlens.linalg.Orthonormal;
+import io.geomlens.metric.MetricTensor;
 import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.onnx.OnnxModelBuilder;
@@ -25,25 +28,37 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * CPU backend primitives on the issue-5 shapes (seeded random weights built in Java): forward of
- * a batch, k JVPs, k VJPs, and psi/nu/delta per latent. Run: java -jar benchmarks/target/benchmarks.jar
+ * The issue-5 operations on the three reference shapes (seeded random weights built in Java),
+ * per backend: forward of a batch, batched JVP/VJP (batch latents x k), psi/nu on both routes,
+ * psi/nu with delta, and Lanczos top-20 at one latent. CPU by default; on a GPU host add
+ * -p backend=cuda -jvmArgsAppend -Dgeomlens.library.path=.../libgeomlens.so.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
-public class CpuPrimitivesBenchmark {
+@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
+public class PrimitivesBenchmark {
     @Param({"mlp", "conv", "dcgan"})
     public String model;
 
+    @Param({"cpu"})
+    public String backend;
+
+    /** Latents per call; 24 is deliberately not a power of two. */
     @Param({"24"})
     public int batch;
 
+    @Param({"7"})
+    public int k;
+
+    private Backend be;
     private Generator gen;
     private Descriptors exact;
     private Descriptors projected;
+    private Descriptors withDelta;
+    private MetricTensor metric;
     private double[] z;
     private double[] tangents;
     private double[] cotangents;
@@ -56,43 +71,59 @@ public class CpuPrimitivesBenchmark {
             case "dcgan" -> ModelZoo.dcgan(2026, 100, 64, 3);
             default -> throw new IllegalArgumentException(model);
         };
-        gen = new CpuBackend().load(OnnxImporter.read(m.toBytes(), model));
+        be = Backends.select(backend, System.err::println);
+        gen = be.load(OnnxImporter.read(m.toBytes(), model));
         SplittableRandom rnd = new SplittableRandom(1);
         int e = gen.latentDim();
         z = rnd.doubles(batch * e).map(x -> 2 * x - 1).toArray();
-        tangents = rnd.doubles(batch * e).toArray();
-        cotangents = rnd.doubles((long) batch * gen.outputDim()).toArray();
-        exact = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT));
-        projected = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.PROJECTED).withComplexity(false));
+        tangents = rnd.doubles(k * e).toArray();
+        cotangents = Orthonormal.rows(k, gen.outputDim(), 3);
+        DescriptorOptions o = DescriptorOptions.DEFAULTS.withComplexity(false);
+        exact = new Descriptors(gen, o.withRoute(Route.EXACT));
+        projected = new Descriptors(gen, o.withRoute(Route.PROJECTED).withK(Math.min(120, gen.outputDim())));
+        withDelta = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT));
+        metric = new MetricTensor(gen);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         gen.close();
+        be.close();
     }
 
     @Benchmark
-    public double[] forwardBatch() {
+    public double[] forward() {
         return gen.forward(z, batch);
     }
 
     @Benchmark
     public double[] jvpBatch() {
-        return gen.jvp(java.util.Arrays.copyOf(z, gen.latentDim()), tangents, batch);
+        return gen.jvpBatch(z, batch, tangents, k);
     }
 
     @Benchmark
     public double[] vjpBatch() {
-        return gen.vjp(java.util.Arrays.copyOf(z, gen.latentDim()), cotangents, batch);
+        return gen.vjpBatch(z, batch, cotangents, k);
     }
 
     @Benchmark
-    public Object describeExactOneLatent() {
-        return exact.describe(java.util.Arrays.copyOf(z, gen.latentDim()), 1);
+    public Object psiNuExact() {
+        return exact.describe(z, batch);
     }
 
     @Benchmark
-    public Object psiNuProjectedOneLatent() {
-        return projected.describe(java.util.Arrays.copyOf(z, gen.latentDim()), 1);
+    public Object psiNuProjected() {
+        return projected.describe(z, batch);
+    }
+
+    /** psi/nu (exact route) plus delta with P = 4: the difference to psiNuExact is delta's cost. */
+    @Benchmark
+    public Object psiNuDelta() {
+        return withDelta.describe(z, batch);
+    }
+
+    @Benchmark
+    public Object lanczosTop20() {
+        return metric.lanczos(java.util.Arrays.copyOf(z, gen.latentDim()), 20);
     }
 }
