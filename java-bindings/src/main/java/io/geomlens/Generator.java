@@ -28,22 +28,21 @@ public interface Generator extends AutoCloseable {
      * runs the latents one by one in parallel; a GPU backend does all of them in one pass.
      */
     default double[] jvpBatch(double[] z, int n, double[] v, int k) {
-        int e = latentDim();
-        int d = outputDim();
-        Inputs.matrix("latents", z, n, e, "latent dimension E");
-        double[] out = new double[n * k * d];
-        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> System.arraycopy(
-                jvp(java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e), v, k), 0, out, i * k * d, k * d));
-        return out;
+        return perLatent(z, n, k * outputDim(), zi -> jvp(zi, v, k));
     }
 
     /** J(z_i)^T u_j for n latents and the same k cotangents at each: (n*k) x E, rows i*k+j. */
     default double[] vjpBatch(double[] z, int n, double[] u, int k) {
+        return perLatent(z, n, k * latentDim(), zi -> vjp(zi, u, k));
+    }
+
+    /** Concatenates f(z_i) (each of length width) over n latents, computed in parallel. */
+    private double[] perLatent(double[] z, int n, int width, java.util.function.Function<double[], double[]> f) {
         int e = latentDim();
         Inputs.matrix("latents", z, n, e, "latent dimension E");
-        double[] out = new double[n * k * e];
+        double[] out = new double[n * width];
         java.util.stream.IntStream.range(0, n).parallel().forEach(i -> System.arraycopy(
-                vjp(java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e), u, k), 0, out, i * k * e, k * e));
+                f.apply(java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e)), 0, out, i * width, width));
         return out;
     }
 

@@ -88,12 +88,7 @@ final class DescribeCommand implements Callable<Integer> {
 
     /** All option checks in one place, each saying how to fix it. */
     private DescriptorOptions validate() {
-        Route r;
-        try {
-            r = Route.valueOf(route.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--route '" + route + "' is not exact, projected or auto");
-        }
+        Route r = Options.route(route, spec);
         if (!out.equals("-") && ResultWriter.format(out) == null) {
             throw new ParameterException(spec.commandLine(), "--out '" + out + "' must end in .csv, .json or .npy (or be '-')");
         }

@@ -89,12 +89,7 @@ final class MapCommand implements Callable<Integer> {
         if ((anchors == null) == (anchorSeed == null)) {
             throw new ParameterException(spec.commandLine(), "give exactly one of --anchors a.npy or --random-anchors SEED");
         }
-        Route r;
-        try {
-            r = Route.valueOf(route.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--route '" + route + "' is not exact, projected or auto");
-        }
+        Route r = Options.route(route, spec);
         Graph graph = OnnxImporter.read(model);
         int e = graph.latentDim();
         double[] a = loadAnchors(e);

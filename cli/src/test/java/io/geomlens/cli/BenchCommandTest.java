@@ -3,8 +3,6 @@ package io.geomlens.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,20 +15,15 @@ class BenchCommandTest {
 
     @Test
     void reportsEachRequestedOperation() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         Path json = dir.resolve("b.json");
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--model", "../examples/demo-mlp.onnx",
-                "--batch", "4", "--seconds", "0.05", "--only", "forward,delta,lanczos", "--backend", "cpu",
-                "--json", json.toString());
-        assertEquals(0, code, err.toString());
-        String s = out.toString();
+        Cli r = Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--batch", "4", "--seconds", "0.05",
+                "--only", "forward,delta,lanczos", "--backend", "cpu", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        String s = r.out();
         assertTrue(s.contains("forward") && s.contains("delta P=4") && s.contains("lanczos top-16"), s);
         String j = Files.readString(json);
         assertTrue(j.contains("\"op\": \"forward\"") && j.contains("\"per_second\""), j);
 
-        code = Main.run(new PrintWriter(out), new PrintWriter(err), "bench", "--model", "../examples/demo-mlp.onnx",
-                "--only", "warp");
-        assertEquals(2, code);
+        assertEquals(2, Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--only", "warp").code());
     }
 }

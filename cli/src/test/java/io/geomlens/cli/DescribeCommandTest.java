@@ -10,8 +10,6 @@ import io.geomlens.descriptors.DescriptorOptions;
 import io.geomlens.descriptors.Descriptors;
 import io.geomlens.io.Npy;
 import io.geomlens.onnx.OnnxImporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,19 +22,10 @@ class DescribeCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void bundledDemoModelIsWhatZooWrites() throws Exception {
         Path fresh = dir.resolve("demo.onnx");
-        assertEquals(0, run("zoo", "--kind", "demo", "--out", fresh.toString()).code());
+        assertEquals(0, Cli.run("zoo", "--kind", "demo", "--out", fresh.toString()).code());
         assertArrayEquals(Files.readAllBytes(DEMO), Files.readAllBytes(fresh),
                 "examples/demo-mlp.onnx is stale: regenerate with geomlens zoo --kind demo");
     }
@@ -50,7 +39,7 @@ class DescribeCommandTest {
         Path latents = dir.resolve("z.npy");
         Npy.write(latents, new int[] {3, 16}, z);
         Path csv = dir.resolve("out/r.csv");
-        Run r = run("describe", "--model", DEMO.toString(), "--latents", latents.toString(), "--backend", "cpu",
+        Cli r = Cli.run("describe", "--model", DEMO.toString(), "--latents", latents.toString(), "--backend", "cpu",
                 "--out", csv.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("3 latents in"), r.err());
@@ -70,12 +59,12 @@ class DescribeCommandTest {
     @Test
     void jsonAndNpyOutputsCarryTheRun() throws Exception {
         Path json = dir.resolve("r.json");
-        assertEquals(0, run("describe", "--model", DEMO.toString(), "--random", "2", "--seed", "5",
+        assertEquals(0, Cli.run("describe", "--model", DEMO.toString(), "--random", "2", "--seed", "5",
                 "--route", "projected", "--k", "12", "--out", json.toString()).code());
         String s = Files.readString(json);
         assertTrue(s.contains("\"route\": \"projected\"") && s.contains("\"k\": 12") && s.contains("\"basis_seed\": 1"), s);
         Path npy = dir.resolve("r.npy");
-        assertEquals(0, run("describe", "--model", DEMO.toString(), "--random", "2", "--no-delta",
+        assertEquals(0, Cli.run("describe", "--model", DEMO.toString(), "--random", "2", "--no-delta",
                 "--out", npy.toString()).code());
         assertArrayEquals(new int[] {2, 4}, Npy.read(npy).shape());
     }
@@ -86,31 +75,31 @@ class DescribeCommandTest {
         double[] z = new double[2 * 16];
         z[20] = Double.NaN;
         Npy.write(nan, new int[] {2, 16}, z);
-        Run r = run("describe", "--model", DEMO.toString(), "--latents", nan.toString());
+        Cli r = Cli.run("describe", "--model", DEMO.toString(), "--latents", nan.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("error: latents row 1, column 4 is NaN"), r.err());
 
         Path wide = dir.resolve("wide.npy");
         Npy.write(wide, new int[] {2, 17}, new double[34]);
-        r = run("describe", "--model", DEMO.toString(), "--latents", wide.toString());
+        r = Cli.run("describe", "--model", DEMO.toString(), "--latents", wide.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("latent dimension is E = 16"), r.err());
 
-        r = run("describe", "--model", dir.resolve("missing.onnx").toString(), "--random", "1");
+        r = Cli.run("describe", "--model", dir.resolve("missing.onnx").toString(), "--random", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("error: file not found:"), r.err());
 
-        r = run("describe", "--model", DEMO.toString(), "--random", "1", "--out", "r.txt");
+        r = Cli.run("describe", "--model", DEMO.toString(), "--random", "1", "--out", "r.txt");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("must end in .csv, .json or .npy"), r.err());
 
-        r = run("describe", "--model", DEMO.toString(), "--random", "1", "--P", "0");
+        r = Cli.run("describe", "--model", DEMO.toString(), "--random", "1", "--P", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("P >= 1"), r.err());
 
         Path notOnnx = dir.resolve("x.onnx");
         Files.writeString(notOnnx, "hello");
-        r = run("describe", "--model", notOnnx.toString(), "--random", "1");
+        r = Cli.run("describe", "--model", notOnnx.toString(), "--random", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("not an ONNX model"), r.err());
     }

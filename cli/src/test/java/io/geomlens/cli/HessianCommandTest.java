@@ -8,8 +8,6 @@ import io.geomlens.cpu.CpuBackend;
 import io.geomlens.io.Npy;
 import io.geomlens.metric.MetricTensor;
 import io.geomlens.onnx.OnnxImporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,9 +19,6 @@ class HessianCommandTest {
     @TempDir
     Path dir;
 
-    private static int run(StringWriter err, String... args) {
-        return Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-    }
 
     @Test
     void npyHoldsTheLibrarysEigenvalues() throws Exception {
@@ -34,9 +29,9 @@ class HessianCommandTest {
         Path latents = dir.resolve("z.npy");
         Npy.write(latents, new int[] {2, 16}, z);
         Path out = dir.resolve("h.npy");
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "hessian", "--model", DEMO.toString(), "--latents", latents.toString(), "--exact",
-                "--top", "6", "--backend", "cpu", "--out", out.toString()), err.toString());
+        Cli r = Cli.run("hessian", "--model", DEMO.toString(), "--latents", latents.toString(), "--exact",
+                "--top", "6", "--backend", "cpu", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
         Npy.Array a = Npy.read(out);
         assertArrayEquals(new int[] {2, 6}, a.shape());
         MetricTensor ref = new MetricTensor(new CpuBackend().load(OnnxImporter.read(DEMO)));
@@ -47,9 +42,9 @@ class HessianCommandTest {
     @Test
     void jsonHasStatisticsHomogeneityAndLayers() throws Exception {
         Path out = dir.resolve("h.json");
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "hessian", "--model", DEMO.toString(), "--random", "2", "--top", "4", "--layers",
-                "--out", out.toString()), err.toString());
+        Cli r = Cli.run("hessian", "--model", DEMO.toString(), "--random", "2", "--top", "4", "--layers",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
         String s = Files.readString(out);
         for (String key : new String[] {"\"anisotropy\"", "\"effective_rank\"", "\"homogeneity\"", "\"converged\": true",
                 "\"layer\": \"/fc1/act/Gelu\"", "\"overlap\""}) {
@@ -59,11 +54,11 @@ class HessianCommandTest {
 
     @Test
     void badOptionsAreExplained() {
-        StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "hessian", "--model", DEMO.toString(), "--random", "1", "--out", "h.csv"));
-        assertTrue(err.toString().contains("must end in .json or .npy"), err.toString());
-        err = new StringWriter();
-        assertEquals(2, run(err, "hessian", "--model", DEMO.toString(), "--random", "1", "--top", "0", "--out", "h.json"));
-        assertTrue(err.toString().contains("at least one eigenpair"), err.toString());
+        Cli r = Cli.run("hessian", "--model", DEMO.toString(), "--random", "1", "--out", "h.csv");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("must end in .json or .npy"), r.err());
+        r = Cli.run("hessian", "--model", DEMO.toString(), "--random", "1", "--top", "0", "--out", "h.json");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("at least one eigenpair"), r.err());
     }
 }

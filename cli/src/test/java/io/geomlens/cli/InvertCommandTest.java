@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.geomlens.cpu.CpuBackend;
 import io.geomlens.io.Npy;
 import io.geomlens.onnx.OnnxImporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,11 +29,9 @@ class InvertCommandTest {
         Npy.write(target, new int[] {28, 28}, x);
         Path out = dir.resolve("z.npy");
         Path losses = dir.resolve("loss.csv");
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "invert", "--model",
-                DEMO.toString(), "--target", target.toString(), "--steps", "300", "--lr", "0.05", "--backend", "cpu",
-                "--out", out.toString(), "--losses", losses.toString());
-        assertEquals(0, code, err.toString());
+        Cli r = Cli.run("invert", "--model", DEMO.toString(), "--target", target.toString(), "--steps", "300",
+                "--lr", "0.05", "--backend", "cpu", "--out", out.toString(), "--losses", losses.toString());
+        assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(losses);
         assertEquals(302, lines.size());
         double first = Double.parseDouble(lines.get(1).split(",")[1]);
@@ -48,10 +44,9 @@ class InvertCommandTest {
     void wrongTargetSizeIsExplained() throws Exception {
         Path target = dir.resolve("x.npy");
         Npy.write(target, new int[] {10}, new double[10]);
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "invert", "--model",
-                DEMO.toString(), "--target", target.toString(), "--out", dir.resolve("z.npy").toString());
-        assertEquals(1, code);
-        assertTrue(err.toString().contains("the model outputs D = 784"), err.toString());
+        Cli r = Cli.run("invert", "--model", DEMO.toString(), "--target", target.toString(), "--out",
+                dir.resolve("z.npy").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("the model outputs D = 784"), r.err());
     }
 }

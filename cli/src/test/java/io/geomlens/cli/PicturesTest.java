@@ -14,8 +14,6 @@ import io.geomlens.io.Npy;
 import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,9 +27,6 @@ class PicturesTest {
     @TempDir
     Path dir;
 
-    private static int run(StringWriter err, String... args) {
-        return Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-    }
 
     @Test
     void mapImagesHaveTheGridColourRangeAndAnchorsInPlace() throws Exception {
@@ -43,9 +38,9 @@ class PicturesTest {
         Path a = dir.resolve("a.npy");
         Npy.write(a, new int[] {3, 16}, anchors);
         Path out = dir.resolve("maps");
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "map", "--model", DEMO.toString(), "--anchors", a.toString(), "--res", "" + res,
-                "--extent", "1.5", "--descriptor", "psi,nu", "--backend", "cpu", "--out", out.toString()), err.toString());
+        Cli r = Cli.run("map", "--model", DEMO.toString(), "--anchors", a.toString(), "--res", "" + res,
+                "--extent", "1.5", "--descriptor", "psi,nu", "--backend", "cpu", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
 
         BufferedImage img = ImageIO.read(out.resolve("psi.png").toFile());
         assertEquals(HeatMap.MARGIN * 2 + res + 16 + 90, img.getWidth());
@@ -103,9 +98,9 @@ class PicturesTest {
         Path model = dir.resolve("conv.onnx");
         ModelZoo.convDecoder(3, 8).write(model);
         Path out = dir.resolve("ls");
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "levelsets", "--model", model.toString(), "--random", "12", "--bins", "3",
-                "--per-bin", "4", "--backend", "cpu", "--out", out.toString()), err.toString());
+        Cli r = Cli.run("levelsets", "--model", model.toString(), "--random", "12", "--bins", "3",
+                "--per-bin", "4", "--backend", "cpu", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
         List<String> csv = Files.readAllLines(out.resolve("levelsets.csv"));
         assertEquals(13, csv.size());
         for (String line : csv.subList(1, csv.size())) {
@@ -126,15 +121,15 @@ class PicturesTest {
 
     @Test
     void nonImageOutputsNeedAnImageShape() {
-        StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "levelsets", "--model", DEMO.toString(), "--random", "3", "--out", dir.toString()));
-        assertTrue(err.toString().contains("pass --image CxHxW"), err.toString());
-        err = new StringWriter();
-        assertEquals(0, run(err, "levelsets", "--model", DEMO.toString(), "--random", "3", "--bins", "2",
-                "--image", "1x28x28", "--backend", "cpu", "--out", dir.resolve("ok").toString()), err.toString());
-        err = new StringWriter();
-        assertEquals(2, run(err, "map", "--model", DEMO.toString(), "--random-anchors", "1", "--descriptor", "psi,rank",
-                "--out", dir.toString()));
-        assertTrue(err.toString().contains("'rank' is not psi, nu or delta"), err.toString());
+        Cli r = Cli.run("levelsets", "--model", DEMO.toString(), "--random", "3", "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("pass --image CxHxW"), r.err());
+        r = Cli.run("levelsets", "--model", DEMO.toString(), "--random", "3", "--bins", "2", "--image", "1x28x28",
+                "--backend", "cpu", "--out", dir.resolve("ok").toString());
+        assertEquals(0, r.code(), r.err());
+        r = Cli.run("map", "--model", DEMO.toString(), "--random-anchors", "1", "--descriptor", "psi,rank",
+                "--out", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'rank' is not psi, nu or delta"), r.err());
     }
 }

@@ -76,63 +76,51 @@ public final class CudaBackend implements Backend {
             return graph.layerNames();
         }
 
+        /** Runs body on the device under the context's lock; its temporaries are freed after. */
+        private <R> R onDevice(java.util.function.BiFunction<CudaExecutor, GraphRunner<DeviceTensor>, R> body) {
+            synchronized (cx) {
+                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
+                    return body.apply(ex, new GraphRunner<>(graph, ex));
+                }
+            }
+        }
+
         @Override
         public double[] forward(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    return download(run.forward(ex.upload(z, run.inputShape(n)), null));
-                }
-            }
+            return onDevice((ex, run) -> download(run.forward(ex.upload(z, run.inputShape(n)), null)));
         }
 
         @Override
         public double[] jvp(double[] z, double[] v, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    return download(run.jvp(ex.upload(z, run.inputShape(1)), ex.upload(v, run.inputShape(k))));
-                }
-            }
+            return onDevice((ex, run) -> download(run.jvp(ex.upload(z, run.inputShape(1)),
+                    ex.upload(v, run.inputShape(k)))));
         }
 
         @Override
         public double[] vjp(double[] z, double[] u, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    return download(run.vjp(ex.upload(z, run.inputShape(1)), ex.upload(u, run.outputShape(k))));
-                }
-            }
+            return onDevice((ex, run) -> download(run.vjp(ex.upload(z, run.inputShape(1)),
+                    ex.upload(u, run.outputShape(k)))));
         }
 
         @Override
         public double[] jvpBatch(double[] z, int n, double[] v, int k) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
             Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    return download(run.jvp(ex.upload(z, run.inputShape(n)), ex.tile(ex.upload(v, run.inputShape(k)), n)));
-                }
-            }
+            return onDevice((ex, run) -> download(run.jvp(ex.upload(z, run.inputShape(n)),
+                    ex.tile(ex.upload(v, run.inputShape(k)), n))));
         }
 
         @Override
         public double[] vjpBatch(double[] z, int n, double[] u, int k) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
             Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    return download(run.vjp(ex.upload(z, run.inputShape(n)), ex.tile(ex.upload(u, run.outputShape(k)), n)));
-                }
-            }
+            return onDevice((ex, run) -> download(run.vjp(ex.upload(z, run.inputShape(n)),
+                    ex.tile(ex.upload(u, run.outputShape(k)), n))));
         }
 
         /**
@@ -145,57 +133,51 @@ public final class CudaBackend implements Backend {
             int e = latentDim();
             int d = outputDim();
             Inputs.matrix("latents", z, n, e, "latent dimension E");
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    DeviceTensor zt = ex.upload(z, run.inputShape(n));
-                    int rows;
-                    int cols;
-                    DeviceTensor m;
-                    if (frame == null) {
-                        double[] eye = new double[e * e];
-                        for (int i = 0; i < e; i++) {
-                            eye[i * e + i] = 1;
-                        }
-                        m = run.jvp(zt, ex.tile(ex.upload(eye, run.inputShape(e)), n));
-                        rows = e;
-                        cols = d;
-                    } else {
-                        m = run.vjp(zt, ex.tile(ex.upload(frame, run.outputShape(k)), n));
-                        rows = k;
-                        cols = e;
+            return onDevice((ex, run) -> {
+                DeviceTensor zt = ex.upload(z, run.inputShape(n));
+                int rows;
+                int cols;
+                DeviceTensor m;
+                if (frame == null) {
+                    double[] eye = new double[e * e];
+                    for (int i = 0; i < e; i++) {
+                        eye[i * e + i] = 1;
                     }
-                    MemorySegment gram = ex.allocDoubles((long) n * rows * rows);
-                    MemorySegment eig = ex.allocDoubles((long) n * rows);
-                    cx.lib().gramF64(cx.handle(), m.pointer(), rows, cols, n, gram);
-                    cx.lib().syevBatchedF64(cx.handle(), gram, rows, n, eig);
-                    double[] ev = cx.downloadDoubles(eig, n * rows);
-                    int r = Math.min(rows, cols);
-                    double[][] out = new double[n][r];
-                    for (int i = 0; i < n; i++) {
-                        for (int j = 0; j < r; j++) {
-                            out[i][j] = Math.sqrt(Math.max(0, ev[i * rows + rows - 1 - j]));
-                        }
-                    }
-                    return out;
+                    m = run.jvp(zt, ex.tile(ex.upload(eye, run.inputShape(e)), n));
+                    rows = e;
+                    cols = d;
+                } else {
+                    m = run.vjp(zt, ex.tile(ex.upload(frame, run.outputShape(k)), n));
+                    rows = k;
+                    cols = e;
                 }
-            }
+                MemorySegment gram = ex.allocDoubles((long) n * rows * rows);
+                MemorySegment eig = ex.allocDoubles((long) n * rows);
+                cx.lib().gramF64(cx.handle(), m.pointer(), rows, cols, n, gram);
+                cx.lib().syevBatchedF64(cx.handle(), gram, rows, n, eig);
+                double[] ev = cx.downloadDoubles(eig, n * rows);
+                int r = Math.min(rows, cols);
+                double[][] out = new double[n][r];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < r; j++) {
+                        out[i][j] = Math.sqrt(Math.max(0, ev[i * rows + rows - 1 - j]));
+                    }
+                }
+                return out;
+            });
         }
 
         @Override
         public SignPattern preActivationSigns(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
             SignPattern signs = SignPattern.allocate(graph.layerNames(), graph.layerWidths(), n);
-            synchronized (cx) {
-                try (CudaExecutor ex = new CudaExecutor(cx, cache)) {
-                    GraphRunner<DeviceTensor> run = new GraphRunner<>(graph, ex);
-                    MemorySegment words = ex.zeroWords(signs.bits().length);
-                    run.forward(ex.upload(z, run.inputShape(n)), (layer, x) -> cx.lib().signBits(cx.handle(),
-                            x.pointer(), words, n, x.rowSize(), signs.wordsPerSample(), signs.wordOffsets()[layer]));
-                    long[] host = cx.downloadLongs(words, signs.bits().length);
-                    System.arraycopy(host, 0, signs.bits(), 0, host.length);
-                }
-            }
+            long[] host = onDevice((ex, run) -> {
+                MemorySegment words = ex.zeroWords(signs.bits().length);
+                run.forward(ex.upload(z, run.inputShape(n)), (layer, x) -> cx.lib().signBits(cx.handle(),
+                        x.pointer(), words, n, x.rowSize(), signs.wordsPerSample(), signs.wordOffsets()[layer]));
+                return cx.downloadLongs(words, signs.bits().length);
+            });
+            System.arraycopy(host, 0, signs.bits(), 0, host.length);
             return signs;
         }
 

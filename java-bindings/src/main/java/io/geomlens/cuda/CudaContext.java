@@ -1,5 +1,6 @@
 package io.geomlens.cuda;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -70,34 +71,29 @@ public final class CudaContext implements AutoCloseable {
     }
 
     public double[] downloadFloats(MemorySegment src, int count) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(JAVA_FLOAT, Math.max(1, count));
-            lib.download(handle(), host, src, 4L * count);
-            double[] out = new double[count];
-            for (int i = 0; i < count; i++) {
-                out[i] = host.getAtIndex(JAVA_FLOAT, i);
-            }
-            return out;
+        float[] f = download(src, count, JAVA_FLOAT).toArray(JAVA_FLOAT);
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = f[i];
         }
+        return out;
     }
 
     public long[] downloadLongs(MemorySegment src, int count) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(JAVA_LONG, Math.max(1, count));
-            lib.download(handle(), host, src, 8L * count);
-            long[] out = new long[count];
-            for (int i = 0; i < count; i++) {
-                out[i] = host.getAtIndex(JAVA_LONG, i);
-            }
-            return out;
-        }
+        return download(src, count, JAVA_LONG).toArray(JAVA_LONG);
     }
 
     public double[] downloadDoubles(MemorySegment src, int count) {
+        return download(src, count, JAVA_DOUBLE).toArray(JAVA_DOUBLE);
+    }
+
+    /** count elements of the given layout from the device, into a heap-backed segment. */
+    private MemorySegment download(MemorySegment src, int count, java.lang.foreign.ValueLayout layout) {
+        long bytes = layout.byteSize() * count;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(java.lang.foreign.ValueLayout.JAVA_DOUBLE, Math.max(1, count));
-            lib.download(handle(), host, src, 8L * count);
-            return host.asSlice(0, 8L * count).toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE);
+            MemorySegment host = a.allocate(Math.max(1, bytes));
+            lib.download(handle(), host, src, bytes);
+            return MemorySegment.ofArray(host.asSlice(0, bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         }
     }
 

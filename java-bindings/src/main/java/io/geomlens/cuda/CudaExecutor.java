@@ -97,26 +97,25 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
 
     private static final double[] ZERO = {0};
 
-    /** [N, ...] -> [N*k, ...] as the broadcast sum [N, 1, row] + 0 into [N, k, row]. */
+    /** [N, ...] -> [N*k, ...]: the broadcast copy of [N, 1, row] into [N, k, row]. */
     @Override
     public DeviceTensor repeatRows(DeviceTensor t, int k) {
-        int[] s = t.shape();
         long row = t.rowSize();
-        int[] os = s.clone();
-        os[0] = s[0] * k;
-        DeviceTensor out = alloc(os);
-        lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), new long[] {row, 0, 1}, cache.of(ZERO).pointer(),
-                new long[] {0, 0, 0}, out.pointer(), new long[] {s[0], k, row});
-        return out;
+        return broadcastCopy(t, k, new long[] {t.shape()[0], k, row}, new long[] {row, 0, 1});
     }
 
-    /** [k, ...] -> [n*k, ...]: the whole tensor repeated n times (shared tangents per latent). */
+    /** [k, ...] -> [n*k, ...]: the whole tensor n times (shared tangents for every latent). */
     DeviceTensor tile(DeviceTensor t, int n) {
+        return broadcastCopy(t, n, new long[] {n, t.count()}, new long[] {0, 1});
+    }
+
+    /** t read with the given strides over the shape view, written densely; dimension 0 grows by factor. */
+    private DeviceTensor broadcastCopy(DeviceTensor t, int factor, long[] view, long[] strides) {
         int[] os = t.shape();
-        os[0] *= n;
+        os[0] *= factor;
         DeviceTensor out = alloc(os);
-        lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), new long[] {0, 1}, cache.of(ZERO).pointer(),
-                new long[] {0, 0}, out.pointer(), new long[] {n, t.count()});
+        lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), strides, cache.of(ZERO).pointer(),
+                new long[view.length], out.pointer(), view);
         return out;
     }
 
