@@ -8,7 +8,7 @@ if [[ ! -f device/jre25.tar.xz ]]; then
 fi
 rm -rf /tmp/geomlens-jre && mkdir -p /tmp/geomlens-jre && tar xJf device/jre25.tar.xz -C /tmp/geomlens-jre
 java=/tmp/geomlens-jre/jre25/bin/java
-cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release >"$out/cmake-configure.log" 2>&1 || { cat "$out/cmake-configure.log"; exit 1; }
+cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DGEOMLENS_KERNEL_CHECKS=ON >"$out/cmake-configure.log" 2>&1 || { cat "$out/cmake-configure.log"; exit 1; }
 cmake --build build-gpu -j"$(nproc)" >"$out/cmake-build.log" 2>&1 || { tail -n 40 "$out/cmake-build.log"; exit 1; }
 lib=$PWD/build-gpu/libgeomlens.so
 [[ -f "$lib" ]] || { echo "libgeomlens.so was not built: see $out/cmake-build.log" >&2; exit 1; }

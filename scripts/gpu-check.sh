@@ -17,6 +17,10 @@ source scripts/device-env.sh
 "$java" -version 2>&1 | head -n 1
 ls -la "$lib"
 
+step "Kernel checks (each kernel vs a CPU reference)"
+build-gpu/check_kernels | tee "$out/kernels.log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+
 step "GPU test suite (JUnit, CUDA backend vs CPU backend)"
 cp=$(ls device/lib/*.jar | tr '\n' ':')
 "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dgeomlens.library.path="$lib" \
@@ -36,6 +40,7 @@ geomlens describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend
 geomlens hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out "$out/demo-hessian.json" || status=1
 
 step "Summary"
+tail -n 1 "$out/kernels.log"
 grep -E "tests (successful|failed|skipped|aborted)" "$out/junit.log" || true
 echo "gpu-check: $([[ $status -eq 0 ]] && echo PASSED || echo FAILED) ($(date -u +%Y-%m-%dT%H:%MZ))"
 exit $status

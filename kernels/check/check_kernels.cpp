@@ -1,0 +1,305 @@
+// Checks every kernel entry point of libgeomlens against a CPU reference in double precision
+// (|got - ref| <= atol + rtol * |ref|) and times it with CUDA events. Built with
+// -DGEOMLENS_KERNEL_CHECKS=ON; needs a GPU to run. Exit status: number of failed checks.
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "geomlens.h"
+
+namespace {
+
+geomlens_context* ctx = nullptr;
+int failures = 0;
+int passes = 0;
+
+void ok(int status, const char* what) {
+    if (status != GEOMLENS_OK) {
+        std::printf("FAIL %s: status %d: %s\n", what, status, geomlens_last_error());
+        failures++;
+    }
+}
+
+std::vector<float> random_floats(size_t n, unsigned seed, float scale = 1.f) {
+    std::mt19937 g(seed);
+    std::normal_distribution<float> d(0.f, scale);
+    std::vector<float> v(n);
+    for (auto& x : v) x = d(g);
+    return v;
+}
+
+template <typename T>
+T* upload(const std::vector<T>& h) {
+    void* p = nullptr;
+    ok(geomlens_alloc(ctx, sizeof(T) * (h.empty() ? 1 : h.size()), &p), "alloc");
+    ok(geomlens_upload(ctx, p, h.data(), sizeof(T) * h.size()), "upload");
+    return static_cast<T*>(p);
+}
+
+template <typename T>
+std::vector<T> download(const T* d, size_t n) {
+    std::vector<T> h(n);
+    ok(geomlens_download(ctx, h.data(), d, sizeof(T) * n), "download");
+    return h;
+}
+
+template <typename T>
+void compare(const char* name, const std::vector<T>& got, const std::vector<double>& ref, double atol, double rtol,
+             const std::function<void()>& launch) {
+    double worst = 0;
+    size_t at = 0;
+    bool bad = got.size() != ref.size();
+    for (size_t i = 0; !bad && i < ref.size(); i++) {
+        double err = std::fabs(static_cast<double>(got[i]) - ref[i]);
+        double tol = atol + rtol * std::fabs(ref[i]);
+        double ratio = tol > 0 ? err / tol : (err == 0 ? 0.0 : INFINITY);
+        if (std::isnan(ratio)) ratio = INFINITY;  // a NaN result is a failure, never a pass
+        if (ratio > worst) {
+            worst = ratio;
+            at = i;
+        }
+    }
+    // Time 20 launches with events (inputs stay in L2 for small sizes: this is latency, not bandwidth).
+    cudaEvent_t a, b;
+    cudaEventCreate(&a);
+    cudaEventCreate(&b);
+    cudaEventRecord(a);
+    for (int i = 0; i < 20; i++) launch();
+    cudaEventRecord(b);
+    ok(geomlens_synchronize(ctx), "synchronize");
+    float ms = 0;
+    cudaEventElapsedTime(&ms, a, b);
+    cudaEventDestroy(a);
+    cudaEventDestroy(b);
+    if (bad || worst > 1) {
+        failures++;
+        std::printf("FAIL %-28s entry %zu: got %.9g, ref %.9g (%.2f x tolerance)\n", name, at,
+                    bad ? 0.0 : static_cast<double>(got[at]), bad ? 0.0 : ref[at], worst);
+    } else {
+        passes++;
+        std::printf("PASS %-28s worst %.3f x tolerance, %8.2f us/call\n", name, worst, 1000.0 * ms / 20);
+    }
+}
+
+double act(int kind, double alpha, double x) {
+    switch (kind) {
+        case GEOMLENS_RELU: return x > 0 ? x : 0;
+        case GEOMLENS_LEAKY_RELU: return x > 0 ? x : alpha * x;
+        case GEOMLENS_SIGMOID: return 1 / (1 + std::exp(-x));
+        case GEOMLENS_TANH: return std::tanh(x);
+        case GEOMLENS_GELU: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+        case GEOMLENS_GELU_TANH: return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+        default: return std::erf(x);
+    }
+}
+
+double slope(int kind, double alpha, double x) {
+    double h = 1e-6;  // central difference in double: an independent reference for f'
+    if (kind == GEOMLENS_RELU) return x > 0 ? 1 : 0;
+    if (kind == GEOMLENS_LEAKY_RELU) return x > 0 ? 1 : alpha;
+    return (act(kind, alpha, x + h) - act(kind, alpha, x - h)) / (2 * h);
+}
+
+void check_activations() {
+    const int64_t rows = 96, width = 257, group = 3;
+    auto x = random_floats(rows / group * width, 1, 2.f);
+    auto t = random_floats(rows * width, 2);
+    float* dx = upload(x);
+    float* dt = upload(t);
+    float *dy = nullptr, *dout = nullptr;
+    ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_alloc(ctx, 4 * t.size(), reinterpret_cast<void**>(&dout)), "alloc");
+    for (int kind = GEOMLENS_RELU; kind <= GEOMLENS_ERF; kind++) {
+        float alpha = 0.1f;
+        ok(geomlens_activation_forward(ctx, kind, alpha, dx, dy, x.size()), "activation_forward");
+        std::vector<double> ref(x.size());
+        for (size_t i = 0; i < x.size(); i++) ref[i] = act(kind, alpha, x[i]);
+        compare(("activation_forward/" + std::to_string(kind)).c_str(), download(dy, x.size()), ref, 1e-6, 1e-5,
+                [&] { geomlens_activation_forward(ctx, kind, alpha, dx, dy, x.size()); });
+        ok(geomlens_activation_tangent(ctx, kind, alpha, dx, dt, dout, rows, width, group), "activation_tangent");
+        std::vector<double> rt(t.size());
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t c = 0; c < width; c++)
+                rt[r * width + c] = t[r * width + c] * slope(kind, alpha, x[(r / group) * width + c]);
+        compare(("activation_tangent/" + std::to_string(kind)).c_str(), download(dout, t.size()), rt, 1e-5, 1e-4,
+                [&] { geomlens_activation_tangent(ctx, kind, alpha, dx, dt, dout, rows, width, group); });
+    }
+    geomlens_free(ctx, dx);
+    geomlens_free(ctx, dt);
+    geomlens_free(ctx, dy);
+    geomlens_free(ctx, dout);
+}
+
+void check_broadcast() {
+    // out[4, 3, 5] = a[4, 1, 5] (op) b[3, 1]; then reduce g[4, 3, 5] back onto [4, 1, 5].
+    int64_t shape[3] = {4, 3, 5};
+    int64_t sa[3] = {5, 0, 1}, sb[3] = {0, 1, 0};
+    auto a = random_floats(20, 3);
+    auto b = random_floats(3, 4);
+    for (auto& v : b) v = v > 0 ? v + 0.5f : v - 0.5f;  // keep DIV away from 0
+    float* da = upload(a);
+    float* db = upload(b);
+    float* dout = nullptr;
+    ok(geomlens_alloc(ctx, 4 * 60, reinterpret_cast<void**>(&dout)), "alloc");
+    for (int op = GEOMLENS_ADD; op <= GEOMLENS_DIV; op++) {
+        ok(geomlens_binary(ctx, op, da, sa, db, sb, dout, shape, 3), "binary");
+        std::vector<double> ref(60);
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 3; j++)
+                for (int k = 0; k < 5; k++) {
+                    double x = a[i * 5 + k], y = b[j];
+                    ref[(i * 3 + j) * 5 + k] = op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y;
+                }
+        compare(("binary/" + std::to_string(op)).c_str(), download(dout, 60), ref, 1e-6, 1e-6,
+                [&] { geomlens_binary(ctx, op, da, sa, db, sb, dout, shape, 3); });
+    }
+    float* dred = nullptr;
+    ok(geomlens_alloc(ctx, 4 * 20, reinterpret_cast<void**>(&dred)), "alloc");
+    auto g = random_floats(60, 5);
+    float* dg = upload(g);
+    int64_t ostrides[3] = {5, 0, 1};
+    ok(geomlens_reduce_to(ctx, dg, shape, 3, dred, ostrides, 20), "reduce_to");
+    std::vector<double> ref(20, 0.0);
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 5; k++) ref[i * 5 + k] += g[(i * 3 + j) * 5 + k];
+    compare("reduce_to", download(dred, 20), ref, 1e-6, 1e-5,
+            [&] { geomlens_reduce_to(ctx, dg, shape, 3, dred, ostrides, 20); });
+    for (float* p : {da, db, dout, dred, dg}) geomlens_free(ctx, p);
+}
+
+void check_im2col() {
+    // cin 3, 7x6 input, kernel 3x2, stride (2,1), pad (1,0), dilation (1,2) -> ho, wo
+    int cin = 3, h = 7, w = 6, kh = 3, kw = 2, sh = 2, sw = 1, ph = 1, pw = 0, dh = 1, dw = 2;
+    int ho = (h + 2 * ph - ((kh - 1) * dh + 1)) / sh + 1, wo = (w + 2 * pw - ((kw - 1) * dw + 1)) / sw + 1;
+    int geom[13] = {cin, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo};
+    int n = 2;
+    size_t xs = n * cin * h * w, cs = (size_t)n * cin * kh * kw * ho * wo;
+    auto x = random_floats(xs, 6);
+    float* dx = upload(x);
+    float* dc = nullptr;
+    ok(geomlens_alloc(ctx, 4 * cs, reinterpret_cast<void**>(&dc)), "alloc");
+    ok(geomlens_im2col(ctx, dx, dc, geom, n), "im2col");
+    std::vector<double> ref(cs, 0.0);
+    for (int s = 0; s < n; s++)
+        for (int c = 0; c < cin; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++)
+                    for (int oy = 0; oy < ho; oy++)
+                        for (int ox = 0; ox < wo; ox++) {
+                            int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
+                            size_t row = ((size_t)(s * cin + c) * kh + i) * kw + j;
+                            ref[row * ho * wo + oy * wo + ox] =
+                                (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((s * cin + c) * h + iy) * w + ix] : 0;
+                        }
+    compare("im2col", download(dc, cs), ref, 0, 0, [&] { geomlens_im2col(ctx, dx, dc, geom, n); });
+    // col2im is the adjoint: <im2col(x), c> == <x, col2im(c)>
+    auto c = random_floats(cs, 7);
+    float* dc2 = upload(c);
+    ok(geomlens_col2im(ctx, dc2, dx, geom, n), "col2im");
+    auto back = download(dx, xs);
+    double lhs = 0, rhs = 0;
+    for (size_t i = 0; i < cs; i++) lhs += ref[i] * c[i];
+    for (size_t i = 0; i < xs; i++) rhs += static_cast<double>(x[i]) * back[i];
+    compare("col2im (adjoint identity)", std::vector<double>{rhs}, std::vector<double>{lhs}, 1e-4, 1e-5,
+            [&] { geomlens_col2im(ctx, dc2, dx, geom, n); });
+    for (float* p : {dx, dc, dc2}) geomlens_free(ctx, p);
+}
+
+void check_channel_and_upsample() {
+    int64_t n = 2, c = 3, plane = 10, count = n * c * plane;
+    auto x = random_floats(count, 8);
+    auto sc = random_floats(c, 9);
+    auto sf = random_floats(c, 10);
+    float *dx = upload(x), *dsc = upload(sc), *dsf = upload(sf), *dy = nullptr;
+    ok(geomlens_alloc(ctx, 4 * count, reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_channel_affine(ctx, dx, dy, dsc, dsf, count, c, plane), "channel_affine");
+    std::vector<double> ref(count);
+    for (int64_t i = 0; i < count; i++) ref[i] = sc[(i / plane) % c] * x[i] + sf[(i / plane) % c];
+    compare("channel_affine", download(dy, count), ref, 1e-6, 1e-6,
+            [&] { geomlens_channel_affine(ctx, dx, dy, dsc, dsf, count, c, plane); });
+    ok(geomlens_channel_bias(ctx, dx, dsf, count, c, plane), "channel_bias");
+    for (int64_t i = 0; i < count; i++) ref[i] = x[i] + sf[(i / plane) % c];
+    compare("channel_bias", download(dx, count), ref, 1e-6, 1e-6, [] {});
+    // upsample 2x3 of planes 4x5, then the adjoint sums blocks.
+    int64_t planes = 6;
+    int h = 4, w = 5, fy = 2, fx = 3;
+    auto u = random_floats(planes * h * w, 11);
+    float *du = upload(u), *dup = nullptr, *dback = nullptr;
+    ok(geomlens_alloc(ctx, 4 * planes * h * w * fy * fx, reinterpret_cast<void**>(&dup)), "alloc");
+    ok(geomlens_alloc(ctx, 4 * planes * h * w, reinterpret_cast<void**>(&dback)), "alloc");
+    ok(geomlens_upsample_nearest(ctx, du, dup, planes, h, w, fy, fx), "upsample");
+    std::vector<double> up(planes * h * w * fy * fx), adj(planes * h * w, 0.0);
+    for (int64_t p = 0; p < planes; p++)
+        for (int y = 0; y < h * fy; y++)
+            for (int xx = 0; xx < w * fx; xx++) {
+                double v = u[(p * h + y / fy) * w + xx / fx];
+                up[(p * h * fy + y) * w * fx + xx] = v;
+                adj[(p * h + y / fy) * w + xx / fx] += v;
+            }
+    compare("upsample_nearest", download(dup, up.size()), up, 0, 0,
+            [&] { geomlens_upsample_nearest(ctx, du, dup, planes, h, w, fy, fx); });
+    ok(geomlens_upsample_nearest_adjoint(ctx, dup, dback, planes, h, w, fy, fx), "upsample_adjoint");
+    compare("upsample_nearest_adjoint", download(dback, adj.size()), adj, 1e-6, 1e-6,
+            [&] { geomlens_upsample_nearest_adjoint(ctx, dup, dback, planes, h, w, fy, fx); });
+    for (float* p : {dx, dsc, dsf, dy, du, dup, dback}) geomlens_free(ctx, p);
+}
+
+void check_signs() {
+    // 3 groups of 4 vertices, two layers of widths 70 and 5 (word offsets 0, 2; 3 words per sample).
+    int groups = 3, gs = 4, samples = groups * gs, wps = 3;
+    int widths[2] = {70, 5}, offsets[3] = {0, 2, 3};
+    std::vector<std::vector<float>> layer = {random_floats(samples * 70, 12), random_floats(samples * 5, 13)};
+    uint64_t* bits = nullptr;
+    ok(geomlens_alloc(ctx, 8 * samples * wps, reinterpret_cast<void**>(&bits)), "alloc");
+    ok(geomlens_memset_zero(ctx, bits, 8 * samples * wps), "memset");
+    for (int l = 0; l < 2; l++) {
+        float* d = upload(layer[l]);
+        ok(geomlens_sign_bits(ctx, d, bits, samples, widths[l], wps, offsets[l]), "sign_bits");
+        geomlens_free(ctx, d);
+    }
+    int* doff = upload(std::vector<int>(offsets, offsets + 3));
+    int64_t* counts = nullptr;
+    ok(geomlens_alloc(ctx, 8 * groups * 2, reinterpret_cast<void**>(&counts)), "alloc");
+    ok(geomlens_sign_changes(ctx, bits, groups, gs, wps, doff, 2, counts), "sign_changes");
+    std::vector<double> ref(groups * 2, 0.0);
+    for (int g = 0; g < groups; g++)
+        for (int l = 0; l < 2; l++)
+            for (int i = 0; i < widths[l]; i++) {
+                int pos = 0;
+                for (int v = 0; v < gs; v++) pos += layer[l][(g * gs + v) * widths[l] + i] > 0;
+                ref[g * 2 + l] += (pos != 0 && pos != gs);
+            }
+    compare("sign_bits + sign_changes", download(counts, groups * 2), ref, 0, 0,
+            [&] { geomlens_sign_changes(ctx, bits, groups, gs, wps, doff, 2, counts); });
+    geomlens_free(ctx, bits);
+    geomlens_free(ctx, doff);
+    geomlens_free(ctx, counts);
+}
+
+}  // namespace
+
+int main() {
+    int count = 0;
+    if (geomlens_device_count(&count) != GEOMLENS_OK || count == 0) {
+        std::printf("no CUDA device: %s\n", geomlens_last_error());
+        return 1;
+    }
+    if (geomlens_context_create(0, &ctx) != GEOMLENS_OK) {
+        std::printf("context: %s\n", geomlens_last_error());
+        return 1;
+    }
+    check_activations();
+    check_broadcast();
+    check_im2col();
+    check_channel_and_upsample();
+    check_signs();
+    geomlens_context_destroy(ctx);
+    std::printf("%d passed, %d failed\n", passes, failures);
+    return failures;
+}
