@@ -9,7 +9,7 @@ if [[ -f CMakeLists.txt ]] && command -v cmake >/dev/null; then
   if command -v nvcc >/dev/null || [[ -x /usr/local/cuda/bin/nvcc ]]; then
     echo "== compiling the CUDA sources (nvcc found)"
     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >build-cmake.log 2>&1 || { cat build-cmake.log; exit 1; }
-    grep -A2 "geomlens:" build-cmake.log | sed 's/^/   /' || true
+    grep "^-- geomlens:" build-cmake.log || true
     cmake --build build -j"$(nproc)" 2>&1 | tail -n 20
   else
     echo "== no CUDA toolkit: skipping the native build"
