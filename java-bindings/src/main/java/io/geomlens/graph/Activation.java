@@ -24,10 +24,13 @@ public final class Activation implements Op {
         return alpha;
     }
 
-    /** Erf is a building block of unfused GELU, not a neuron layer of its own (MATH.md list). */
+    /**
+     * Every kind counts. A lone Erf is a GELU that the importer could not fuse (an unusual export
+     * order); its input x / sqrt 2 has the sign of the GELU's input, so its neurons are the GELU's.
+     */
     @Override
     public boolean isNonlinearity() {
-        return kind != Kind.ERF;
+        return true;
     }
 
     public double value(double x) {

@@ -73,6 +73,28 @@ class ImporterErrorsTest {
         assertThrows(NoSuchFileException.class, () -> OnnxImporter.read(Path.of("/nonexistent/model.onnx")));
     }
 
+    /** GELU written as (x * 0.5) * (1 + erf(x / sqrt 2)) is not fused but still one counted layer. */
+    @Test
+    void unfusedGeluStillCountsItsNeurons() throws Exception {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 5);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 5, 9);
+        m.constant("sqrt2", new int[0], (float) Math.sqrt(2.0)).constant("one", new int[0], 1f)
+                .constant("half", new int[0], 0.5f)
+                .node("Mul", "/act/Mul_half", List.of(h, "half"), "xh")
+                .node("Div", "/act/Div", List.of(h, "sqrt2"), "xd")
+                .node("Erf", "/act/Erf", List.of("xd"), "e")
+                .node("Add", "/act/Add", List.of("e", "one"), "a")
+                .node("Mul", "/act/Mul", List.of("xh", "a"), "y").output("y");
+        Graph g = OnnxImporter.read(m.toBytes(), "gelu-alt.onnx");
+        assertEquals(List.of("/act/Erf"), g.layerNames());
+        assertEquals(9, g.layerWidths()[0]);
+        double[] z = {0.3, -1, 0.2, 2, -0.5};
+        float[] ref = io.geomlens.testing.OrtReference.run(m.toBytes(), io.geomlens.testing.Close.toFloat(z), 1, 5);
+        io.geomlens.testing.Close.assertClose(io.geomlens.testing.Close.toDouble(ref),
+                new io.geomlens.cpu.CpuBackend().load(g).forward(z, 1), 1e-6, 1e-5, "unfused GELU vs ONNX Runtime");
+    }
+
     @Test
     void erfGeluIsFusedIntoOneLayer() {
         Graph g = OnnxImporter.read(ModelZoo.mlp(1, "GeluErf", 4, 8, 8, 3).toBytes(), "gelu.onnx");
