@@ -4,6 +4,7 @@ import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.JacobianSpectra;
 import io.geomlens.SignPattern;
+import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.linalg.SmallSvd;
 import java.util.ArrayList;
@@ -22,8 +23,11 @@ public final class Descriptors {
     private final int k;
     private final double[] w;
     private final double[] basis;
-    /** Latents per chunk: enough to fill the GPU, or all cores on the CPU with fine progress. */
-    private static final int DEVICE_CHUNK = 32;
+    /**
+     * Latents per chunk: enough to fill the GPU (-Dgeomlens.deviceChunk, default 32; halved on
+     * out-of-memory), or all cores on the CPU with fine-grained progress.
+     */
+    private static final int DEVICE_CHUNK = Integer.getInteger("geomlens.deviceChunk", 32);
     private static final int HOST_CHUNK = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     public Descriptors(Generator gen, DescriptorOptions opt) {
@@ -79,19 +83,30 @@ public final class Descriptors {
         int e = gen.latentDim();
         Inputs.matrix("latents", z, n, e, "latent dimension E");
         LatentDescriptors[] out = new LatentDescriptors[n];
-        int chunk = gen instanceof JacobianSpectra ? DEVICE_CHUNK : HOST_CHUNK;
-        for (int start = 0; start < n; start += chunk) {
+        int chunk = gen instanceof JacobianSpectra ? Math.max(1, DEVICE_CHUNK) : HOST_CHUNK;
+        for (int start = 0; start < n; ) {
             int m = Math.min(chunk, n - start);
             double[] zc = java.util.Arrays.copyOfRange(z, start * e, (start + m) * e);
-            double[][] sv = singularValues(zc, m);
-            long[][] delta = basis == null ? null : complexity(zc, m);
+            double[][] sv;
+            long[][] delta;
+            try {
+                sv = singularValues(zc, m);
+                delta = basis == null ? null : complexity(zc, m);
+            } catch (OutOfDeviceMemoryException oom) {
+                if (m == 1) {
+                    throw oom;
+                }
+                chunk = m / 2;   // the device is full: retry this chunk in halves
+                continue;
+            }
             for (int i = 0; i < m; i++) {
                 SingularSpectrum s = new SingularSpectrum(sv[i]);
                 out[start + i] = new LatentDescriptors(s.psi(opt.rtol()), s.nu(), s.rank(opt.rtol()), s,
                         delta == null ? null : delta[i]);
             }
+            start += m;
             if (progress != null) {
-                progress.accept(start + m);
+                progress.accept(start);
             }
         }
         return new DescriptorBatch(route, k, opt, gen.layerNames(), List.of(out));
