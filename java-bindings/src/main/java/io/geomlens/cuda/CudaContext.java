@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.geomlens.internal.ffi.Geomlens;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.function.Function;
 
 /**
  * One GPU: a native context (stream, cuBLAS and cuSOLVER handles, memory pool). Closing it
@@ -58,11 +60,7 @@ public final class CudaContext implements AutoCloseable {
     public DeviceBuffer uploadFloats(double[] values) {
         DeviceBuffer b = alloc(4L * values.length);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(JAVA_FLOAT, Math.max(1, values.length));
-            for (int i = 0; i < values.length; i++) {
-                host.setAtIndex(JAVA_FLOAT, i, (float) values[i]);
-            }
-            lib.upload(handle(), b.pointer(), host, 4L * values.length);
+            lib.upload(handle(), b.pointer(), HostBuffers.floats(a, values), 4L * values.length);
         } catch (RuntimeException e) {
             b.close();
             throw e;
@@ -71,35 +69,29 @@ public final class CudaContext implements AutoCloseable {
     }
 
     public double[] downloadFloats(MemorySegment src, int count) {
-        float[] f = download(src, count, JAVA_FLOAT).toArray(JAVA_FLOAT);
-        double[] out = new double[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = f[i];
-        }
-        return out;
+        return download(src, count, JAVA_FLOAT, host -> HostBuffers.readFloats(host, count));
     }
 
     public long[] downloadLongs(MemorySegment src, int count) {
-        return download(src, count, JAVA_LONG).toArray(JAVA_LONG);
+        return download(src, count, JAVA_LONG, host -> HostBuffers.readLongs(host, count));
     }
 
     public double[] downloadDoubles(MemorySegment src, int count) {
-        return download(src, count, JAVA_DOUBLE).toArray(JAVA_DOUBLE);
+        return download(src, count, JAVA_DOUBLE, host -> HostBuffers.readDoubles(host, count));
     }
 
-    /** count elements of the given layout from the device, into a heap-backed segment. */
-    private MemorySegment download(MemorySegment src, int count, java.lang.foreign.ValueLayout layout) {
-        long bytes = layout.byteSize() * count;
+    /** count elements of the layout from the device into aligned native memory, read there. */
+    private <R> R download(MemorySegment src, int count, ValueLayout layout, Function<MemorySegment, R> read) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment host = a.allocate(Math.max(1, bytes));
-            lib.download(handle(), host, src, bytes);
-            return MemorySegment.ofArray(host.asSlice(0, bytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            MemorySegment host = HostBuffers.allocate(a, layout, count);
+            lib.download(handle(), host, src, layout.byteSize() * count);
+            return read.apply(host);
         }
     }
 
     public void uploadInts(MemorySegment dst, int[] values) {
         try (Arena a = Arena.ofConfined()) {
-            lib.upload(handle(), dst, a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, values), 4L * values.length);
+            lib.upload(handle(), dst, a.allocateFrom(ValueLayout.JAVA_INT, values), 4L * values.length);
         }
     }
 
