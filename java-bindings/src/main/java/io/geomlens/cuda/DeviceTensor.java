@@ -5,6 +5,16 @@ import java.lang.foreign.MemorySegment;
 
 /** A float32 tensor on the device: a shape over memory owned elsewhere (a scope or a cache). */
 public record DeviceTensor(int[] shape, MemorySegment pointer) {
+    public DeviceTensor {
+        shape = shape.clone();
+    }
+
+    /** A copy: callers derive new shapes from it. */
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
     public long count() {
         return Tensor.count(shape);
     }

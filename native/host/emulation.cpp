@@ -1,0 +1,452 @@
+// Host emulation of libgeomlens (libgeomlens_host.so): the C ABI of geomlens.h implemented with
+// plain loops over host memory, no CUDA. It exists so the Java side of the CUDA backend (Panama
+// bindings, device executor, batching, chunking) runs in CI without a GPU; it says nothing about
+// the CUDA kernels themselves, which scripts/gpu-check.sh checks on a GPU.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "geomlens.h"
+
+struct geomlens_context {
+    int device;
+};
+
+namespace {
+
+thread_local std::string last_error;
+
+struct Failure {
+    int status;
+    std::string message;
+};
+
+template <typename Body>
+int guard(const char* entry, Body&& body) {
+    try {
+        body();
+        return GEOMLENS_OK;
+    } catch (const Failure& f) {
+        last_error = std::string(entry) + ": " + f.message;
+        return f.status;
+    } catch (const std::exception& e) {
+        last_error = std::string(entry) + ": " + e.what();
+        return GEOMLENS_ERR_INTERNAL;
+    }
+}
+
+void require(bool ok, const std::string& what) {
+    if (!ok) throw Failure{GEOMLENS_ERR_INVALID_ARGUMENT, what};
+}
+
+void need(geomlens_context* ctx) { require(ctx != nullptr, "context is null"); }
+
+float act_value(int kind, float alpha, float x) {
+    switch (kind) {
+        case GEOMLENS_RELU: return x > 0.f ? x : 0.f;
+        case GEOMLENS_LEAKY_RELU: return x > 0.f ? x : alpha * x;
+        case GEOMLENS_SIGMOID: return 1.f / (1.f + std::exp(-x));
+        case GEOMLENS_TANH: return std::tanh(x);
+        case GEOMLENS_GELU: return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
+        case GEOMLENS_GELU_TANH: return 0.5f * x * (1.f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+        default: return std::erf(x);
+    }
+}
+
+float act_slope(int kind, float alpha, float x) {
+    switch (kind) {
+        case GEOMLENS_RELU: return x > 0.f ? 1.f : 0.f;
+        case GEOMLENS_LEAKY_RELU: return x > 0.f ? 1.f : alpha;
+        case GEOMLENS_SIGMOID: {
+            float s = 1.f / (1.f + std::exp(-x));
+            return s * (1.f - s);
+        }
+        case GEOMLENS_TANH: {
+            float t = std::tanh(x);
+            return 1.f - t * t;
+        }
+        case GEOMLENS_GELU:
+            return 0.5f * (1.f + std::erf(x * 0.70710678118654752f)) + x * 0.39894228040143268f * std::exp(-0.5f * x * x);
+        case GEOMLENS_GELU_TANH: {
+            float u = 0.79788456080286536f * (x + 0.044715f * x * x * x);
+            float t = std::tanh(u);
+            return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * 0.79788456080286536f * (1.f + 3.f * 0.044715f * x * x);
+        }
+        default: return 1.12837916709551257f * std::exp(-x * x);
+    }
+}
+
+// Symmetric eigenvalues by cyclic Jacobi (double), ascending.
+void jacobi_eigenvalues(double* a, int n, double* w) {
+    for (int sweep = 0; sweep < 100; sweep++) {
+        double off = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
+        if (off < 1e-30) break;
+        for (int p = 0; p < n - 1; p++)
+            for (int q = p + 1; q < n; q++) {
+                double apq = a[p * n + q];
+                if (apq == 0) continue;
+                double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+                double t = (theta >= 0 ? 1 : -1) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
+                double c = 1 / std::sqrt(t * t + 1), s = t * c;
+                for (int k = 0; k < n; k++) {
+                    double akp = a[k * n + p], akq = a[k * n + q];
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for (int k = 0; k < n; k++) {
+                    double apk = a[p * n + k], aqk = a[q * n + k];
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+            }
+    }
+    std::vector<double> d(n);
+    for (int i = 0; i < n; i++) d[i] = a[i * n + i];
+    std::sort(d.begin(), d.end());
+    std::copy(d.begin(), d.end(), w);
+}
+
+}  // namespace
+
+
+extern "C" {
+
+const char* geomlens_last_error(void) { return last_error.c_str(); }
+
+int geomlens_version(int* major, int* minor) {
+    return guard("geomlens_version", [&] {
+        require(major && minor, "null output");
+        *major = 0;
+        *minor = 1;
+    });
+}
+
+int geomlens_device_count(int* count) {
+    return guard("geomlens_device_count", [&] {
+        require(count, "null output");
+        *count = 1;
+    });
+}
+
+int geomlens_context_create(int device, geomlens_context** out) {
+    return guard("geomlens_context_create", [&] {
+        require(out && device == 0, "the host emulation has one device, 0");
+        *out = new geomlens_context{device};
+    });
+}
+
+int geomlens_context_destroy(geomlens_context* ctx) {
+    return guard("geomlens_context_destroy", [&] { delete ctx; });
+}
+
+int geomlens_device_name(geomlens_context* ctx, char* buf, int len) {
+    return guard("geomlens_device_name", [&] {
+        need(ctx);
+        require(buf && len > 0, "empty buffer");
+        std::snprintf(buf, len, "%s", "host emulation, no GPU");
+    });
+}
+
+int geomlens_mem_info(geomlens_context* ctx, size_t* free_bytes, size_t* total_bytes) {
+    return guard("geomlens_mem_info", [&] {
+        need(ctx);
+        require(free_bytes && total_bytes, "null output");
+        *free_bytes = size_t(1) << 34;
+        *total_bytes = size_t(1) << 34;
+    });
+}
+
+int geomlens_synchronize(geomlens_context* ctx) { return guard("geomlens_synchronize", [&] { need(ctx); }); }
+
+int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out) {
+    return guard("geomlens_alloc", [&] {
+        need(ctx);
+        require(out, "null output");
+        *out = nullptr;
+        if (bytes == 0) return;
+        *out = (bytes >> 40) ? nullptr : std::malloc(bytes);
+        if (!*out)
+            throw Failure{GEOMLENS_ERR_OUT_OF_MEMORY, "out of memory: asked for " + std::to_string(bytes) +
+                                                          " bytes, 17179869184 of 17179869184 bytes free (host emulation)"};
+    });
+}
+
+int geomlens_free(geomlens_context* ctx, void* p) {
+    return guard("geomlens_free", [&] {
+        need(ctx);
+        std::free(p);
+    });
+}
+
+int geomlens_upload(geomlens_context* ctx, void* dst, const void* src, size_t bytes) {
+    return guard("geomlens_upload", [&] {
+        need(ctx);
+        require(bytes == 0 || (dst && src), "null pointer");
+        if (bytes) std::memcpy(dst, src, bytes);
+    });
+}
+
+int geomlens_download(geomlens_context* ctx, void* dst, const void* src, size_t bytes) {
+    return guard("geomlens_download", [&] {
+        need(ctx);
+        require(bytes == 0 || (dst && src), "null pointer");
+        if (bytes) std::memcpy(dst, src, bytes);
+    });
+}
+
+int geomlens_memset_zero(geomlens_context* ctx, void* dst, size_t bytes) {
+    return guard("geomlens_memset_zero", [&] {
+        need(ctx);
+        if (bytes) std::memset(dst, 0, bytes);
+    });
+}
+
+int geomlens_gemm(geomlens_context* ctx, int ta, int tb, int m, int n, int k, float alpha, const float* a,
+                  int64_t sa, const float* b, int64_t sb, float beta, float* c, int64_t sc, int batch) {
+    return guard("geomlens_gemm", [&] {
+        need(ctx);
+        require(m >= 0 && n >= 0 && k >= 0 && batch >= 0, "negative GEMM size");
+        if (m == 0 || n == 0 || batch == 0) return;
+        require(a && b && c, "GEMM operand is null");
+        for (int q = 0; q < batch; q++) {
+            const float* A = a + q * sa;
+            const float* B = b + q * sb;
+            float* C = c + q * sc;
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++)
+                        s += double(ta ? A[p * m + i] : A[i * k + p]) * (tb ? B[j * k + p] : B[p * n + j]);
+                    C[i * n + j] = float(alpha * s + (beta == 0.f ? 0.0 : double(beta) * C[i * n + j]));
+                }
+        }
+    });
+}
+
+int geomlens_gram_f64(geomlens_context* ctx, const float* m, int rows, int cols, int batch, double* gram) {
+    return guard("geomlens_gram_f64", [&] {
+        need(ctx);
+        require(rows > 0 && cols > 0 && batch >= 0 && m && gram, "bad Gram arguments");
+        for (int q = 0; q < batch; q++)
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < rows; j++) {
+                    double s = 0;
+                    for (int t = 0; t < cols; t++)
+                        s += double(m[(int64_t(q) * rows + i) * cols + t]) * m[(int64_t(q) * rows + j) * cols + t];
+                    gram[(int64_t(q) * rows + i) * rows + j] = s;
+                }
+    });
+}
+
+int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n, int batch, double* w) {
+    return guard("geomlens_syev_batched_f64", [&] {
+        need(ctx);
+        require(n > 0 && batch >= 0 && a && w, "bad eigen-solver arguments");
+        for (int q = 0; q < batch; q++) jacobi_eigenvalues(a + int64_t(q) * n * n, n, w + int64_t(q) * n);
+    });
+}
+
+int geomlens_activation_forward(geomlens_context* ctx, int kind, float alpha, const float* x, float* y,
+                                int64_t count) {
+    return guard("geomlens_activation_forward", [&] {
+        need(ctx);
+        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_ERF, "unknown activation " + std::to_string(kind));
+        for (int64_t i = 0; i < count; i++) y[i] = act_value(kind, alpha, x[i]);
+    });
+}
+
+int geomlens_activation_tangent(geomlens_context* ctx, int kind, float alpha, const float* x, const float* t,
+                                float* out, int64_t rows, int64_t width, int64_t group) {
+    return guard("geomlens_activation_tangent", [&] {
+        need(ctx);
+        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_ERF, "unknown activation " + std::to_string(kind));
+        require(rows >= 0 && width >= 0 && group >= 1, "bad tangent shape");
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t c = 0; c < width; c++)
+                out[r * width + c] = t[r * width + c] * act_slope(kind, alpha, x[(r / group) * width + c]);
+    });
+}
+
+int geomlens_binary(geomlens_context* ctx, int op, const float* a, const int64_t* as, const float* b,
+                    const int64_t* bs, float* out, const int64_t* shape, int rank) {
+    return guard("geomlens_binary", [&] {
+        need(ctx);
+        require(op >= GEOMLENS_ADD && op <= GEOMLENS_DIV, "unknown binary op");
+        require(rank >= 0 && rank <= GEOMLENS_MAX_RANK, "rank exceeds 8");
+        int64_t count = 1;
+        for (int d = 0; d < rank; d++) count *= shape[d];
+        for (int64_t i = 0; i < count; i++) {
+            int64_t rest = i, ia = 0, ib = 0;
+            for (int d = rank - 1; d >= 0; d--) {
+                int64_t idx = rest % shape[d];
+                rest /= shape[d];
+                ia += idx * as[d];
+                ib += idx * bs[d];
+            }
+            float x = a[ia], y = b[ib];
+            out[i] = op == GEOMLENS_ADD ? x + y : op == GEOMLENS_SUB ? x - y : op == GEOMLENS_MUL ? x * y : x / y;
+        }
+    });
+}
+
+int geomlens_reduce_to(geomlens_context* ctx, const float* g, const int64_t* gs, int rank, float* out,
+                       const int64_t* os, int64_t out_count) {
+    return guard("geomlens_reduce_to", [&] {
+        need(ctx);
+        require(rank >= 0 && rank <= GEOMLENS_MAX_RANK, "rank exceeds 8");
+        std::fill(out, out + out_count, 0.f);
+        int64_t count = 1;
+        for (int d = 0; d < rank; d++) count *= gs[d];
+        for (int64_t i = 0; i < count; i++) {
+            int64_t rest = i, io = 0;
+            for (int d = rank - 1; d >= 0; d--) {
+                io += (rest % gs[d]) * os[d];
+                rest /= gs[d];
+            }
+            out[io] += g[i];
+        }
+    });
+}
+
+int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* p, int n) {
+    return guard("geomlens_im2col", [&] {
+        need(ctx);
+        require(p, "geometry is null");
+        int cin = p[0], h = p[1], w = p[2], kh = p[3], kw = p[4], sh = p[5], sw = p[6], ph = p[7], pw = p[8],
+            dh = p[9], dw = p[10], ho = p[11], wo = p[12];
+        for (int64_t s = 0; s < n; s++)
+            for (int c = 0; c < cin; c++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        for (int oy = 0; oy < ho; oy++)
+                            for (int ox = 0; ox < wo; ox++) {
+                                int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
+                                int64_t row = ((s * cin + c) * kh + i) * kw + j;
+                                cols[row * ho * wo + oy * wo + ox] =
+                                    (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((s * cin + c) * h + iy) * w + ix] : 0.f;
+                            }
+    });
+}
+
+int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* p, int n) {
+    return guard("geomlens_col2im", [&] {
+        need(ctx);
+        require(p, "geometry is null");
+        int cin = p[0], h = p[1], w = p[2], kh = p[3], kw = p[4], sh = p[5], sw = p[6], ph = p[7], pw = p[8],
+            dh = p[9], dw = p[10], ho = p[11], wo = p[12];
+        std::fill(x, x + int64_t(n) * cin * h * w, 0.f);
+        for (int64_t s = 0; s < n; s++)
+            for (int c = 0; c < cin; c++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        for (int oy = 0; oy < ho; oy++)
+                            for (int ox = 0; ox < wo; ox++) {
+                                int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                int64_t row = ((s * cin + c) * kh + i) * kw + j;
+                                x[((s * cin + c) * h + iy) * w + ix] += cols[row * ho * wo + oy * wo + ox];
+                            }
+    });
+}
+
+int geomlens_channel_affine(geomlens_context* ctx, const float* x, float* y, const float* scale, const float* shift,
+                            int64_t count, int channels, int64_t plane) {
+    return guard("geomlens_channel_affine", [&] {
+        need(ctx);
+        require(channels > 0 && plane > 0, "bad channel shape");
+        for (int64_t i = 0; i < count; i++) {
+            int c = (i / plane) % channels;
+            y[i] = scale[c] * x[i] + (shift ? shift[c] : 0.f);
+        }
+    });
+}
+
+int geomlens_channel_bias(geomlens_context* ctx, float* y, const float* bias, int64_t count, int channels,
+                          int64_t plane) {
+    return guard("geomlens_channel_bias", [&] {
+        need(ctx);
+        require(channels > 0 && plane > 0, "bad channel shape");
+        for (int64_t i = 0; i < count; i++) y[i] += bias[(i / plane) % channels];
+    });
+}
+
+int geomlens_upsample_nearest(geomlens_context* ctx, const float* x, float* y, int64_t planes, int h, int w, int fy,
+                              int fx) {
+    return guard("geomlens_upsample_nearest", [&] {
+        need(ctx);
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < h * fy; oy++)
+                for (int ox = 0; ox < w * fx; ox++)
+                    y[(p * h * fy + oy) * w * fx + ox] = x[(p * h + oy / fy) * w + ox / fx];
+    });
+}
+
+int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes, int h, int w,
+                                      int fy, int fx) {
+    return guard("geomlens_upsample_nearest_adjoint", [&] {
+        need(ctx);
+        std::fill(x, x + planes * h * w, 0.f);
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < h * fy; oy++)
+                for (int ox = 0; ox < w * fx; ox++)
+                    x[(p * h + oy / fy) * w + ox / fx] += g[(p * h * fy + oy) * w * fx + ox];
+    });
+}
+
+int geomlens_sign_bits(geomlens_context* ctx, const float* x, uint64_t* bits, int samples, int width,
+                       int words_per_sample, int word_offset) {
+    return guard("geomlens_sign_bits", [&] {
+        need(ctx);
+        require(word_offset + (width + 63) / 64 <= words_per_sample, "layer does not fit the sample's words");
+        for (int64_t s = 0; s < samples; s++)
+            for (int i = 0; i < width; i += 64) {
+                uint64_t word = 0;
+                for (int b = 0; b < 64 && i + b < width; b++) word |= uint64_t(x[s * width + i + b] > 0.f) << b;
+                bits[s * words_per_sample + word_offset + i / 64] = word;
+            }
+    });
+}
+
+int geomlens_sign_changes(geomlens_context* ctx, const uint64_t* bits, int groups, int group_size,
+                          int words_per_sample, const int* offsets, int layers, int64_t* counts) {
+    return guard("geomlens_sign_changes", [&] {
+        need(ctx);
+        for (int g = 0; g < groups; g++)
+            for (int l = 0; l < layers; l++) {
+                int64_t total = 0;
+                for (int w = offsets[l]; w < offsets[l + 1]; w++) {
+                    uint64_t o = 0, a = ~uint64_t(0);
+                    for (int v = 0; v < group_size; v++) {
+                        uint64_t word = bits[(int64_t(g) * group_size + v) * words_per_sample + w];
+                        o |= word;
+                        a &= word;
+                    }
+                    total += __builtin_popcountll(o ^ a);
+                }
+                counts[g * layers + l] = total;
+            }
+    });
+}
+
+int geomlens_convert_f32_f64(geomlens_context* ctx, const float* x, double* y, int64_t count) {
+    return guard("geomlens_convert_f32_f64", [&] {
+        need(ctx);
+        for (int64_t i = 0; i < count; i++) y[i] = x[i];
+    });
+}
+
+int geomlens_convert_f64_f32(geomlens_context* ctx, const double* x, float* y, int64_t count) {
+    return guard("geomlens_convert_f64_f32", [&] {
+        need(ctx);
+        for (int64_t i = 0; i < count; i++) y[i] = float(x[i]);
+    });
+}
+
+}  // extern "C"
