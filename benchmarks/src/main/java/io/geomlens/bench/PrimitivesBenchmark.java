@@ -82,7 +82,8 @@ public class PrimitivesBenchmark {
         exact = new Descriptors(gen, o.withRoute(Route.EXACT));
         projected = new Descriptors(gen, o.withRoute(Route.PROJECTED).withK(Math.min(120, gen.outputDim())));
         withDelta = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT));
-        metric = new MetricTensor(gen);
+        // Block Lanczos batches the HVPs, which is what pays on a GPU (as geomlens hessian does there).
+        metric = new MetricTensor(gen, 1e-6, 0L, backend.equals("cuda") ? 10 : 1);
     }
 
     @TearDown(Level.Trial)

@@ -47,6 +47,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "20", description = "Lanczos eigenpairs (default ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--block", description = "HVPs per Lanczos call (default: min(top, 10) on CUDA, 1 on the CPU).")
+    Integer block;
+
     @Option(names = "--seconds", defaultValue = "2", description = "Time per operation (default ${DEFAULT-VALUE}).")
     double seconds;
 
@@ -122,8 +125,10 @@ final class BenchCommand implements Callable<Integer> {
                         });
                     }
                     default -> {
-                        MetricTensor mt = new MetricTensor(gen);
-                        yield time("lanczos top-" + Math.min(top, e), "latents/s", 1, () -> mt.lanczos(z1, top));
+                        int perCall = Options.lanczosBlock(block, gen, top, spec);
+                        MetricTensor mt = new MetricTensor(gen, 1e-6, 0L, perCall);
+                        yield time("lanczos top-" + Math.min(top, e) + (perCall > 1 ? " b=" + perCall : ""), "latents/s", 1,
+                                () -> mt.lanczos(z1, top));
                     }
                 };
                 results.add(r);

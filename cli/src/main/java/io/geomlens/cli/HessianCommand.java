@@ -53,6 +53,10 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--tol", defaultValue = "1e-6", description = "Lanczos relative residual (default ${DEFAULT-VALUE}).")
     double tol;
 
+    @Option(names = "--block", description = "HVPs per batched call: 1 = classic Lanczos, more = block Lanczos"
+            + " (default: 1 on the CPU, min(top, 10) on CUDA).")
+    Integer block;
+
     @Option(names = "--layers", description = "Also report the alignment of each layer's metric with the output's.")
     boolean layers;
 
@@ -80,7 +84,8 @@ final class HessianCommand implements Callable<Integer> {
         int e = graph.latentDim();
         var err = spec.commandLine().getErr();
         try (Backend b = Backends.select(backend, err::println); Generator gen = b.load(graph)) {
-            MetricTensor mt = new MetricTensor(gen, tol, 0L);
+            int perCall = Options.lanczosBlock(block, gen, top, spec);
+            MetricTensor mt = new MetricTensor(gen, tol, 0L, perCall);
             ProgressBar bar = new ProgressBar(err, z.n(), "latents");
             AtomicInteger done = new AtomicInteger();
             MetricSpectrum[] spectra = new MetricSpectrum[z.n()];
@@ -114,7 +119,8 @@ final class HessianCommand implements Callable<Integer> {
             }
             long unconverged = list.stream().filter(s -> !s.converged()).count();
             err.printf("geomlens: %d latents in %.2f s (%.3f s/latent) on %s, %s top-%d%s%s%n", z.n(), secs, secs / z.n(),
-                    gen.backendName(), exact ? "exact" : "lanczos", spectra[0].count(),
+                    gen.backendName(), exact ? "exact" : perCall > 1 ? "block lanczos (b=" + perCall + ")" : "lanczos",
+                    spectra[0].count(),
                     homogeneity == null && z.n() > MAX_HOMOGENEITY ? "; homogeneity skipped (N > " + MAX_HOMOGENEITY + ")" : "",
                     unconverged > 0 ? "; WARNING: " + unconverged + " latents did not reach --tol " + tol : "");
         }

@@ -1,5 +1,6 @@
 package io.geomlens.cli;
 
+import io.geomlens.Generator;
 import io.geomlens.descriptors.Route;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -7,6 +8,15 @@ import picocli.CommandLine.ParameterException;
 /** Option parsing shared by several commands, with the same messages everywhere. */
 final class Options {
     private Options() {}
+
+    /** HVPs per Lanczos call: as given, else batched (min(top, 10)) on CUDA and 1 on the CPU. */
+    static int lanczosBlock(Integer given, Generator gen, int top, CommandSpec spec) {
+        int b = given != null ? given : gen.backendName().startsWith("cuda") ? Math.min(top, 10) : 1;
+        if (b < 1) {
+            throw new ParameterException(spec.commandLine(), "--block " + b + " must be at least 1");
+        }
+        return b;
+    }
 
     static Route route(String value, CommandSpec spec) {
         try {

@@ -48,14 +48,16 @@ public final class Lanczos {
             }
             double b = Math.sqrt(dot(w, w));
             int size = j + 1;
-            if (size >= m && (size % 5 == 0 || size == n || b == 0)) {
+            // As in BlockLanczos: 5 more converged pairs than asked for guard against a skipped eigenvalue.
+            int check = Math.min(m + 5, n);
+            if (size >= check && (size % 5 == 0 || size == n || b == 0)) {
                 double[] t = tridiagonal(alpha, beta, size);
                 SymmetricEigen e = new SymmetricEigen(t, size);
                 ritz = e.values();
                 s = e.vectors();
                 double scale = Math.max(Math.abs(ritz[0]), Double.MIN_NORMAL);
                 boolean done = true;
-                for (int i = 0; i < m; i++) {
+                for (int i = 0; i < check; i++) {
                     done &= Math.abs(b * s[i * size + size - 1]) <= 0.1 * tol * scale;
                 }
                 if (done || size == n) {

@@ -16,22 +16,35 @@ public final class MetricTensor {
     private final Generator gen;
     private final double tol;
     private final long seed;
+    private final int block;
 
-    /** @param tol relative residual for Lanczos (MATH.md default 1e-6) */
-    public MetricTensor(Generator gen, double tol, long seed) {
+    /**
+     * @param tol relative residual for Lanczos (MATH.md default 1e-6)
+     * @param block vectors per HVP call: 1 is classic Lanczos, more is block Lanczos (pays on a GPU)
+     */
+    public MetricTensor(Generator gen, double tol, long seed, int block) {
+        if (block < 1) {
+            throw new IllegalArgumentException("block = " + block + "; use 1 (classic Lanczos) or more");
+        }
         this.gen = gen;
         this.tol = tol;
         this.seed = seed;
+        this.block = block;
+    }
+
+    public MetricTensor(Generator gen, double tol, long seed) {
+        this(gen, tol, seed, 1);
     }
 
     public MetricTensor(Generator gen) {
         this(gen, 1e-6, 0L);
     }
 
-    /** Top eigenpairs at z by Lanczos on H v = J^T (J v). */
+    /** Top eigenpairs at z by (block) Lanczos on H v = J^T (J v). */
     public MetricSpectrum lanczos(double[] z, int top) {
         Inputs.matrix("latent", z, 1, gen.latentDim(), "latent dimension E");
-        return new Lanczos(top, tol, seed).run(new HessianVectorProduct(gen, z));
+        HessianVectorProduct h = new HessianVectorProduct(gen, z);
+        return block == 1 ? new Lanczos(top, tol, seed).run(h) : new BlockLanczos(top, block, tol, seed).run(h);
     }
 
     /** Top eigenpairs at z from H = J^T J formed in float64 (J from E JVPs): for small E. */
