@@ -18,6 +18,11 @@ public final class Reshape implements Op {
     }
 
     public int[] resolve(int[] in) {
+        if (spec.length > 0 && spec[0] > 0 && in.length > 0 && spec[0] != in[0]) {
+            throw new ShapeException("target " + Arrays.toString(spec) + " fixes the batch dimension to " + spec[0]
+                    + " but the batch is " + in[0] + "; export with a dynamic batch (view(-1, ...) or"
+                    + " view(x.size(0), ...))");
+        }
         int[] out = new int[spec.length];
         long known = 1;
         int infer = -1;

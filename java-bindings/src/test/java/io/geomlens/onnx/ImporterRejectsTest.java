@@ -1,0 +1,99 @@
+package io.geomlens.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.geomlens.cpu.CpuBackend;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.GraphException;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every import-time rejection, each with the words that tell the user what to change. */
+class ImporterRejectsTest {
+    private static OnnxModelBuilder dense(int opset) {
+        return new OnnxModelBuilder(opset).input("z", 4).initializer("w", new int[] {3, 4}, new float[12]);
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("Gemm transA", (Supplier<OnnxModelBuilder>) () -> dense(17)
+                        .node("Gemm", "/g", List.of("z", "w"), "y", Attr.i("transA", 1), Attr.i("transB", 1)).output("y"),
+                        "transA=1"),
+                Arguments.of("Flatten axis 0", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17).input("z", 4)
+                        .node("Flatten", "/f", List.of("z"), "y", Attr.i("axis", 0)).output("y"), "only axis=1"),
+                Arguments.of("BatchNorm training", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializer("s", new int[] {2}, new float[] {1, 1})
+                        .node("BatchNormalization", "/bn", List.of("z", "s", "s", "s", "s"), "y",
+                                Attr.i("training_mode", 1)).output("y"), "eval() mode"),
+                Arguments.of("Gelu approximate", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(20).input("z", 4)
+                        .node("Gelu", "/gelu", List.of("z"), "y", Attr.s("approximate", "fast")).output("y"),
+                        "approximate='fast'"),
+                Arguments.of("Resize by sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializerLongs("sizes", 1, 2, 6, 6)
+                        .node("Resize", "/rs", List.of("z", "", "", "sizes"), "y").output("y"), "scale_factor"),
+                Arguments.of("Resize linear", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
+                        .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "linear")).output("y"),
+                        "only nearest"),
+                Arguments.of("Conv auto_pad", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 4, 4).initializer("w", new int[] {1, 1, 3, 3}, new float[9])
+                        .node("Conv", "/c", List.of("z", "w"), "y", Attr.s("auto_pad", "SAME_UPPER")).output("y"),
+                        "explicit pads"),
+                Arguments.of("ConvTranspose output_shape", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 4, 4).initializer("w", new int[] {1, 1, 3, 3}, new float[9])
+                        .node("ConvTranspose", "/ct", List.of("z", "w"), "y", Attr.ints("output_shape", 9, 9))
+                        .output("y"), "use output_padding"),
+                Arguments.of("Conv 1-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 8).initializer("w", new int[] {1, 1, 3}, new float[3])
+                        .node("Conv", "/c1", List.of("z", "w"), "y").output("y"), "only 2-D convolutions"),
+                Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).initializerLongs("s", 0, 4)
+                        .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"), "allowzero=1"),
+                Arguments.of("two latent inputs", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).input("c", 2).node("Relu", "/r", List.of("z"), "y").output("y"),
+                        "exactly one (the latent)"),
+                Arguments.of("output independent of the latent", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).initializer("k", new int[] {2}, new float[] {1, 2})
+                        .node("Relu", "/r", List.of("k"), "y").output("y"), "does not depend on its input"),
+                Arguments.of("input with a dynamic feature size", (Supplier<OnnxModelBuilder>) () -> {
+                    OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 0);
+                    return m.node("Relu", "/r", List.of("z"), "y").output("y");
+                }, "only the batch dimension may be dynamic"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void rejectsWithAnActionableMessage(String name, Supplier<OnnxModelBuilder> model, String expected) {
+        var e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(model.get().toBytes(), "bad.onnx"));
+        assertTrue(e.getMessage().startsWith("bad.onnx: "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), name + ": " + e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void externalDataAndUnreadableTypesAreNamed() {
+        TensorProto ext = TensorProto.newBuilder().setName("big.weight").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(2).setDataLocation(TensorProto.DataLocation.EXTERNAL).build();
+        var e = assertThrows(OnnxImportException.class, () -> OnnxTensors.decode(ext));
+        assertTrue(e.getMessage().contains("save_as_external_data=False"), e.getMessage());
+        TensorProto str = TensorProto.newBuilder().setName("names").setDataType(TensorProto.DataType.STRING_VALUE)
+                .addDims(1).build();
+        e = assertThrows(OnnxImportException.class, () -> OnnxTensors.decode(str));
+        assertTrue(e.getMessage().contains("STRING") && e.getMessage().contains("'names'"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void reshapeThatFixesTheBatchFailsAtRunTimeWithAHint() {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4).initializerLongs("s", 1, 4)
+                .node("Reshape", "/r", List.of("z", "s"), "y").output("y");
+        Graph g = OnnxImporter.read(m.toBytes(), "fixed.onnx");
+        var e = assertThrows(GraphException.class, () -> new CpuBackend().load(g).forward(new double[8], 2));
+        assertTrue(e.getMessage().contains("'/r'") && e.getMessage().contains("dynamic batch"), e.getMessage());
+    }
+}
