@@ -10,5 +10,5 @@ if ! command -v g++ >/dev/null; then
   exit 0
 fi
 mkdir -p "$out"
-g++ -std=c++17 -O2 -Wall -Wextra -shared -fPIC -fvisibility=hidden -I"$here/native/include" \
-  "$here/native/host/emulation.cpp" -o "$out/libgeomlens_host.so"
+g++ -std=c++17 -O2 -Wall -Wextra -shared -fPIC -fvisibility=hidden -I"$here/native/include" -I"$here/native/src" \
+  "$here/native/host/emulation.cpp" "$here/native/src/errors.cpp" -o "$out/libgeomlens_host.so"

@@ -1,5 +1,5 @@
 // Host emulation of libgeomlens (libgeomlens_host.so): the C ABI of geomlens.h implemented with
-// plain loops over host memory, no CUDA. It exists so the Java side of the CUDA backend (Panama
+// plain loops over host memory, no CUDA (errors.cpp and guard.hpp are shared with the real one). It exists so the Java side of the CUDA backend (Panama
 // bindings, device executor, batching, chunking) runs in CI without a GPU; it says nothing about
 // the CUDA kernels themselves, which scripts/gpu-check.sh checks on a GPU.
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "geomlens.h"
+#include "guard.hpp"
 
 struct geomlens_context {
     int device;
@@ -19,30 +20,9 @@ struct geomlens_context {
 
 namespace {
 
-thread_local std::string last_error;
-
-struct Failure {
-    int status;
-    std::string message;
-};
-
-template <typename Body>
-int guard(const char* entry, Body&& body) {
-    try {
-        body();
-        return GEOMLENS_OK;
-    } catch (const Failure& f) {
-        last_error = std::string(entry) + ": " + f.message;
-        return f.status;
-    } catch (const std::exception& e) {
-        last_error = std::string(entry) + ": " + e.what();
-        return GEOMLENS_ERR_INTERNAL;
-    }
-}
-
-void require(bool ok, const std::string& what) {
-    if (!ok) throw Failure{GEOMLENS_ERR_INVALID_ARGUMENT, what};
-}
+using geomlens::Failure;
+using geomlens::guard;
+using geomlens::require;
 
 void need(geomlens_context* ctx) { require(ctx != nullptr, "context is null"); }
 
@@ -117,16 +97,6 @@ void jacobi_eigenvalues(double* a, int n, double* w) {
 
 
 extern "C" {
-
-const char* geomlens_last_error(void) { return last_error.c_str(); }
-
-int geomlens_version(int* major, int* minor) {
-    return guard("geomlens_version", [&] {
-        require(major && minor, "null output");
-        *major = 0;
-        *minor = 1;
-    });
-}
 
 int geomlens_device_count(int* count) {
     return guard("geomlens_device_count", [&] {

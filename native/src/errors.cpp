@@ -1,7 +1,7 @@
 // Per-thread last error text for geomlens_last_error().
 #include <string>
 
-#include "status.hpp"
+#include "guard.hpp"
 
 namespace {
 thread_local std::string last_error;

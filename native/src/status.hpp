@@ -1,56 +1,12 @@
-// Status codes + per-thread last error for the C ABI (pattern of cuVS c_api / ggml CUDA_CHECK).
-// GEOMLENS_CHECK_* record the failing statement, file and line, then return the status; guard()
-// runs an entry point's body and turns any C++ exception into a status, so none escapes.
+// CUDA status checks for the C ABI (pattern of ggml CUDA_CHECK): GEOMLENS_CHECK_* record the
+// failing statement, file and line and fail the entry point with its status (see guard.hpp).
 #pragma once
 
 #include <cuda_runtime.h>
-#include <exception>
-#include <new>
+
 #include <string>
 
-#include "geomlens.h"
-
-namespace geomlens {
-
-void set_error(const std::string& message);
-
-struct Failure {
-    int status;
-    std::string message;
-};
-
-// Returns GEOMLENS_OK, or the status of the first failed check with its message recorded.
-template <typename Body>
-int guard(const char* entry, Body&& body) {
-    try {
-        body();
-        return GEOMLENS_OK;
-    } catch (const Failure& f) {
-        set_error(std::string(entry) + ": " + f.message);
-        return f.status;
-    } catch (const std::bad_alloc&) {
-        set_error(std::string(entry) + ": host out of memory");
-        return GEOMLENS_ERR_OUT_OF_MEMORY;
-    } catch (const std::exception& e) {
-        set_error(std::string(entry) + ": " + e.what());
-        return GEOMLENS_ERR_INTERNAL;
-    } catch (...) {
-        set_error(std::string(entry) + ": unknown C++ exception");
-        return GEOMLENS_ERR_INTERNAL;
-    }
-}
-
-inline std::string where(const char* stmt, const char* file, int line) {
-    return std::string(stmt) + " at " + file + ":" + std::to_string(line);
-}
-
-[[noreturn]] inline void fail(int status, const std::string& message) { throw Failure{status, message}; }
-
-inline void require(bool ok, const std::string& what) {
-    if (!ok) fail(GEOMLENS_ERR_INVALID_ARGUMENT, what);
-}
-
-}  // namespace geomlens
+#include "guard.hpp"
 
 #define GEOMLENS_CHECK_CUDA(stmt)                                                                  \
     do {                                                                                           \
@@ -66,7 +22,6 @@ inline void require(bool ok, const std::string& what) {
 #define GEOMLENS_CHECK_LAUNCH(name) GEOMLENS_CHECK_CUDA(cudaGetLastError())
 
 namespace geomlens {
-inline unsigned ceil_div(int64_t a, int64_t b) { return static_cast<unsigned>((a + b - 1) / b); }
 constexpr int kThreads = 256;
 // Grid-stride loops keep grids within limits for any count.
 inline unsigned grid_for(int64_t count) {

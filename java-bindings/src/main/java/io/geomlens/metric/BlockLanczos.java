@@ -114,21 +114,7 @@ public final class BlockLanczos {
                 }
             }
         }
-        double[] values = java.util.Arrays.copyOf(ritz, m);
-        double[] hv = h.apply(vectors, m);
-        double[] res = new double[m];
-        boolean converged = true;
-        double scale = Math.max(Math.abs(values[0]), Double.MIN_NORMAL);
-        for (int row = 0; row < m; row++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                double d = hv[row * n + i] - values[row] * vectors[row * n + i];
-                sum += d * d;
-            }
-            res[row] = Math.sqrt(sum);
-            converged &= res[row] <= tol * scale;
-        }
-        return new MetricSpectrum(values, vectors, res, converged, size);
+        return Lanczos.finish(h, java.util.Arrays.copyOf(ritz, m), vectors, tol, size);
     }
 
     /**

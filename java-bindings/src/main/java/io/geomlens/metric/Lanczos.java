@@ -93,7 +93,16 @@ public final class Lanczos {
                 axpy(s[r * size + i], q[i], vectors, r * n);
             }
         }
-        double[] values = java.util.Arrays.copyOf(ritz, m);
+        return finish(h, java.util.Arrays.copyOf(ritz, m), vectors, tol, size);
+    }
+
+    /**
+     * The result from Ritz pairs: true residuals ||H u - lambda u|| from one batched operator call,
+     * converged when each is <= tol * |lambda_1|.
+     */
+    static MetricSpectrum finish(SymmetricOperator h, double[] values, double[] vectors, double tol, int iterations) {
+        int m = values.length;
+        int n = h.dimension();
         double[] hv = h.apply(vectors, m);
         double[] res = new double[m];
         boolean converged = true;
@@ -107,7 +116,7 @@ public final class Lanczos {
             res[r] = Math.sqrt(sum);
             converged &= res[r] <= tol * scale;
         }
-        return new MetricSpectrum(values, vectors, res, converged, size);
+        return new MetricSpectrum(values, vectors, res, converged, iterations);
     }
 
     private static double[] tridiagonal(double[] alpha, double[] beta, int size) {
