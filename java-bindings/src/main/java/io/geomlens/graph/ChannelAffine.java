@@ -4,7 +4,7 @@ package io.geomlens.graph;
  * y = scale[c] * x + shift[c] over dimension 1: BatchNormalization in inference mode, folded at
  * import to scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
  */
-public final class ChannelAffine implements Op {
+public final class ChannelAffine implements LinearOp {
     private final double[] scale;
     private final double[] shift;
 

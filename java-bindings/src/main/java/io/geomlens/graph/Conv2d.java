@@ -7,7 +7,7 @@ import java.util.Arrays;
  * ONNX Conv (2-D, group 1): weights [cout, cin, kh, kw], optional bias. ConvTranspose is the same
  * index map run backwards, so one class serves both; {@code transposed} picks the direction.
  */
-public final class Conv2d implements Op {
+public final class Conv2d implements LinearOp {
     private final boolean transposed;
     private final int cIn;
     private final int cOut;

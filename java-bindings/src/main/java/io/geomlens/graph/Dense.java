@@ -7,7 +7,7 @@ import java.util.Arrays;
  * y = x W + bias over the last dimension of x, W constant [in, out] (Gemm with alpha folded in
  * and transB resolved, or MatMul). The tangent map is x -> x W, the adjoint g -> g W^T.
  */
-public final class Dense implements Op {
+public final class Dense implements LinearOp {
     private final int in;
     private final int out;
     private final double[] w;

@@ -74,7 +74,7 @@ public final class GraphRunner<T> {
             T y = run(node, () -> ex.forward(node, x));
             values[node.output()] = y;
             T[] xr = repeated(node, x, n, k);
-            T yr = n == 1 ? y : ex.repeatRows(y, k);
+            T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
             int[] want = withBatch(Arrays.copyOfRange(ex.shape(y), 1, ex.shape(y).length), rows);
             tangents[node.output()] = run(node, () -> {
                 T ty = ex.jvp(node, xr, yr, t);
@@ -113,7 +113,7 @@ public final class GraphRunner<T> {
                 needs[i] = graph.constant(node.inputs()[i]) == null;
             }
             T y = get(values, node.output());
-            T yr = n == 1 ? y : ex.repeatRows(y, k);
+            T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
             T[] g = run(node, () -> ex.vjp(node, x, yr, gy, needs));
             for (int i = 0; i < x.length; i++) {
                 if (needs[i]) {
@@ -134,9 +134,12 @@ public final class GraphRunner<T> {
         return rows / n;
     }
 
-    /** Latent-dependent inputs repeated k times row-wise (constants and the N = 1 case unchanged). */
+    /**
+     * Latent-dependent inputs repeated k times row-wise; unchanged for constants, for N = 1 and for
+     * ops whose derivative reads only shapes.
+     */
     private T[] repeated(Graph.Node node, T[] x, int n, int k) {
-        if (n == 1) {
+        if (n == 1 || !node.op().derivativeUsesPrimal()) {
             return x;
         }
         T[] r = newArray(x.length);

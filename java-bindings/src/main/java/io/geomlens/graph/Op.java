@@ -14,6 +14,14 @@ public interface Op {
     /** Cotangents of the inputs marked in needs (others null), given the output's cotangent gy. */
     Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs);
 
+    /**
+     * False when jvp/vjp read only the primal values' shapes (linear ops): the batched walk then
+     * skips repeating those values once per tangent.
+     */
+    default boolean derivativeUsesPrimal() {
+        return true;
+    }
+
     /** True when the op's input counts as neurons for local complexity (MATH.md). */
     default boolean isNonlinearity() {
         return false;

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * ONNX Reshape with a constant target (0 copies a dimension, -1 is inferred); Flatten(axis=1)
  * is Reshape [0, -1]. The batch must stay in dimension 0.
  */
-public final class Reshape implements Op {
+public final class Reshape implements LinearOp {
     private final int[] spec;
 
     public Reshape(int[] spec) {

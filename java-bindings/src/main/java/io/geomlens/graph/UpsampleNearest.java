@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Nearest-neighbour upsampling of [N, C, H, W] by integer factors (Resize/Upsample, mode nearest):
  * each input pixel is copied fy x fx times; the adjoint sums each block back.
  */
-public final class UpsampleNearest implements Op {
+public final class UpsampleNearest implements LinearOp {
     private final int fy;
     private final int fx;
 
