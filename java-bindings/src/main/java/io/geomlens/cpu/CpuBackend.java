@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Pure-Java backend, always present and the reference for the others. Convolutions and GEMMs
- * spread over all cores (common fork-join pool); {@link Precision} picks float32 or float64.
+ * spread over all cores (common fork-join pool); {@link Precision} picks float32 storage (ops
+ * compute in double, values between ops are float32) or float64 throughout.
  */
 public final class CpuBackend implements Backend {
     private final Precision precision;
@@ -38,9 +39,7 @@ public final class CpuBackend implements Backend {
     private record CpuGenerator(Graph graph, GraphRunner<Tensor> run, Precision precision, String backendName)
             implements Generator {
         private Tensor input(double[] values, int[] shape) {
-            double[] d = values.clone();
-            precision.round(d);
-            return new Tensor(shape, d);
+            return precision.store(new Tensor(shape, values.clone()));
         }
 
         @Override

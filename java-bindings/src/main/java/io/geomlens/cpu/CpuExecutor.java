@@ -26,20 +26,20 @@ final class CpuExecutor implements Executor<Tensor> {
 
     @Override
     public Tensor forward(Graph.Node node, Tensor[] x) {
-        return round(node.op().forward(x));
+        return precision.store(node.op().forward(x));
     }
 
     @Override
     public Tensor jvp(Graph.Node node, Tensor[] x, Tensor y, Tensor[] t) {
-        return round(node.op().jvp(x, y, t));
+        return precision.store(node.op().jvp(x, y, t));
     }
 
     @Override
     public Tensor[] vjp(Graph.Node node, Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
         Tensor[] g = node.op().vjp(x, y, gy, needs);
-        for (Tensor t : g) {
-            if (t != null) {
-                round(t);
+        for (int i = 0; i < g.length; i++) {
+            if (g[i] != null) {
+                g[i] = precision.store(g[i]);
             }
         }
         return g;
@@ -47,7 +47,7 @@ final class CpuExecutor implements Executor<Tensor> {
 
     @Override
     public Tensor add(Tensor a, Tensor b) {
-        return round(Broadcast.apply(a, b, Double::sum));
+        return precision.store(Broadcast.apply(a, b, Double::sum));
     }
 
     @Override
@@ -77,7 +77,7 @@ final class CpuExecutor implements Executor<Tensor> {
             }
         }
         s[0] *= k;
-        return new Tensor(s, out);
+        return precision.store(new Tensor(s, out));
     }
 
     @Override
@@ -85,8 +85,4 @@ final class CpuExecutor implements Executor<Tensor> {
         return new Tensor[n];
     }
 
-    Tensor round(Tensor t) {
-        precision.round(t.data());
-        return t;
-    }
 }

@@ -3,22 +3,30 @@ package io.geomlens.graph;
 import java.util.Arrays;
 
 /**
- * A dense row-major tensor of doubles. Variables (values that depend on the latent) carry the
- * batch as dimension 0; constants carry their own ONNX shape. Doubles let the CPU oracle run in
- * float64; in float32 mode every op output is rounded to float32 (see {@link Precision}).
+ * A dense row-major tensor. Variables (values that depend on the latent) carry the batch as
+ * dimension 0; constants carry their own ONNX shape. Ops compute on doubles ({@link #data()});
+ * at rest a tensor is stored either as doubles (float64 mode, constants) or as float32
+ * ({@link #toFloat32()}, what the CPU backend keeps between ops in float32 mode).
  */
 public final class Tensor {
     private final int[] shape;
-    private final double[] data;
+    private final double[] data;    // null when stored as float32
+    private final float[] floats;   // null when stored as doubles
 
     public Tensor(int[] shape, double[] data) {
+        this(shape, data, null);
+    }
+
+    private Tensor(int[] shape, double[] data, float[] floats) {
         long n = count(shape);
-        if (n != data.length) {
+        int have = data != null ? data.length : floats.length;
+        if (n != have) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
-                    + " values but " + data.length + " were given");
+                    + " values but " + have + " were given");
         }
         this.shape = shape.clone();
         this.data = data;
+        this.floats = floats;
     }
 
     public static Tensor zeros(int... shape) {
@@ -57,21 +65,48 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return data != null ? data.length : floats.length;
     }
 
-    /** The backing array, shared (no copy): ops write their fresh outputs through it. */
+    /**
+     * The values as doubles: the backing array itself when stored as doubles (an op may write its
+     * fresh output through it), a widened copy when stored as float32.
+     */
     public double[] data() {
-        return data;
+        if (data != null) {
+            return data;
+        }
+        double[] d = new double[floats.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = floats[i];
+        }
+        return d;
+    }
+
+    public boolean isFloat32() {
+        return floats != null;
+    }
+
+    /** The same values rounded to float32 and stored as such (this tensor if already float32). */
+    public Tensor toFloat32() {
+        if (floats != null) {
+            return this;
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return new Tensor(shape, null, f);
     }
 
     /** Values per batch row (everything but dimension 0). */
     public int rowSize() {
-        return shape.length == 0 || shape[0] == 0 ? data.length : data.length / shape[0];
+        return shape.length == 0 || shape[0] == 0 ? size() : size() / shape[0];
     }
 
+    /** A view with another shape over the same storage. */
     public Tensor reshape(int... newShape) {
-        return new Tensor(newShape, data);
+        return new Tensor(newShape, data, floats);
     }
 
     /** Same shape with dimension 0 replaced, for the batch of tangents or cotangents. */
@@ -82,7 +117,7 @@ public final class Tensor {
     }
 
     public Tensor copy() {
-        return new Tensor(shape, data.clone());
+        return new Tensor(shape, data == null ? null : data.clone(), floats == null ? null : floats.clone());
     }
 
     @Override
