@@ -12,7 +12,6 @@ import io.geomlens.onnx.OnnxImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -96,13 +95,8 @@ final class HessianCommand implements Callable<Integer> {
             });
             List<MetricSpectrum> list = List.of(spectra);
             double[][] homogeneity = z.n() > 1 && z.n() <= MAX_HOMOGENEITY ? mt.homogeneity(z.values(), z.n(), list) : null;
-            List<List<LayerAlignment>> alignment = new ArrayList<>();
-            if (layers) {
-                for (int i = 0; i < z.n(); i++) {
-                    alignment.add(MetricTensor.layerAlignment(b, graph, Arrays.copyOfRange(z.values(), i * e, (i + 1) * e),
-                            top, exact, tol, 0L));
-                }
-            }
+            List<List<LayerAlignment>> alignment = layers
+                    ? MetricTensor.layerAlignment(b, graph, z.values(), z.n(), top, exact, tol, 0L) : List.of();
             double secs = bar.finish();
             if (out.getParent() != null) {
                 Files.createDirectories(out.getParent());

@@ -123,40 +123,60 @@ public final class MetricTensor {
 
     /**
      * Alignment of each nonlinearity layer's metric (of z -> that layer's activation) with the output
-     * metric at z. The layer generators run on the given backend and share the graph's weights.
+     * metric, at each of n latents: result[i][l] for latent i and layer l. Each layer's generator is
+     * loaded once (on a GPU: its weights are uploaded once) and shares the graph's weights.
      */
-    public static List<LayerAlignment> layerAlignment(Backend backend, Graph graph, double[] z, int top,
-                                                      boolean exact, double tol, long seed) {
-        List<LayerAlignment> out = new ArrayList<>();
+    public static List<List<LayerAlignment>> layerAlignment(Backend backend, Graph graph, double[] z, int n, int top,
+                                                            boolean exact, double tol, long seed) {
+        int e = graph.latentDim();
+        Inputs.matrix("latents", z, n, e, "latent dimension E");
+        List<List<LayerAlignment>> out = new ArrayList<>();
+        List<MetricSpectrum> outputs = new ArrayList<>();
         try (Generator full = backend.load(graph)) {
-            MetricTensor outMetric = new MetricTensor(full, tol, seed);
-            MetricSpectrum so = exact ? outMetric.exact(z, top) : outMetric.lanczos(z, top);
-            int e = full.latentDim();
-            int m = so.count();
-            for (String layer : graph.layerNames()) {
-                Graph sub = graph.truncatedAt(layer);
-                try (Generator g = backend.load(sub)) {
-                    MetricTensor mt = new MetricTensor(g, tol, seed);
-                    MetricSpectrum sl = exact ? mt.exact(z, top) : mt.lanczos(z, top);
-                    double[] ul = sl.eigenvectors();
-                    double[] uo = so.eigenvectors();
-                    double overlap = 0;
-                    for (int a = 0; a < sl.count(); a++) {
-                        for (int b = 0; b < m; b++) {
-                            double d = 0;
-                            for (int i = 0; i < e; i++) {
-                                d += ul[a * e + i] * uo[b * e + i];
-                            }
-                            overlap += d * d;
-                        }
-                    }
-                    double[] along = mt.rayleigh(z, uo, m);
-                    double corr = logCorrelation(along, java.util.Arrays.copyOf(sl.eigenvalues(), m));
-                    out.add(new LayerAlignment(layer, overlap / m, corr, sl));
+            MetricTensor mt = new MetricTensor(full, tol, seed);
+            for (int i = 0; i < n; i++) {
+                double[] zi = java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e);
+                outputs.add(exact ? mt.exact(zi, top) : mt.lanczos(zi, top));
+                out.add(new ArrayList<>());
+            }
+        }
+        for (String layer : graph.layerNames()) {
+            try (Generator g = backend.load(graph.truncatedAt(layer))) {
+                MetricTensor mt = new MetricTensor(g, tol, seed);
+                for (int i = 0; i < n; i++) {
+                    double[] zi = java.util.Arrays.copyOfRange(z, i * e, (i + 1) * e);
+                    out.get(i).add(align(layer, mt, zi, outputs.get(i), top, exact, e));
                 }
             }
         }
         return out;
+    }
+
+    /** One latent, all layers (see the batched form). */
+    public static List<LayerAlignment> layerAlignment(Backend backend, Graph graph, double[] z, int top,
+                                                      boolean exact, double tol, long seed) {
+        return layerAlignment(backend, graph, z, 1, top, exact, tol, seed).get(0);
+    }
+
+    private static LayerAlignment align(String layer, MetricTensor mt, double[] z, MetricSpectrum so, int top,
+                                        boolean exact, int e) {
+        MetricSpectrum sl = exact ? mt.exact(z, top) : mt.lanczos(z, top);
+        int m = so.count();
+        double[] ul = sl.eigenvectors();
+        double[] uo = so.eigenvectors();
+        double overlap = 0;
+        for (int a = 0; a < sl.count(); a++) {
+            for (int b = 0; b < m; b++) {
+                double d = 0;
+                for (int i = 0; i < e; i++) {
+                    d += ul[a * e + i] * uo[b * e + i];
+                }
+                overlap += d * d;
+            }
+        }
+        double[] along = mt.rayleigh(z, uo, m);
+        double corr = logCorrelation(along, java.util.Arrays.copyOf(sl.eigenvalues(), m));
+        return new LayerAlignment(layer, overlap / m, corr, sl);
     }
 
     /** Pearson correlation of log a and log b over the entries where both are positive. */

@@ -25,10 +25,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads an ONNX model (as torch.onnx.export writes it, opset 13-20) into a {@link Graph}.
