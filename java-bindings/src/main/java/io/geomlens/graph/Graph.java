@@ -126,6 +126,8 @@ public final class Graph {
         private final List<Tensor> constants = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
         private final Map<String, Integer> ids = new HashMap<>();
+        /** Each variable's value on a batch-1 zero latent: gives shapes while importing. */
+        private final List<Tensor> dummies = new ArrayList<>();
         private final int opset;
         private int input = -1;
         private int output = -1;
@@ -141,6 +143,10 @@ public final class Graph {
             }
             input = define(name, null);
             inputShape = sampleShape.clone();
+            int[] s = new int[sampleShape.length + 1];
+            s[0] = 1;
+            System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
+            dummies.set(input, Tensor.zeros(s));
             return this;
         }
 
@@ -157,6 +163,21 @@ public final class Graph {
         public Tensor constantOf(String name) {
             Integer id = ids.get(name);
             return id == null ? null : constants.get(id);
+        }
+
+        /**
+         * The shape of a named value: a constant's own shape, or a variable's shape with batch 1
+         * (dimension 0 is the batch).
+         */
+        public int[] shapeOf(String name) {
+            int id = id(name, "shape query", name);
+            Tensor c = constants.get(id);
+            return c != null ? c.shape() : dummies.get(id).shape();
+        }
+
+        /** True when the named value depends on the latent. */
+        public boolean isVariable(String name) {
+            return constants.get(id(name, "shape query", name)) == null;
         }
 
         /** Gives an existing value a second name (Identity). */
@@ -188,7 +209,19 @@ public final class Graph {
                 }
                 return this;
             }
-            nodes.add(new Node(name, opType, op, in, define(outputName, null)));
+            Tensor[] x = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) {
+                x[i] = constants.get(in[i]) != null ? constants.get(in[i]) : dummies.get(in[i]);
+            }
+            Tensor dummy;
+            try {
+                dummy = op.forward(x);
+            } catch (ShapeException e) {
+                throw new GraphException(node.describe(opset) + ": " + e.getMessage(), e);
+            }
+            int out = define(outputName, null);
+            dummies.set(out, dummy);
+            nodes.add(new Node(name, opType, op, in, out));
             return this;
         }
 
@@ -221,6 +254,7 @@ public final class Graph {
         private int define(String name, Tensor value) {
             int id = constants.size();
             constants.add(value);
+            dummies.add(null);
             names.add(name);
             ids.put(name, id);
             return id;

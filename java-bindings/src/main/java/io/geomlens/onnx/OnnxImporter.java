@@ -35,7 +35,8 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
             "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
-            "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample");
+            "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample",
+            "Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice (on shape tensors)");
 
     private final String source;
     private int opset;
@@ -156,6 +157,8 @@ public final class OnnxImporter {
         String out = n.getOutput(0);
         switch (op) {
             case "Constant" -> b.constant(out, constants.get(out));
+            case "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice" ->
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,
                     new Elementwise(Elementwise.Kind.valueOf(op.toUpperCase())), in.subList(0, 2), out);
@@ -183,7 +186,15 @@ public final class OnnxImporter {
                 Tensor s = weight(b, n, name, 1, "shape");
                 int[] spec = new int[s.size()];
                 for (int i = 0; i < spec.length; i++) {
-                    spec[i] = (int) s.data()[i];
+                    double v = s.data()[i];
+                    if (v == ShapeFolding.BATCH && i == 0) {
+                        spec[i] = 0;   // x.view(x.size(0), ...): keep the batch dimension
+                    } else if (v < -1) {
+                        throw new OnnxImportException(where(n, name) + ": target shape entry " + i + " is computed from"
+                                + " the batch size; only x.view(x.size(0), ...) or -1 is supported there");
+                    } else {
+                        spec[i] = (int) v;
+                    }
                 }
                 unary(b, n, name, new Reshape(spec));
             }

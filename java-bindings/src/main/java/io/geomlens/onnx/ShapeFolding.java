@@ -1,0 +1,195 @@
+package io.geomlens.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Shape arithmetic folded at import: torch writes x.view(x.size(0), ...) as Shape -> Gather ->
+ * Unsqueeze -> Concat -> Reshape. Shape of a latent-dependent value becomes a constant whose
+ * batch entry is {@link #BATCH}; Gather, Unsqueeze, Squeeze, Concat, Cast and Slice fold on
+ * constants; Reshape then reads BATCH in position 0 as "keep the batch dimension".
+ */
+final class ShapeFolding {
+    /** Stands for the (dynamic) batch size inside folded shape tensors. */
+    static final double BATCH = -987654321.0;
+    static final List<String> OPS = List.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice");
+
+    private final Graph.Builder b;
+    private final int opset;
+
+    ShapeFolding(Graph.Builder b, int opset) {
+        this.b = b;
+        this.opset = opset;
+    }
+
+    /** The folded value of a shape op, or an error when an input depends on the latent. */
+    Tensor fold(NodeProto n, String where) {
+        Attributes a = new Attributes(n);
+        if (n.getOpType().equals("Shape")) {
+            return shape(n, a);
+        }
+        List<Tensor> in = new ArrayList<>();
+        for (String name : n.getInputList()) {
+            if (name.isEmpty()) {
+                in.add(null);
+                continue;
+            }
+            if (b.isVariable(name)) {
+                throw new OnnxImportException(where + ": input '" + name + "' depends on the latent; " + n.getOpType()
+                        + " is supported only on constant (shape) tensors");
+            }
+            in.add(b.constantOf(name));
+        }
+        return switch (n.getOpType()) {
+            case "Gather" -> gather(in.get(0), in.get(1), (int) a.integer("axis", 0));
+            case "Unsqueeze" -> unsqueeze(in.get(0), axes(a, in, 1));
+            case "Squeeze" -> squeeze(in.get(0), axes(a, in, 1));
+            case "Concat" -> concat(in, (int) a.integer("axis", 0));
+            case "Cast" -> in.get(0);
+            default -> slice(in);
+        };
+    }
+
+    private Tensor shape(NodeProto n, Attributes a) {
+        String x = n.getInput(0);
+        int[] s = b.shapeOf(x);
+        double[] d = new double[s.length];
+        for (int i = 0; i < s.length; i++) {
+            d[i] = s[i];
+        }
+        if (b.isVariable(x)) {
+            d[0] = BATCH;
+        }
+        int start = norm((int) a.integer("start", 0), s.length);
+        int end = a.has("end") ? norm((int) a.integer("end", s.length), s.length) : s.length;
+        double[] out = Arrays.copyOfRange(d, start, Math.max(start, end));
+        return new Tensor(new int[] {out.length}, out);
+    }
+
+    private int[] axes(Attributes a, List<Tensor> in, int index) {
+        if (opset < 13 || in.size() <= index || in.get(index) == null) {
+            return a.ints("axes", null);
+        }
+        return Arrays.stream(in.get(index).data()).mapToInt(v -> (int) v).toArray();
+    }
+
+    private static int norm(int axis, int rank) {
+        int r = axis < 0 ? axis + rank : axis;
+        return Math.max(0, Math.min(rank, r));
+    }
+
+    static Tensor gather(Tensor data, Tensor indices, int axis) {
+        int[] ds = data.shape();
+        int ax = axis < 0 ? axis + ds.length : axis;
+        int[] is = indices.shape();
+        int outer = 1;
+        for (int i = 0; i < ax; i++) {
+            outer *= ds[i];
+        }
+        int inner = 1;
+        for (int i = ax + 1; i < ds.length; i++) {
+            inner *= ds[i];
+        }
+        double[] idx = indices.data();
+        double[] src = data.data();
+        double[] out = new double[outer * idx.length * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < idx.length; j++) {
+                int k = (int) idx[j];
+                k = k < 0 ? k + ds[ax] : k;
+                System.arraycopy(src, (o * ds[ax] + k) * inner, out, (o * idx.length + j) * inner, inner);
+            }
+        }
+        int[] os = new int[ds.length - 1 + is.length];
+        System.arraycopy(ds, 0, os, 0, ax);
+        System.arraycopy(is, 0, os, ax, is.length);
+        System.arraycopy(ds, ax + 1, os, ax + is.length, ds.length - ax - 1);
+        return new Tensor(os, out);
+    }
+
+    static Tensor unsqueeze(Tensor t, int[] axes) {
+        int rank = t.rank() + axes.length;
+        boolean[] inserted = new boolean[rank];
+        for (int a : axes) {
+            inserted[a < 0 ? a + rank : a] = true;
+        }
+        int[] s = new int[rank];
+        int[] src = t.shape();
+        for (int i = 0, j = 0; i < rank; i++) {
+            s[i] = inserted[i] ? 1 : src[j++];
+        }
+        return t.reshape(s);
+    }
+
+    static Tensor squeeze(Tensor t, int[] axes) {
+        int[] src = t.shape();
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < src.length; i++) {
+            boolean drop = false;
+            if (axes == null) {
+                drop = src[i] == 1;
+            } else {
+                for (int a : axes) {
+                    drop |= (a < 0 ? a + src.length : a) == i;
+                }
+            }
+            if (!drop) {
+                keep.add(src[i]);
+            }
+        }
+        return t.reshape(keep.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    static Tensor concat(List<Tensor> in, int axis) {
+        int[] s0 = in.get(0).shape();
+        int ax = axis < 0 ? axis + s0.length : axis;
+        int outer = 1;
+        for (int i = 0; i < ax; i++) {
+            outer *= s0[i];
+        }
+        int total = 0;
+        for (Tensor t : in) {
+            total += t.dim(ax);
+        }
+        int inner = 1;
+        for (int i = ax + 1; i < s0.length; i++) {
+            inner *= s0[i];
+        }
+        double[] out = new double[outer * total * inner];
+        int offset = 0;
+        for (Tensor t : in) {
+            double[] d = t.data();
+            int w = t.dim(ax) * inner;
+            for (int o = 0; o < outer; o++) {
+                System.arraycopy(d, o * w, out, (o * total) * inner + offset, w);
+            }
+            offset += w;
+        }
+        int[] s = s0.clone();
+        s[ax] = total;
+        return new Tensor(s, out);
+    }
+
+    /** Slice of a 1-D tensor (shape arithmetic only needs that): starts, ends, axes = 0, steps. */
+    static Tensor slice(List<Tensor> in) {
+        Tensor data = in.get(0);
+        if (data.rank() != 1) {
+            throw new OnnxImportException("Slice is folded only for 1-D shape tensors, got " + data);
+        }
+        int n = data.dim(0);
+        int start = (int) Math.max(-n, Math.min(n, in.get(1).data()[0]));
+        int end = (int) Math.max(-n - 1, Math.min(n, in.get(2).data()[0]));
+        int step = in.size() > 4 && in.get(4) != null ? (int) in.get(4).data()[0] : 1;
+        start = start < 0 ? start + n : start;
+        end = end < 0 ? end + n : end;
+        List<Double> out = new ArrayList<>();
+        for (int i = start; step > 0 ? i < end : i > end; i += step) {
+            out.add(data.data()[i]);
+        }
+        return new Tensor(new int[] {out.size()}, out.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}

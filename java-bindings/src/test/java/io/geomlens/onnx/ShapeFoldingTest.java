@@ -1,0 +1,82 @@
+package io.geomlens.onnx;
+
+import static io.geomlens.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.geomlens.cpu.CpuBackend;
+import io.geomlens.graph.Graph;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import io.geomlens.testing.Close;
+import io.geomlens.testing.OrtReference;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain of x.view(x.size(0), ...) exports. */
+class ShapeFoldingTest {
+    private static Attr int64(String name, long... v) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
+        if (v.length != 1) {
+            t.addDims(v.length);
+        }
+        for (long x : v) {
+            t.addInt64Data(x);
+        }
+        return Attr.tensor("value", t.build());
+    }
+
+    /**
+     * h.view(h.size(0), 2, 3, 3), a ConvTranspose, then up.view(up.size(0), -1), as torch.onnx.export
+     * writes them at opset 17 (scalar Gather index, Unsqueeze with an axes input, Concat).
+     */
+    private static OnnxModelBuilder viewBySize() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 18);
+        m.initializerLongs("axes0", 0);
+        m.node("Constant", "/Constant", List.of(), "zero", int64("zero", 0))
+                .node("Constant", "/Constant_1", List.of(), "rest", int64("rest", 2, 3, 3))
+                .node("Constant", "/Constant_2", List.of(), "minus1", int64("minus1", -1, -1))
+                .node("Shape", "/Shape", List.of(h), "shape")
+                .node("Gather", "/Gather", List.of("shape", "zero"), "n", Attr.i("axis", 0))
+                .node("Unsqueeze", "/Unsqueeze", List.of("n", "axes0"), "n1")
+                .node("Concat", "/Concat", List.of("n1", "rest"), "target", Attr.i("axis", 0))
+                .node("Reshape", "/Reshape", List.of(h, "target"), "r");
+        m.initializer("w", new int[] {2, 1, 2, 2}, ModelZoo.uniform(rnd, 8, 4));
+        m.node("ConvTranspose", "/up", List.of("r", "w"), "up", Attr.ints("strides", 2, 2))
+                .node("Shape", "/Shape_1", List.of("up"), "s2")
+                .node("Gather", "/Gather_1", List.of("s2", "zero"), "n2", Attr.i("axis", 0))
+                .node("Unsqueeze", "/Unsqueeze_1", List.of("n2", "axes0"), "n3")
+                .node("Slice", "/Slice", List.of("minus1", "axes0", "one"), "m1")
+                .node("Concat", "/Concat_1", List.of("n3", "m1"), "flat", Attr.i("axis", 0))
+                .node("Reshape", "/Reshape_1", List.of("up", "flat"), "y");
+        m.initializerLongs("one", 1);
+        return m.output("y");
+    }
+
+    @Test
+    void foldsTheBatchSizeIntoReshapeAndMatchesOnnxRuntime() throws Exception {
+        byte[] bytes = viewBySize().toBytes();
+        Graph g = OnnxImporter.read(bytes, "view.onnx");
+        for (int n : new int[] {1, 3, 5}) {
+            double[] z = Close.gaussian(new SplittableRandom(n), n * 8, 1.0);
+            double[] ref = Close.toDouble(OrtReference.run(bytes, Close.toFloat(z), n, 8));
+            assertClose(ref, new CpuBackend().load(g).forward(z, n), 1e-6, 1e-5, "batch " + n);
+        }
+    }
+
+    @Test
+    void arithmeticOnTheBatchSizeIsRejected() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 18);
+        m.node("Shape", "/Shape", List.of(h), "shape").initializerLongs("two", 2)
+                .node("Mul", "/Mul", List.of("shape", "two"), "doubled")
+                .node("Reshape", "/Reshape", List.of(h, "doubled"), "y").output("y");
+        var e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(m.toBytes(), "bad.onnx"));
+        assertTrue(e.getMessage().contains("'/Reshape'") && e.getMessage().contains("computed from the batch size"),
+                e.getMessage());
+    }
+}
