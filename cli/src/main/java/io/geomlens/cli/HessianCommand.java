@@ -98,9 +98,7 @@ final class HessianCommand implements Callable<Integer> {
             List<List<LayerAlignment>> alignment = layers
                     ? MetricTensor.layerAlignment(b, graph, z.values(), z.n(), top, exact, tol, 0L) : List.of();
             double secs = bar.finish();
-            if (out.getParent() != null) {
-                Files.createDirectories(out.getParent());
-            }
+            Options.folder(out.getParent());
             if (name.endsWith(".npy")) {
                 int m = spectra[0].count();
                 double[] ev = new double[z.n() * m];

@@ -88,9 +88,7 @@ final class InvertCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, steps, "steps");
             LatentInverter.Inversion r = inv.invert(x.data(), z0, steps, lr, bar::update);
             double secs = bar.finish();
-            if (out.getParent() != null) {
-                Files.createDirectories(out.getParent());
-            }
+            Options.folder(out.getParent());
             Npy.write(out, new int[] {1, z0.length}, r.z());
             if (losses != null) {
                 StringBuilder s = new StringBuilder("step,loss\n");

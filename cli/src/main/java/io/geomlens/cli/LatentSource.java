@@ -22,6 +22,10 @@ final class LatentSource {
         Latents load(int e, long seed) throws IOException {
             if (file != null) {
                 Npy.Array a = Npy.read(file);
+                if (a.data().length == 0) {
+                    throw new IllegalArgumentException(file + " holds no latents (shape "
+                            + java.util.Arrays.toString(a.shape()) + "); pass an (N, " + e + ") array with N >= 1");
+                }
                 if (a.rowWidth() != e) {
                     throw new IllegalArgumentException(file + " has shape " + java.util.Arrays.toString(a.shape())
                             + ", i.e. latents of width " + a.rowWidth() + ", but the model's latent dimension is E = "

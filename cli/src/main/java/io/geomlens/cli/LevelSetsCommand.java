@@ -101,7 +101,7 @@ final class LevelSetsCommand implements Callable<Integer> {
             bin[i] = hi > lo ? Math.min(bins - 1, (int) ((v[i] - lo) / (hi - lo) * bins)) : 0;
             members.get(bin[i]).add(i);
         }
-        Files.createDirectories(out);
+        Options.folder(out);
         StringBuilder csv = new StringBuilder("index," + descriptor + ",bin\n");
         for (int i = 0; i < n; i++) {
             csv.append(i).append(',').append(v[i]).append(',').append(bin[i]).append('\n');

@@ -105,7 +105,7 @@ final class MapCommand implements Callable<Integer> {
             b = new Descriptors(gen, o).describe(grid, n, bar::update);
             secs = bar.finish();
         }
-        Files.createDirectories(out);
+        Options.folder(out);
         double[][] anchorPixels = new double[3][];
         for (int i = 0; i < 3; i++) {
             double[] c = plane.anchorCoords()[i];

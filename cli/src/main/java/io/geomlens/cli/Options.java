@@ -18,6 +18,19 @@ final class Options {
         return b;
     }
 
+    /** Creates a folder (and parents) or says plainly which output folder cannot be made. */
+    static void folder(java.nio.file.Path dir) throws java.io.IOException {
+        if (dir == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("cannot create the output folder " + dir + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
     static Route route(String value, CommandSpec spec) {
         try {
             return Route.valueOf(value.toUpperCase());

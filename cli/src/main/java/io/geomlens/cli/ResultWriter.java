@@ -30,9 +30,7 @@ final class ResultWriter {
             return;
         }
         Path p = Path.of(out);
-        if (p.getParent() != null) {
-            Files.createDirectories(p.getParent());
-        }
+        Options.folder(p.getParent());
         switch (format(out)) {
             case "csv" -> Files.writeString(p, csv(b), StandardCharsets.UTF_8);
             case "json" -> Files.writeString(p, json(model, b), StandardCharsets.UTF_8);

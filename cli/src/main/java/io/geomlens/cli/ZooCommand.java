@@ -38,9 +38,7 @@ final class ZooCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(),
                     "--kind '" + kind + "' is not mlp, conv, dcgan or demo");
         };
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
-        }
+        Options.folder(out.getParent());
         m.write(out);
         spec.commandLine().getErr().println("geomlens: wrote " + out + " (" + Files.size(out) + " bytes)");
         return 0;

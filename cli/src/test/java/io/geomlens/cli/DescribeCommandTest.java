@@ -97,6 +97,19 @@ class DescribeCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("P >= 1"), r.err());
 
+        Path empty = dir.resolve("empty.npy");
+        Npy.write(empty, new int[] {0, 16}, new double[0]);
+        r = Cli.run("describe", "--model", DEMO.toString(), "--latents", empty.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("holds no latents"), r.err());
+
+        Path blocker = dir.resolve("plain-file");
+        Files.writeString(blocker, "not a folder");
+        r = Cli.run("describe", "--model", DEMO.toString(), "--random", "1", "--out",
+                blocker.resolve("sub/r.csv").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("cannot create the output folder"), r.err());
+
         Path notOnnx = dir.resolve("x.onnx");
         Files.writeString(notOnnx, "hello");
         r = Cli.run("describe", "--model", notOnnx.toString(), "--random", "1");
