@@ -8,8 +8,20 @@ if [[ ! -f device/jre25.tar.xz ]]; then
 fi
 rm -rf /tmp/geomlens-jre && mkdir -p /tmp/geomlens-jre && tar xJf device/jre25.tar.xz -C /tmp/geomlens-jre
 java=/tmp/geomlens-jre/jre25/bin/java
-cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DGEOMLENS_KERNEL_CHECKS=ON >"$out/cmake-configure.log" 2>&1 || { cat "$out/cmake-configure.log"; exit 1; }
-cmake --build build-gpu -j"$(nproc)" >"$out/cmake-build.log" 2>&1 || { tail -n 40 "$out/cmake-build.log"; exit 1; }
+if [[ "${GEOMLENS_EMULATE:-0}" == 1 ]]; then
+  # Dry run of the device scripts without a GPU: the host emulation stands in for the CUDA build.
+  echo "device-env: GEOMLENS_EMULATE=1, using the host emulation instead of a CUDA build (no GPU result)"
+  mkdir -p build-gpu
+  bash scripts/build-host-emulation.sh build-gpu >/dev/null
+  cp build-gpu/libgeomlens_host.so build-gpu/libgeomlens.so
+  cuda=${CUDA_HOME:-/usr/local/cuda}
+  g++ -std=c++17 -O1 -I"$cuda/include" -Inative/include kernels/check/check_kernels.cpp -Lbuild-gpu -lgeomlens \
+    -L"$cuda/lib64" -lcudart -Wl,-rpath,"$PWD/build-gpu:$cuda/lib64" -o build-gpu/check_kernels
+else
+  cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DGEOMLENS_KERNEL_CHECKS=ON >"$out/cmake-configure.log" 2>&1 \
+    || { cat "$out/cmake-configure.log"; exit 1; }
+  cmake --build build-gpu -j"$(nproc)" >"$out/cmake-build.log" 2>&1 || { tail -n 40 "$out/cmake-build.log"; exit 1; }
+fi
 lib=$PWD/build-gpu/libgeomlens.so
 [[ -f "$lib" ]] || { echo "libgeomlens.so was not built: see $out/cmake-build.log" >&2; exit 1; }
 geomlens() {
