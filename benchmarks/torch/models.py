@@ -34,7 +34,7 @@ def dcgan(nz=100, ngf=64, nc=3):
                 bn.running_var.uniform_(0.5, 1.5)
                 bn.weight.normal_(1, 0.1)
                 bn.bias.normal_(0, 0.1)
-            layers += [bn, nn.ReLU(True)]
+            layers += [bn, nn.ReLU()]  # not in place: in-place ops trip torch.func transforms
         else:
             layers.append(nn.Tanh())
     return nn.Sequential(*layers)
