@@ -1,7 +1,6 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
-import io.geomlens.Backends;
 import io.geomlens.Generator;
 import io.geomlens.SignPattern;
 import io.geomlens.descriptors.DescriptorOptions;
@@ -10,7 +9,6 @@ import io.geomlens.descriptors.Route;
 import io.geomlens.graph.Graph;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.metric.MetricTensor;
-import io.geomlens.onnx.OnnxImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -35,8 +34,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "ONNX model file.")
-    Path model;
+    @Mixin
+    ModelOptions common;
 
     @Option(names = "--batch", defaultValue = "64", description = "Latents per timed run (default ${DEFAULT-VALUE}).")
     int batch;
@@ -57,9 +56,6 @@ final class BenchCommand implements Callable<Integer> {
             description = "Subset of forward,jvp,vjp,exact,projected,delta,lanczos (default: all).")
     List<String> only;
 
-    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto.")
-    String backend;
-
     @Option(names = "--json", description = "Also write the results as JSON here.")
     Path json;
 
@@ -76,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--only '" + op + "' is not a benchmark name");
             }
         }
-        Graph graph = OnnxImporter.read(model);
+        Graph graph = common.graph();
         int e = graph.latentDim();
         int d = graph.outputDim();
         SplittableRandom rnd = new SplittableRandom(1);
@@ -89,9 +85,9 @@ final class BenchCommand implements Callable<Integer> {
         var outw = spec.commandLine().getOut();
         List<Result> results = new ArrayList<>();
         String backendName;
-        try (Backend b = Backends.select(backend, err::println); Generator gen = b.load(graph)) {
+        try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
             backendName = gen.backendName();
-            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s, batch %d%n", model, e, d, backendName, batch);
+            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s, batch %d%n", common.model, e, d, backendName, batch);
             for (String op : ops) {
                 Result r = switch (op) {
                     case "forward" -> time(op, "latents/s", batch, () -> gen.forward(z, batch));
@@ -138,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (json != null) {
-            StringBuilder s = new StringBuilder("{\n  \"model\": \"").append(model.toString().replace("\"", "\\\""))
+            StringBuilder s = new StringBuilder("{\n  \"model\": \"").append(common.model.toString().replace("\"", "\\\""))
                     .append("\", \"backend\": \"").append(backendName.replace("\"", "\\\"")).append("\", \"batch\": ")
                     .append(batch).append(",\n  \"results\": [\n");
             for (int i = 0; i < results.size(); i++) {

@@ -1,18 +1,16 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
-import io.geomlens.Backends;
 import io.geomlens.Generator;
 import io.geomlens.descriptors.DescriptorBatch;
 import io.geomlens.descriptors.DescriptorOptions;
 import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
 import io.geomlens.graph.Graph;
-import io.geomlens.onnx.OnnxImporter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +23,8 @@ final class DescribeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "ONNX model file (as torch.onnx.export writes it).")
-    Path model;
+    @Mixin
+    ModelOptions common;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     LatentSource.Choice latents = new LatentSource.Choice();
@@ -60,9 +58,6 @@ final class DescribeCommand implements Callable<Integer> {
     @Option(names = "--no-delta", description = "Skip local complexity.")
     boolean noDelta;
 
-    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto (default: -Dgeomlens.backend, else auto).")
-    String backend;
-
     @Option(names = "--out", defaultValue = "-",
             description = "result.csv, result.json or result.npy; '-' prints CSV (default).")
     String out;
@@ -70,15 +65,15 @@ final class DescribeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DescriptorOptions options = validate();
-        Graph graph = OnnxImporter.read(model);
+        Graph graph = common.graph();
         LatentSource.Latents z = latents.load(graph.latentDim(), seed);
-        try (Backend b = Backends.select(backend, spec.commandLine().getErr()::println);
+        try (Backend b = common.backend(spec.commandLine().getErr()::println);
              Generator gen = b.load(graph)) {
             Descriptors d = new Descriptors(gen, options);
             ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), z.n(), "latents");
             DescriptorBatch result = d.describe(z.values(), z.n(), bar::update);
             double secs = bar.finish();
-            ResultWriter.write(out, model.toString(), result, spec.commandLine().getOut());
+            ResultWriter.write(out, common.model.toString(), result, spec.commandLine().getOut());
             spec.commandLine().getErr().printf("geomlens: %d latents in %.2f s (%.1f latents/s) on %s, route %s%s; %s%n",
                     z.n(), secs, z.n() / secs, gen.backendName(), result.route().name().toLowerCase(),
                     result.k() > 0 ? " k=" + result.k() : "", Descriptors.summary(result).get(0));

@@ -1,14 +1,12 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
-import io.geomlens.Backends;
 import io.geomlens.Generator;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
 import io.geomlens.metric.LayerAlignment;
 import io.geomlens.metric.MetricSpectrum;
 import io.geomlens.metric.MetricTensor;
-import io.geomlens.onnx.OnnxImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import java.util.stream.IntStream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -34,8 +33,8 @@ final class HessianCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "ONNX model file.")
-    Path model;
+    @Mixin
+    ModelOptions common;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     LatentSource.Choice latents = new LatentSource.Choice();
@@ -59,9 +58,6 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "Also report the alignment of each layer's metric with the output's.")
     boolean layers;
 
-    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto (default: -Dgeomlens.backend, else auto).")
-    String backend;
-
     @Option(names = "--out", required = true,
             description = "spectra.json (everything) or spectra.npy (eigenvalues, N x top).")
     Path out;
@@ -78,11 +74,11 @@ final class HessianCommand implements Callable<Integer> {
         if (!(tol > 0)) {
             throw new ParameterException(spec.commandLine(), "--tol " + tol + " must be positive (e.g. 1e-6)");
         }
-        Graph graph = OnnxImporter.read(model);
+        Graph graph = common.graph();
         LatentSource.Latents z = latents.load(graph.latentDim(), seed);
         int e = graph.latentDim();
         var err = spec.commandLine().getErr();
-        try (Backend b = Backends.select(backend, err::println); Generator gen = b.load(graph)) {
+        try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
             int perCall = Options.lanczosBlock(block, gen, top, spec);
             MetricTensor mt = new MetricTensor(gen, tol, 0L, perCall);
             ProgressBar bar = new ProgressBar(err, z.n(), "latents");
@@ -121,7 +117,7 @@ final class HessianCommand implements Callable<Integer> {
 
     private String json(List<MetricSpectrum> spectra, double[][] c, List<List<LayerAlignment>> alignment, Graph g) {
         StringBuilder s = new StringBuilder("{\n");
-        s.append("  \"model\": \"").append(model.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\n");
+        s.append("  \"model\": \"").append(common.model.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append("\",\n");
         s.append("  \"method\": \"").append(exact ? "exact" : "lanczos").append("\", \"tol\": ").append(tol).append(",\n");
         s.append("  \"latents\": [\n");
         for (int i = 0; i < spectra.size(); i++) {

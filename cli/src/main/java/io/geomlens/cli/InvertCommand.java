@@ -1,18 +1,17 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
-import io.geomlens.Backends;
 import io.geomlens.Generator;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
 import io.geomlens.metric.LatentInverter;
-import io.geomlens.onnx.OnnxImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -25,8 +24,8 @@ final class InvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "ONNX model file.")
-    Path model;
+    @Mixin
+    ModelOptions common;
 
     @Option(names = "--target", required = true, description = "Target output as .npy with D values (any shape).")
     Path target;
@@ -50,9 +49,6 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of those latents (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto.")
-    String backend;
-
     @Option(names = "--out", required = true, description = "The latent found, as .npy (1 x E).")
     Path out;
 
@@ -67,7 +63,7 @@ final class InvertCommand implements Callable<Integer> {
         if (steps < 1 || !(lr > 0) || samples < 1) {
             throw new ParameterException(spec.commandLine(), "--steps, --lr and --samples must be positive");
         }
-        Graph graph = OnnxImporter.read(model);
+        Graph graph = common.graph();
         Npy.Array x = Npy.read(target);
         if (x.data().length != graph.outputDim()) {
             throw new IllegalArgumentException(target + " holds " + x.data().length + " values; the model outputs D = "
@@ -82,7 +78,7 @@ final class InvertCommand implements Callable<Integer> {
             z0 = s.data();
         }
         var err = spec.commandLine().getErr();
-        try (Backend b = Backends.select(backend, err::println); Generator gen = b.load(graph)) {
+        try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
             LatentInverter inv = basis.equals("eigen") ? LatentInverter.eigenbasis(gen, samples, seed)
                     : LatentInverter.plain(gen);
             ProgressBar bar = new ProgressBar(err, steps, "steps");

@@ -1,14 +1,12 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
-import io.geomlens.Backends;
 import io.geomlens.Generator;
 import io.geomlens.cli.render.BitmapFont;
 import io.geomlens.descriptors.DescriptorBatch;
 import io.geomlens.descriptors.DescriptorOptions;
 import io.geomlens.descriptors.Descriptors;
 import io.geomlens.graph.Graph;
-import io.geomlens.onnx.OnnxImporter;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +17,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -31,8 +30,8 @@ final class LevelSetsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "ONNX model file.")
-    Path model;
+    @Mixin
+    ModelOptions common;
 
     @Option(names = "--random", required = true, description = "Number of N(0, I) latents to draw.")
     int n;
@@ -52,9 +51,6 @@ final class LevelSetsCommand implements Callable<Integer> {
     @Option(names = "--image", description = "Output as an image CxHxW (C = 1 or 3); default: the model's output shape.")
     String image;
 
-    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto.")
-    String backend;
-
     @Option(names = "--out", required = true, description = "Output folder (levelsets.png, levelsets.csv).")
     Path out;
 
@@ -66,7 +62,7 @@ final class LevelSetsCommand implements Callable<Integer> {
         if (n < 1 || bins < 1 || perBin < 1) {
             throw new ParameterException(spec.commandLine(), "--random, --bins and --per-bin must be at least 1");
         }
-        Graph graph = OnnxImporter.read(model);
+        Graph graph = common.graph();
         int[] chw = imageShape(graph);
         int e = graph.latentDim();
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
@@ -78,7 +74,7 @@ final class LevelSetsCommand implements Callable<Integer> {
         DescriptorBatch b;
         double[] outputs;
         double secs;
-        try (Backend be = Backends.select(backend, err::println); Generator gen = be.load(graph)) {
+        try (Backend be = common.backend(err::println); Generator gen = be.load(graph)) {
             ProgressBar bar = new ProgressBar(err, n, "latents");
             b = new Descriptors(gen, DescriptorOptions.DEFAULTS.withComplexity(descriptor.equals("delta")))
                     .describe(z, n, bar::update);

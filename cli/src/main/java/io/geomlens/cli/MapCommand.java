@@ -1,7 +1,6 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
-import io.geomlens.Backends;
 import io.geomlens.Generator;
 import io.geomlens.cli.render.HeatMap;
 import io.geomlens.descriptors.DescriptorBatch;
@@ -11,7 +10,6 @@ import io.geomlens.descriptors.LatentPlane;
 import io.geomlens.descriptors.Route;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
-import io.geomlens.onnx.OnnxImporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -34,8 +33,8 @@ final class MapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "ONNX model file.")
-    Path model;
+    @Mixin
+    ModelOptions common;
 
     @Option(names = "--anchors", description = "Three anchor latents as .npy, shape (3, E).")
     Path anchors;
@@ -67,9 +66,6 @@ final class MapCommand implements Callable<Integer> {
     @Option(names = "--r", defaultValue = "1e-2", description = "Cross-polytope radius for delta.")
     double polytopeR;
 
-    @Option(names = "--backend", description = "cpu, cpu64, cuda or auto.")
-    String backend;
-
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
@@ -90,7 +86,7 @@ final class MapCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give exactly one of --anchors a.npy or --random-anchors SEED");
         }
         Route r = Options.route(route, spec);
-        Graph graph = OnnxImporter.read(model);
+        Graph graph = common.graph();
         int e = graph.latentDim();
         double[] a = loadAnchors(e);
         LatentPlane plane = LatentPlane.through(a, e);
@@ -100,7 +96,7 @@ final class MapCommand implements Callable<Integer> {
         DescriptorOptions o = new DescriptorOptions(r, k, 0L, 1e-6, descriptors.contains("delta"), polytopeP, polytopeR, 1L);
         DescriptorBatch b;
         double secs;
-        try (Backend backendImpl = Backends.select(backend, err::println); Generator gen = backendImpl.load(graph)) {
+        try (Backend backendImpl = common.backend(err::println); Generator gen = backendImpl.load(graph)) {
             ProgressBar bar = new ProgressBar(err, n, "latents");
             b = new Descriptors(gen, o).describe(grid, n, bar::update);
             secs = bar.finish();
@@ -120,7 +116,7 @@ final class MapCommand implements Callable<Integer> {
             Npy.write(out.resolve(d + ".npy"), new int[] {res, res}, v);
             ImageIO.write(HeatMap.render(v, res, d, anchorPixels), "png", out.resolve(d + ".png").toFile());
         }
-        StringBuilder s = new StringBuilder("{\n  \"model\": \"").append(model.toString().replace("\"", "\\\""))
+        StringBuilder s = new StringBuilder("{\n  \"model\": \"").append(common.model.toString().replace("\"", "\\\""))
                 .append("\",\n  \"res\": ").append(res).append(", \"extent\": ").append(extent)
                 .append(", \"radius\": ").append(plane.radius()).append(",\n  \"anchor_pixels\": [");
         for (int i = 0; i < 3; i++) {
