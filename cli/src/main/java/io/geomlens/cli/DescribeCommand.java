@@ -8,7 +8,6 @@ import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
 import io.geomlens.graph.Graph;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,11 +25,8 @@ final class DescribeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions common;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    LatentSource.Choice latents = new LatentSource.Choice();
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for --random latents (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    LatentSource.Options latents;
 
     @Option(names = "--route", defaultValue = "auto",
             description = "exact (E JVPs), projected (k VJPs with a fixed W) or auto (exact when E <= k).")
@@ -66,7 +62,7 @@ final class DescribeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DescriptorOptions options = validate();
         Graph graph = common.graph();
-        LatentSource.Latents z = latents.load(graph.latentDim(), seed);
+        LatentSource.Latents z = latents.load(graph.latentDim());
         try (Backend b = common.backend(spec.commandLine().getErr()::println);
              Generator gen = b.load(graph)) {
             Descriptors d = new Descriptors(gen, options);

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -36,11 +35,8 @@ final class HessianCommand implements Callable<Integer> {
     @Mixin
     ModelOptions common;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    LatentSource.Choice latents = new LatentSource.Choice();
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for --random latents (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    LatentSource.Options latents;
 
     @Option(names = "--top", defaultValue = "20", description = "Eigenpairs per latent (default ${DEFAULT-VALUE}).")
     int top;
@@ -75,7 +71,7 @@ final class HessianCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--tol " + tol + " must be positive (e.g. 1e-6)");
         }
         Graph graph = common.graph();
-        LatentSource.Latents z = latents.load(graph.latentDim(), seed);
+        LatentSource.Latents z = latents.load(graph.latentDim());
         int e = graph.latentDim();
         var err = spec.commandLine().getErr();
         try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {

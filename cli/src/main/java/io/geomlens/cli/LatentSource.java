@@ -10,6 +10,19 @@ import picocli.CommandLine.Option;
 final class LatentSource {
     private LatentSource() {}
 
+    /** --latents FILE | --random N, with --seed: a picocli mixin. */
+    static final class Options {
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Choice choice = new Choice();
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed for --random latents (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        Latents load(int e) throws IOException {
+            return choice.load(e, seed);
+        }
+    }
+
     record Latents(double[] values, int n) {}
 
     static final class Choice {
