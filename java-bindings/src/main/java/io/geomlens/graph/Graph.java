@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * A generator as a topologically ordered list of nodes over numbered values. Each value is either
  * a constant (weights, folded at build time) or a variable carrying the batch in dimension 0.
- * {@link Builder#build} runs one forward pass on a zero latent, which checks every shape and fixes
- * the output shape and the widths of the nonlinearity layers.
+ * The builder evaluates every node on a zero latent as it is added, which checks every shape and
+ * fixes the output shape and the widths of the nonlinearity layers.
  */
 public final class Graph {
     /** One op application; inputs and output are value ids. */
@@ -27,17 +27,21 @@ public final class Graph {
     private final int output;
     private final int[] inputShape;
     private final int opset;
-    private int[] outputShape;
-    private int[] layerWidths;
-    private String[] layerNames;
+    /** Shape of every latent-dependent value on a batch-1 latent (null for constants). */
+    private final int[][] shapes;
+    private final int[] outputShape;
+    private final int[] layerWidths;
+    private final String[] layerNames;
 
     private Graph(Builder b) {
         this(List.copyOf(b.nodes), b.constants.toArray(new Tensor[0]), b.names.toArray(new String[0]), b.input,
-                b.output, b.inputShape, b.opset);
+                b.output, b.inputShape, b.opset, b.dummies.stream().map(t -> t == null ? null : t.shape())
+                        .toArray(int[][]::new));
     }
 
+    /** Derives the output shape and the nonlinearity layers from the value shapes found while building. */
     private Graph(List<Node> nodes, Tensor[] constants, String[] valueNames, int input, int output,
-                  int[] inputShape, int opset) {
+                  int[] inputShape, int opset, int[][] shapes) {
         this.nodes = nodes;
         this.constants = constants;
         this.valueNames = valueNames;
@@ -45,6 +49,19 @@ public final class Graph {
         this.output = output;
         this.inputShape = inputShape.clone();
         this.opset = opset;
+        this.shapes = shapes;
+        int[] out = shapes[output];
+        this.outputShape = Arrays.copyOfRange(out, 1, out.length);
+        List<String> ln = new ArrayList<>();
+        List<Integer> lw = new ArrayList<>();
+        for (Node n : nodes) {
+            if (n.op().isNonlinearity()) {
+                ln.add(n.name());
+                lw.add((int) Tensor.count(shapes[n.inputs()[0]]));   // batch 1: one latent's neurons
+            }
+        }
+        this.layerNames = ln.toArray(new String[0]);
+        this.layerWidths = lw.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -54,10 +71,8 @@ public final class Graph {
     public Graph truncatedAt(String nodeName) {
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).name().equals(nodeName)) {
-                Graph g = new Graph(nodes.subList(0, i + 1), constants, valueNames, input, nodes.get(i).output(),
-                        inputShape, opset);
-                g.inferShapes();
-                return g;
+                return new Graph(nodes.subList(0, i + 1), constants, valueNames, input, nodes.get(i).output(),
+                        inputShape, opset, shapes);
             }
         }
         throw new GraphException("no node named '" + nodeName + "'");
@@ -219,6 +234,11 @@ public final class Graph {
             } catch (ShapeException e) {
                 throw new GraphException(node.describe(opset) + ": " + e.getMessage(), e);
             }
+            if (dummy.rank() == 0 || dummy.dim(0) != 1 || movesBatch(op, in, x, dummy)) {
+                throw new GraphException(node.describe(opset) + ": output " + Arrays.toString(dummy.shape())
+                        + " lost the batch dimension; broadcasting against a constant of higher rank"
+                        + " is not supported");
+            }
             int out = define(outputName, null);
             dummies.set(out, dummy);
             nodes.add(new Node(name, opType, op, in, out));
@@ -237,9 +257,7 @@ public final class Graph {
             if (output < 0 || constants.get(output) != null) {
                 throw new GraphException("the model's output does not depend on its input");
             }
-            Graph g = new Graph(this);
-            g.inferShapes();
-            return g;
+            return new Graph(this);
         }
 
         private int id(String name, String opType, String node) {
@@ -249,6 +267,19 @@ public final class Graph {
                         + name + "', which is neither the input, an initializer nor an earlier node's output");
             }
             return id;
+        }
+
+        /** Elementwise against a constant of higher rank would shift the batch out of dimension 0. */
+        private boolean movesBatch(Op op, int[] in, Tensor[] x, Tensor y) {
+            if (!(op instanceof Elementwise)) {
+                return false;
+            }
+            for (int i = 0; i < x.length; i++) {
+                if (constants.get(in[i]) == null && x[i].rank() != y.rank()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private int define(String name, Tensor value) {
@@ -261,53 +292,4 @@ public final class Graph {
         }
     }
 
-    /** Elementwise against a constant of higher rank would shift the batch out of dimension 0. */
-    private boolean movesBatch(Node n, Tensor[] x, Tensor y) {
-        if (!(n.op() instanceof Elementwise)) {
-            return false;
-        }
-        for (int i = 0; i < x.length; i++) {
-            if (constants[n.inputs()[i]] == null && x[i].rank() != y.rank()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void inferShapes() {
-        int[] s = new int[inputShape.length + 1];
-        s[0] = 1;
-        System.arraycopy(inputShape, 0, s, 1, inputShape.length);
-        Tensor[] values = new Tensor[valueCount()];
-        values[input] = Tensor.zeros(s);
-        List<String> ln = new ArrayList<>();
-        List<Integer> lw = new ArrayList<>();
-        for (Node n : nodes) {
-            Tensor[] x = new Tensor[n.inputs().length];
-            for (int i = 0; i < x.length; i++) {
-                Tensor c = constants[n.inputs()[i]];
-                x[i] = c != null ? c : values[n.inputs()[i]];
-            }
-            Tensor y;
-            try {
-                y = n.op().forward(x);
-            } catch (ShapeException e) {
-                throw new GraphException(n.describe(opset) + ": " + e.getMessage(), e);
-            }
-            if (y.rank() == 0 || y.dim(0) != 1 || movesBatch(n, x, y)) {
-                throw new GraphException(n.describe(opset) + ": output " + Arrays.toString(y.shape())
-                        + " lost the batch dimension; broadcasting against a constant of higher rank"
-                        + " is not supported");
-            }
-            if (n.op().isNonlinearity()) {
-                ln.add(n.name());
-                lw.add(x[0].rowSize());
-            }
-            values[n.output()] = y;
-        }
-        int[] out = values[output].shape();
-        outputShape = Arrays.copyOfRange(out, 1, out.length);
-        layerNames = ln.toArray(new String[0]);
-        layerWidths = lw.stream().mapToInt(Integer::intValue).toArray();
-    }
 }

@@ -56,6 +56,9 @@ class ImporterRejectsTest {
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"), "allowzero=1"),
+                Arguments.of("broadcast against a higher-rank constant", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).initializer("c", new int[] {2, 1, 4}, new float[8])
+                                .node("Add", "/add", List.of("z", "c"), "y").output("y"), "lost the batch dimension"),
                 Arguments.of("two latent inputs", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).input("c", 2).node("Relu", "/r", List.of("z"), "y").output("y"),
                         "exactly one (the latent)"),
