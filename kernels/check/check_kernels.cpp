@@ -282,6 +282,20 @@ void check_signs() {
     geomlens_free(ctx, counts);
 }
 
+void check_copy_2d() {
+    // Two 3 x 4 blocks side by side in a 3 x 10 buffer at column offset 5 (Concat's layout).
+    auto src = random_floats(12, 14);
+    float* ds = upload(src);
+    float* dd = upload(std::vector<float>(30, 0.f));
+    ok(geomlens_copy_2d(ctx, dd + 5, 10, ds, 4, 4, 3), "copy_2d");
+    std::vector<double> ref(30, 0.0);
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 4; c++) ref[r * 10 + 5 + c] = src[r * 4 + c];
+    compare("copy_2d", download(dd, 30), ref, 0, 0, [&] { geomlens_copy_2d(ctx, dd + 5, 10, ds, 4, 4, 3); });
+    geomlens_free(ctx, ds);
+    geomlens_free(ctx, dd);
+}
+
 }  // namespace
 
 int main() {
@@ -299,6 +313,7 @@ int main() {
     check_im2col();
     check_channel_and_upsample();
     check_signs();
+    check_copy_2d();
     geomlens_context_destroy(ctx);
     std::printf("%d passed, %d failed\n", passes, failures);
     return failures;

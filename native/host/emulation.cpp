@@ -178,6 +178,15 @@ int geomlens_memset_zero(geomlens_context* ctx, void* dst, size_t bytes) {
     });
 }
 
+int geomlens_copy_2d(geomlens_context* ctx, float* dst, int64_t dst_pitch, const float* src, int64_t src_pitch,
+                     int64_t width, int64_t height) {
+    return guard("geomlens_copy_2d", [&] {
+        need(ctx);
+        require(width >= 0 && height >= 0 && dst_pitch >= width && src_pitch >= width, "bad 2-D copy shape");
+        for (int64_t r = 0; r < height; r++) std::memcpy(dst + r * dst_pitch, src + r * src_pitch, 4 * width);
+    });
+}
+
 int geomlens_gemm(geomlens_context* ctx, int ta, int tb, int m, int n, int k, float alpha, const float* a,
                   int64_t sa, const float* b, int64_t sb, float beta, float* c, int64_t sc, int batch) {
     return guard("geomlens_gemm", [&] {

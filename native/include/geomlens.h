@@ -60,6 +60,11 @@ GEOMLENS_API int geomlens_upload(geomlens_context* ctx, void* dst, const void* s
 GEOMLENS_API int geomlens_download(geomlens_context* ctx, void* dst, const void* src, size_t bytes);
 GEOMLENS_API int geomlens_memset_zero(geomlens_context* ctx, void* dst, size_t bytes);
 
+/* dst[r * dst_pitch + c] = src[r * src_pitch + c] for r < height, c < width (float elements):
+ * the blocks of Concat and of its adjoint, split. */
+GEOMLENS_API int geomlens_copy_2d(geomlens_context* ctx, float* dst, int64_t dst_pitch, const float* src,
+                                  int64_t src_pitch, int64_t width, int64_t height);
+
 /* C[b] = alpha * op(A[b]) op(B[b]) + beta * C[b] for b < batch (row-major; strides in elements,
  * 0 broadcasts one matrix to the whole batch). trans: 0 = as stored, 1 = transposed. */
 GEOMLENS_API int geomlens_gemm(geomlens_context* ctx, int trans_a, int trans_b, int m, int n, int k,

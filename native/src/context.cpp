@@ -142,3 +142,15 @@ extern "C" int geomlens_memset_zero(geomlens_context* ctx, void* dst, size_t byt
         GEOMLENS_CHECK_CUDA(cudaMemsetAsync(dst, 0, bytes, s));
     });
 }
+
+extern "C" int geomlens_copy_2d(geomlens_context* ctx, float* dst, int64_t dst_pitch, const float* src,
+                                int64_t src_pitch, int64_t width, int64_t height) {
+    return geomlens::guard("geomlens_copy_2d", [&] {
+        cudaStream_t s = geomlens::stream_of(ctx);
+        require(width >= 0 && height >= 0 && dst_pitch >= width && src_pitch >= width, "bad 2-D copy shape");
+        if (width == 0 || height == 0) return;
+        require(dst && src, "null pointer");
+        GEOMLENS_CHECK_CUDA(cudaMemcpy2DAsync(dst, sizeof(float) * dst_pitch, src, sizeof(float) * src_pitch,
+                                              sizeof(float) * width, height, cudaMemcpyDeviceToDevice, s));
+    });
+}

@@ -3,6 +3,7 @@ package io.geomlens.cuda;
 import io.geomlens.graph.Activation;
 import io.geomlens.graph.Broadcast;
 import io.geomlens.graph.ChannelAffine;
+import io.geomlens.graph.Concat;
 import io.geomlens.graph.Conv2d;
 import io.geomlens.graph.ConvGeometry;
 import io.geomlens.graph.Dense;
@@ -153,6 +154,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ChannelAffine a -> affine(x[0], a, true);
             case Reshape r -> reshape(x[0], r.resolve(x[0].shape()));
             case UpsampleNearest u -> upsample(x[0], u);
+            case Concat c -> concat(x, c);
             default -> throw unsupported(node);
         };
     }
@@ -168,6 +170,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ChannelAffine a -> affine(t[0], a, false);
             case Reshape r -> reshape(t[0], withBatch(y.shape(), k));
             case UpsampleNearest u -> upsample(t[0], u);
+            case Concat c -> concat(t, c);
             default -> throw unsupported(node);
         };
     }
@@ -183,6 +186,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ChannelAffine a -> new DeviceTensor[] {affine(gy, a, false)};
             case Reshape r -> new DeviceTensor[] {reshape(gy, withBatch(x[0].shape(), k))};
             case UpsampleNearest u -> new DeviceTensor[] {upsampleAdjoint(gy, u)};
+            case Concat c -> split(x, gy, c);
             default -> throw unsupported(node);
         };
     }
@@ -283,6 +287,68 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
 
     private static int chunk(int n, long floatsPerSample) {
         return (int) Math.max(1, Math.min(n, COLS_BYTES / (4 * Math.max(1, floatsPerSample))));
+    }
+
+    // ---- Concat: each input is a block of `outer` rows; its adjoint copies the blocks back out.
+    private DeviceTensor concat(DeviceTensor[] x, Concat c) {
+        int[] s = x[0].shape();
+        int a = c.axis(s.length);
+        long outer = prefix(s, a);
+        long inner = count(s, a + 1);
+        int total = 0;
+        for (DeviceTensor t : x) {
+            int[] ts = t.shape();
+            ts[a] = s[a];
+            if (!Arrays.equals(ts, s)) {
+                throw new ShapeException("cannot concatenate " + Arrays.toString(t.shape()) + " with "
+                        + Arrays.toString(s) + " along axis " + a);
+            }
+            total += t.shape()[a];
+        }
+        int[] os = s.clone();
+        os[a] = total;
+        DeviceTensor out = alloc(os);
+        long offset = 0;
+        for (DeviceTensor t : x) {
+            long w = t.shape()[a] * inner;
+            lib.copy2d(h, DeviceTensor.offset(out.pointer(), offset), total * inner, t.pointer(), w, w, outer);
+            offset += w;
+        }
+        return out;
+    }
+
+    private DeviceTensor[] split(DeviceTensor[] x, DeviceTensor gy, Concat c) {
+        int[] gs = gy.shape();
+        int a = c.axis(gs.length);
+        long outer = prefix(gs, a);
+        long inner = count(gs, a + 1);
+        DeviceTensor[] g = new DeviceTensor[x.length];
+        long offset = 0;
+        for (int j = 0; j < x.length; j++) {
+            int[] s = gs.clone();
+            s[a] = x[j].shape()[a];
+            g[j] = alloc(s);
+            long w = s[a] * inner;
+            lib.copy2d(h, g[j].pointer(), w, DeviceTensor.offset(gy.pointer(), offset), (long) gs[a] * inner, w, outer);
+            offset += w;
+        }
+        return g;
+    }
+
+    private static long prefix(int[] s, int end) {
+        long p = 1;
+        for (int i = 0; i < end; i++) {
+            p *= s[i];
+        }
+        return p;
+    }
+
+    private static long count(int[] s, int from) {
+        long p = 1;
+        for (int i = from; i < s.length; i++) {
+            p *= s[i];
+        }
+        return p;
     }
 
     // ---- Pointwise pieces.

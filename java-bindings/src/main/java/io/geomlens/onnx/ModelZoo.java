@@ -67,7 +67,8 @@ public final class ModelZoo {
         return m.output("x");
     }
 
-    static String linear(OnnxModelBuilder m, SplittableRandom rnd, String name, String x, int in, int out) {
+    /** A Gemm layer (weight [out, in], bias) with PyTorch-default uniform init; returns its output name. */
+    public static String linear(OnnxModelBuilder m, SplittableRandom rnd, String name, String x, int in, int out) {
         m.initializer(name + ".weight", new int[] {out, in}, uniform(rnd, out * in, in));
         m.initializer(name + ".bias", new int[] {out}, uniform(rnd, out, in));
         String y = name + "/Gemm_out";
@@ -117,7 +118,8 @@ public final class ModelZoo {
         m.node("Mul", name + "/Mul_1", List.of(name + "/Mul_out", name + "/half"), y);
     }
 
-    static float[] uniform(SplittableRandom rnd, int n, int fanIn) {
+    /** n weights uniform in +-1/sqrt(fanIn), as PyTorch initializes them. */
+    public static float[] uniform(SplittableRandom rnd, int n, int fanIn) {
         double bound = 1.0 / Math.sqrt(fanIn);
         float[] w = new float[n];
         for (int i = 0; i < n; i++) {

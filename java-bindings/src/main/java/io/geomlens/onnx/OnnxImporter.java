@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.geomlens.graph.Activation;
 import io.geomlens.graph.ChannelAffine;
+import io.geomlens.graph.Concat;
 import io.geomlens.graph.Conv2d;
 import io.geomlens.graph.Dense;
 import io.geomlens.graph.Elementwise;
@@ -35,8 +36,8 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
             "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
-            "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample",
-            "Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice (on shape tensors)");
+            "Concat", "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample",
+            "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice (on shape tensors)");
 
     private final String source;
     private int opset;
@@ -157,7 +158,18 @@ public final class OnnxImporter {
         String out = n.getOutput(0);
         switch (op) {
             case "Constant" -> b.constant(out, constants.get(out));
-            case "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice" ->
+            case "Concat" -> {
+                if (in.stream().anyMatch(b::isVariable)) {
+                    if (!in.stream().allMatch(b::isVariable)) {
+                        throw new OnnxImportException(where(n, name) + ": concatenating a constant with a"
+                                + " latent-dependent tensor is not supported (its batch would not match)");
+                    }
+                    b.node(name, op, new Concat((int) a.integer("axis", 0)), in, out);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
+                }
+            }
+            case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Slice" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

@@ -1,6 +1,7 @@
 package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Concat;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Tensor;
 import java.util.ArrayList;
@@ -48,7 +49,10 @@ final class ShapeFolding {
             case "Gather" -> gather(in.get(0), in.get(1), (int) a.integer("axis", 0));
             case "Unsqueeze" -> unsqueeze(in.get(0), axes(a, in, 1));
             case "Squeeze" -> squeeze(in.get(0), axes(a, in, 1));
-            case "Concat" -> concat(in, (int) a.integer("axis", 0));
+            case "Concat" -> {
+                int axis = (int) a.integer("axis", 0);
+                yield Concat.concatenate(in, axis < 0 ? axis + in.get(0).rank() : axis);
+            }
             case "Cast" -> in.get(0);
             default -> slice(in);
         };
@@ -142,36 +146,6 @@ final class ShapeFolding {
             }
         }
         return t.reshape(keep.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    static Tensor concat(List<Tensor> in, int axis) {
-        int[] s0 = in.get(0).shape();
-        int ax = axis < 0 ? axis + s0.length : axis;
-        int outer = 1;
-        for (int i = 0; i < ax; i++) {
-            outer *= s0[i];
-        }
-        int total = 0;
-        for (Tensor t : in) {
-            total += t.dim(ax);
-        }
-        int inner = 1;
-        for (int i = ax + 1; i < s0.length; i++) {
-            inner *= s0[i];
-        }
-        double[] out = new double[outer * total * inner];
-        int offset = 0;
-        for (Tensor t : in) {
-            double[] d = t.data();
-            int w = t.dim(ax) * inner;
-            for (int o = 0; o < outer; o++) {
-                System.arraycopy(d, o * w, out, (o * total) * inner + offset, w);
-            }
-            offset += w;
-        }
-        int[] s = s0.clone();
-        s[ax] = total;
-        return new Tensor(s, out);
     }
 
     /** Slice of a 1-D tensor (shape arithmetic only needs that): starts, ends, axes = 0, steps. */

@@ -89,6 +89,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void concatOfBranchesAndChannels() throws Exception {
+        check(io.geomlens.testing.TestModels.smooth().get("concat-branches"), 4, 1.0);
+    }
+
+    @Test
     void convWithUpsampleOpset9AndConvTransposeOutputPadding() throws Exception {
         SplittableRandom rnd = new SplittableRandom(19);
         OnnxModelBuilder m = new OnnxModelBuilder(9).input("z", 3, 4, 4);

@@ -19,6 +19,7 @@ public final class TestModels {
         m.put("mlp-tanh", ModelZoo.mlp(2, "Tanh", 5, 17, 9));
         m.put("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1));
         m.put("conv-resize-elementwise", convMixed());
+        m.put("concat-branches", concatBranches());
         return m;
     }
 
@@ -47,6 +48,22 @@ public final class TestModels {
         m.node("Flatten", "/flat", List.of("e"), "f");
         m.initializer("mw", new int[] {192, 9}, uniform(rnd, 192 * 9));
         m.node("MatMul", "/mm", List.of("f", "mw"), "y");
+        return m.output("y");
+    }
+
+    /** Two branches joined on the feature axis, then a conv whose input is channel-concatenated. */
+    static OnnxModelBuilder concatBranches() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String a = ModelZoo.linear(m, rnd, "/a", "z", 6, 18);
+        String b = ModelZoo.linear(m, rnd, "/b", "z", 6, 18);
+        m.node("Tanh", "/a/Tanh", List.of(a), "ta").node("Sigmoid", "/b/Sigmoid", List.of(b), "sb")
+                .node("Concat", "/cat", List.of("ta", "sb", "ta"), "c", Attr.i("axis", 1));
+        m.initializerLongs("shape", -1, 6, 3, 3);
+        m.node("Reshape", "/r", List.of("c", "shape"), "img");
+        m.node("Concat", "/cat2", List.of("img", "img"), "img2", Attr.i("axis", -3));
+        m.initializer("w", new int[] {2, 12, 2, 2}, uniform(rnd, 96));
+        m.node("Conv", "/conv", List.of("img2", "w"), "y");
         return m.output("y");
     }
 

@@ -35,6 +35,7 @@ public final class Geomlens {
     private final MethodHandle upload;
     private final MethodHandle download;
     private final MethodHandle memsetZero;
+    private final MethodHandle copy2d;
     private final MethodHandle gemm;
     private final MethodHandle gramF64;
     private final MethodHandle syevBatchedF64;
@@ -70,6 +71,8 @@ public final class Geomlens {
         upload = b.bind("geomlens_upload", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         download = b.bind("geomlens_download", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         memsetZero = b.bind("geomlens_memset_zero", st.appendArgumentLayouts(ADDRESS, ADDRESS, JAVA_LONG));
+        copy2d = b.bind("geomlens_copy_2d", st.appendArgumentLayouts(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG));
         gemm = b.bind("geomlens_gemm", st.appendArgumentLayouts(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_FLOAT, ADDRESS, JAVA_LONG, JAVA_INT));
         gramF64 = b.bind("geomlens_gram_f64", st.appendArgumentLayouts(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
@@ -238,6 +241,15 @@ public final class Geomlens {
     public void memsetZero(MemorySegment ctx, MemorySegment dst, long bytes) {
         try {
             check((int) memsetZero.invokeExact(ctx, dst, bytes), "geomlens_memset_zero");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void copy2d(MemorySegment ctx, MemorySegment dst, long dstPitch, MemorySegment src, long srcPitch,
+                       long width, long height) {
+        try {
+            check((int) copy2d.invokeExact(ctx, dst, dstPitch, src, srcPitch, width, height), "geomlens_copy_2d");
         } catch (Throwable t) {
             throw rethrow(t);
         }
