@@ -89,11 +89,6 @@ public final class CudaContext implements AutoCloseable {
         }
     }
 
-    public void uploadInts(MemorySegment dst, int[] values) {
-        try (Arena a = Arena.ofConfined()) {
-            lib.upload(handle(), dst, a.allocateFrom(ValueLayout.JAVA_INT, values), 4L * values.length);
-        }
-    }
 
     @Override
     public synchronized void close() {

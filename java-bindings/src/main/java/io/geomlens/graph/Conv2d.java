@@ -64,9 +64,6 @@ public final class Conv2d implements LinearOp {
         return wmat;
     }
 
-    public int weightRows() {
-        return transposed ? cIn : cOut;
-    }
 
     /** Bias per output channel, or null. */
     public double[] bias() {

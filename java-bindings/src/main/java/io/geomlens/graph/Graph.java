@@ -91,9 +91,6 @@ public final class Graph {
         return constants.length;
     }
 
-    public String valueName(int value) {
-        return valueNames[value];
-    }
 
     public int inputValue() {
         return input;

@@ -116,9 +116,6 @@ public final class Tensor {
         return s;
     }
 
-    public Tensor copy() {
-        return new Tensor(shape, data == null ? null : data.clone(), floats == null ? null : floats.clone());
-    }
 
     @Override
     public String toString() {
