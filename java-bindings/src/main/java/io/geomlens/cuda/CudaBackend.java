@@ -37,8 +37,14 @@ public final class CudaBackend implements Backend {
         return "cuda (" + cx.deviceName() + ", float32)";
     }
 
+    /** Rejects, before any work, a graph with an op the GPU path does not implement. */
     @Override
     public Generator load(Graph graph) {
+        for (Graph.Node node : graph.nodes()) {
+            if (!CudaExecutor.supports(node.op())) {
+                throw CudaExecutor.unsupported(node);
+            }
+        }
         return new CudaGenerator(graph, new DeviceCache(cx));
     }
 

@@ -191,9 +191,16 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         };
     }
 
-    private static GraphException unsupported(Graph.Node node) {
-        return new GraphException("node '" + node.name() + "' (" + node.opType() + ") has no CUDA implementation;"
-                + " use the CPU backend (--backend cpu)");
+    /** The ops this executor runs; CudaBackend.load rejects a graph with any other. */
+    static boolean supports(io.geomlens.graph.Op op) {
+        return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
+                || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
+                || op instanceof Concat;
+    }
+
+    static GraphException unsupported(Graph.Node node) {
+        return new GraphException("node '" + node.name() + "' (" + node.opType() + ") has no CUDA implementation yet;"
+                + " run this model with --backend cpu");
     }
 
     private static int[] withBatch(int[] s, int batch) {

@@ -14,6 +14,7 @@ import io.geomlens.graph.Dense;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
+import io.geomlens.graph.InstanceNorm;
 import io.geomlens.graph.Op;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.ShapeException;
@@ -36,7 +37,7 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
             "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
-            "Concat", "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample",
+            "Concat", "InstanceNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample",
             "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice (on shape tensors)");
 
     private final String source;
@@ -191,6 +192,8 @@ public final class OnnxImporter {
             case "MatMul" -> unary(b, n, name, matmul(b, n, name));
             case "Conv", "ConvTranspose" -> unary(b, n, name, conv(b, n, name, a, op.equals("ConvTranspose")));
             case "BatchNormalization" -> unary(b, n, name, batchNorm(b, n, name, a));
+            case "InstanceNormalization" -> unary(b, n, name, new InstanceNorm(weight(b, n, name, 1, "scale").data(),
+                    weight(b, n, name, 2, "B").data(), a.real("epsilon", 1e-5)));
             case "Reshape" -> {
                 if (a.integer("allowzero", 0) != 0) {
                     throw new OnnxImportException(where(n, name) + ": allowzero=1 is not supported");

@@ -147,6 +147,15 @@ class CudaBackendTest {
     }
 
     @Test
+    void opsWithoutACudaImplementationAreRejectedAtLoad() {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(TestModels.cpuOnly().get("groupnorm").toBytes(), "gn.onnx");
+        var e = assertThrows(io.geomlens.graph.GraphException.class, () -> gpu.load(g));
+        assertTrue(e.getMessage().contains("'/gn/in' (InstanceNormalization)") && e.getMessage().contains("--backend cpu"),
+                e.getMessage());
+    }
+
+    @Test
     void outOfMemoryAndBadArgumentsAreExceptionsNotCrashes() {
         CudaContext cx = Gpu.backend().context();
         long huge = 1L << 50;

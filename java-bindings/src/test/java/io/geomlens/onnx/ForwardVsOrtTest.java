@@ -94,6 +94,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void groupNormAsTorchExportsIt() throws Exception {
+        check(io.geomlens.testing.TestModels.cpuOnly().get("groupnorm"), 4, 1.0);
+    }
+
+    @Test
     void convWithUpsampleOpset9AndConvTransposeOutputPadding() throws Exception {
         SplittableRandom rnd = new SplittableRandom(19);
         OnnxModelBuilder m = new OnnxModelBuilder(9).input("z", 3, 4, 4);

@@ -23,6 +23,36 @@ public final class TestModels {
         return m;
     }
 
+    /** Models with ops that only the CPU backend runs so far (the CUDA backend rejects them). */
+    public static Map<String, OnnxModelBuilder> cpuOnly() {
+        Map<String, OnnxModelBuilder> m = new LinkedHashMap<>();
+        m.put("groupnorm", groupNorm());
+        return m;
+    }
+
+    /**
+     * nn.GroupNorm(2, 4) as torch.onnx.export writes it: Reshape to [N, groups, -1],
+     * InstanceNormalization with unit scale, Reshape back, then the per-channel Mul and Add.
+     */
+    static OnnxModelBuilder groupNorm() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 36);
+        m.initializerLongs("img", 0, 4, 3, 3).initializerLongs("groups", 0, 2, -1);
+        m.initializer("ones", new int[] {2}, new float[] {1, 1}).initializer("zeros", new int[] {2}, new float[2]);
+        m.initializer("gamma", new int[] {4, 1, 1}, new float[] {1.2f, 0.7f, -0.5f, 1f});
+        m.initializer("beta", new int[] {4, 1, 1}, new float[] {0.1f, -0.2f, 0f, 0.3f});
+        m.node("Reshape", "/r0", List.of(h, "img"), "x")
+                .node("Reshape", "/gn/r1", List.of("x", "groups"), "xg")
+                .node("InstanceNormalization", "/gn/in", List.of("xg", "ones", "zeros"), "xn", Attr.f("epsilon", 1e-5))
+                .node("Reshape", "/gn/r2", List.of("xn", "img"), "xr")
+                .node("Mul", "/gn/mul", List.of("xr", "gamma"), "xm")
+                .node("Add", "/gn/add", List.of("xm", "beta"), "xa")
+                .node("Tanh", "/act", List.of("xa"), "t")
+                .node("Flatten", "/flat", List.of("t"), "y");
+        return m.output("y");
+    }
+
     /** Every model, kinks included: for comparing backends. */
     public static Map<String, OnnxModelBuilder> all() {
         Map<String, OnnxModelBuilder> m = smooth();
