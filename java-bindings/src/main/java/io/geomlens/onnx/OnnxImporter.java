@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.geomlens.graph.Activation;
+import io.geomlens.graph.BatchedMatMul;
 import io.geomlens.graph.ChannelAffine;
 import io.geomlens.graph.Concat;
 import io.geomlens.graph.Conv2d;
@@ -17,8 +18,10 @@ import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
 import io.geomlens.graph.Op;
 import io.geomlens.graph.Reshape;
+import io.geomlens.graph.Softmax;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Tensor;
+import io.geomlens.graph.Transpose;
 import io.geomlens.graph.UpsampleNearest;
 import io.geomlens.linalg.Gemm;
 import java.io.IOException;
@@ -37,7 +40,8 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
             "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
-            "Concat", "InstanceNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Sub", "Tanh", "Upsample",
+            "Concat", "InstanceNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Sub", "Tanh",
+            "Transpose", "Upsample",
             "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice (on shape tensors)");
 
     private final String source;
@@ -189,7 +193,28 @@ public final class OnnxImporter {
                         : Activation.Kind.GELU, 0));
             }
             case "Gemm" -> unary(b, n, name, gemm(b, n, name, a));
-            case "MatMul" -> unary(b, n, name, matmul(b, n, name));
+            case "MatMul" -> {
+                Tensor w = b.constantOf(in.get(1));
+                if (w != null && w.rank() == 2 && b.isVariable(in.get(0))) {
+                    unary(b, n, name, matmul(b, n, name));
+                } else {
+                    if (b.shapeOf(in.get(0)).length < 3 || b.shapeOf(in.get(1)).length < 3) {
+                        throw new OnnxImportException(where(n, name) + ": both operands depend on the latent (or the"
+                                + " constant one is not a matrix); a batched MatMul needs [batch, m, k] x [batch, k, n]");
+                    }
+                    b.node(name, op, new BatchedMatMul(), in.subList(0, 2), out);
+                }
+            }
+            case "Transpose" -> unary(b, n, name, new Transpose(a.ints("perm", reversed(b.shapeOf(in.get(0)).length))));
+            case "Softmax" -> {
+                int rank = b.shapeOf(in.get(0)).length;
+                int axis = (int) a.integer("axis", opset >= 13 ? -1 : 1);
+                if ((axis < 0 ? axis + rank : axis) != rank - 1) {
+                    throw new OnnxImportException(where(n, name) + ": Softmax over axis " + axis + " of a rank-" + rank
+                            + " input; only the last axis is supported");
+                }
+                unary(b, n, name, new Softmax());
+            }
             case "Conv", "ConvTranspose" -> unary(b, n, name, conv(b, n, name, a, op.equals("ConvTranspose")));
             case "BatchNormalization" -> unary(b, n, name, batchNorm(b, n, name, a));
             case "InstanceNormalization" -> unary(b, n, name, new InstanceNorm(weight(b, n, name, 1, "scale").data(),
@@ -223,6 +248,14 @@ public final class OnnxImporter {
             default -> throw new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + name
                     + "' (opset " + opset + "); supported ops: " + String.join(", ", SUPPORTED_OPS));
         }
+    }
+
+    private static int[] reversed(int rank) {
+        int[] p = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            p[i] = rank - 1 - i;
+        }
+        return p;
     }
 
     private static void unary(Graph.Builder b, NodeProto n, String name, Op op) {

@@ -94,6 +94,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void attentionBlock() throws Exception {
+        check(io.geomlens.testing.TestModels.cpuOnly().get("attention"), 4, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.cpuOnly().get("groupnorm"), 4, 1.0);
     }

@@ -27,6 +27,7 @@ public final class TestModels {
     public static Map<String, OnnxModelBuilder> cpuOnly() {
         Map<String, OnnxModelBuilder> m = new LinkedHashMap<>();
         m.put("groupnorm", groupNorm());
+        m.put("attention", attention());
         return m;
     }
 
@@ -50,6 +51,28 @@ public final class TestModels {
                 .node("Add", "/gn/add", List.of("xm", "beta"), "xa")
                 .node("Tanh", "/act", List.of("xa"), "t")
                 .node("Flatten", "/flat", List.of("t"), "y");
+        return m.output("y");
+    }
+
+    /** Single-head self-attention over 4 tokens of width 6, with a residual, as torch writes it. */
+    static OnnxModelBuilder attention() {
+        SplittableRandom rnd = new SplittableRandom(37);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("tokens", 0, 4, 6);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x");
+        for (String p : List.of("q", "k", "v")) {
+            m.initializer("w" + p, new int[] {6, 6}, uniform(rnd, 36));
+            m.node("MatMul", "/" + p, List.of("x", "w" + p), p);
+        }
+        m.constant("scale", new int[0], (float) (1 / Math.sqrt(6)));
+        m.node("Transpose", "/kt", List.of("k"), "kt", Attr.ints("perm", 0, 2, 1))
+                .node("MatMul", "/scores", List.of("q", "kt"), "scores")
+                .node("Mul", "/scaled", List.of("scores", "scale"), "scaled")
+                .node("Softmax", "/softmax", List.of("scaled"), "attn", Attr.i("axis", -1))
+                .node("MatMul", "/mix", List.of("attn", "v"), "o")
+                .node("Add", "/residual", List.of("o", "x"), "res")
+                .node("Flatten", "/flat", List.of("res"), "y");
         return m.output("y");
     }
 
