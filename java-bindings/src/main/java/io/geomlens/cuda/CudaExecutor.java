@@ -300,8 +300,8 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     private DeviceTensor concat(DeviceTensor[] x, Concat c) {
         int[] s = x[0].shape();
         int a = c.axis(s.length);
-        long outer = prefix(s, a);
-        long inner = count(s, a + 1);
+        long outer = Tensor.product(s, 0, a);
+        long inner = Tensor.product(s, a + 1, s.length);
         int total = 0;
         for (DeviceTensor t : x) {
             int[] ts = t.shape();
@@ -327,8 +327,8 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     private DeviceTensor[] split(DeviceTensor[] x, DeviceTensor gy, Concat c) {
         int[] gs = gy.shape();
         int a = c.axis(gs.length);
-        long outer = prefix(gs, a);
-        long inner = count(gs, a + 1);
+        long outer = Tensor.product(gs, 0, a);
+        long inner = Tensor.product(gs, a + 1, gs.length);
         DeviceTensor[] g = new DeviceTensor[x.length];
         long offset = 0;
         for (int j = 0; j < x.length; j++) {
@@ -340,22 +340,6 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             offset += w;
         }
         return g;
-    }
-
-    private static long prefix(int[] s, int end) {
-        long p = 1;
-        for (int i = 0; i < end; i++) {
-            p *= s[i];
-        }
-        return p;
-    }
-
-    private static long count(int[] s, int from) {
-        long p = 1;
-        for (int i = from; i < s.length; i++) {
-            p *= s[i];
-        }
-        return p;
     }
 
     // ---- Pointwise pieces.

@@ -38,14 +38,8 @@ public final class Concat implements LinearOp {
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
         int a = axis(gy.rank());
         int[] gs = gy.shape();
-        int outer = 1;
-        for (int i = 0; i < a; i++) {
-            outer *= gs[i];
-        }
-        int inner = 1;
-        for (int i = a + 1; i < gs.length; i++) {
-            inner *= gs[i];
-        }
+        int outer = Tensor.product(gs, 0, a);
+        int inner = Tensor.product(gs, a + 1, gs.length);
         double[] g = gy.data();
         Tensor[] out = new Tensor[x.length];
         int offset = 0;
@@ -76,14 +70,8 @@ public final class Concat implements LinearOp {
             }
             total += t.dim(axis);
         }
-        int outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= s0[i];
-        }
-        int inner = 1;
-        for (int i = axis + 1; i < s0.length; i++) {
-            inner *= s0[i];
-        }
+        int outer = Tensor.product(s0, 0, axis);
+        int inner = Tensor.product(s0, axis + 1, s0.length);
         double[] out = new double[outer * total * inner];
         int offset = 0;
         for (Tensor t : in) {

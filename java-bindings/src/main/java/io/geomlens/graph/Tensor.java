@@ -52,6 +52,15 @@ public final class Tensor {
         return n;
     }
 
+    /** Product of shape[from .. to-1]: the number of rows before, or elements after, an axis. */
+    public static int product(int[] shape, int from, int to) {
+        int p = 1;
+        for (int i = from; i < to; i++) {
+            p *= shape[i];
+        }
+        return p;
+    }
+
     public int[] shape() {
         return shape.clone();
     }

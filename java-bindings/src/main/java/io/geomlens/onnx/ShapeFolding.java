@@ -90,14 +90,8 @@ final class ShapeFolding {
         int[] ds = data.shape();
         int ax = axis < 0 ? axis + ds.length : axis;
         int[] is = indices.shape();
-        int outer = 1;
-        for (int i = 0; i < ax; i++) {
-            outer *= ds[i];
-        }
-        int inner = 1;
-        for (int i = ax + 1; i < ds.length; i++) {
-            inner *= ds[i];
-        }
+        int outer = Tensor.product(ds, 0, ax);
+        int inner = Tensor.product(ds, ax + 1, ds.length);
         double[] idx = indices.data();
         double[] src = data.data();
         double[] out = new double[outer * idx.length * inner];
