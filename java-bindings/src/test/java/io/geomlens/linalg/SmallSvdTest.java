@@ -4,40 +4,23 @@ import static io.geomlens.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.geomlens.testing.KnownSpectrum;
 import org.junit.jupiter.api.Test;
 
 class SmallSvdTest {
-    /** A = U diag(s) V^T with U (m x r), V (n x r) orthonormal columns, so sigma(A) = s exactly. */
-    private static double[] compose(double[] s, int m, int n, long seed) {
-        int r = s.length;
-        double[] ut = Orthonormal.rows(r, m, seed);
-        double[] vt = Orthonormal.rows(r, n, seed + 1);
-        double[] a = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = 0;
-                for (int t = 0; t < r; t++) {
-                    sum += ut[t * m + i] * s[t] * vt[t * n + j];
-                }
-                a[i * n + j] = sum;
-            }
-        }
-        return a;
-    }
-
     @Test
     void recoversKnownSingularValuesIncludingTinyOnes() {
         double[] s = {50, 7, 3, 1, 0.25, 1e-3, 1e-6, 1e-9};
-        double[] got = SmallSvd.singularValues(compose(s, 30, 8, 3), 30, 8);
+        double[] got = SmallSvd.singularValues(KnownSpectrum.matrix(s, 30, 8, 3), 30, 8);
         assertClose(s, got, 1e-13, 1e-7, "tall");
-        double[] wide = SmallSvd.singularValues(compose(s, 8, 40, 5), 8, 40);
+        double[] wide = SmallSvd.singularValues(KnownSpectrum.matrix(s, 8, 40, 5), 8, 40);
         assertClose(s, wide, 1e-13, 1e-7, "wide");
     }
 
     @Test
     void rankDeficientMatrixHasZeros() {
         double[] s = {4, 2, 1};
-        double[] got = SmallSvd.singularValues(compose(s, 12, 6, 7), 12, 6);
+        double[] got = SmallSvd.singularValues(KnownSpectrum.matrix(s, 12, 6, 7), 12, 6);
         assertEquals(6, got.length);
         assertClose(new double[] {4, 2, 1, 0, 0, 0}, got, 1e-12, 1e-12, "rank 3 of 6");
     }

@@ -6,34 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.geomlens.Generator;
 import io.geomlens.cpu.CpuBackend;
 import io.geomlens.graph.Precision;
-import io.geomlens.linalg.Orthonormal;
 import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
-import io.geomlens.onnx.OnnxModelBuilder;
-import io.geomlens.onnx.OnnxModelBuilder.Attr;
 import io.geomlens.testing.Close;
-import java.util.List;
+import io.geomlens.testing.KnownSpectrum;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LatentInverterTest {
     /** G(z) = A z with A = U diag(s) V^T: a rotated, ill-conditioned linear generator. */
     private static Generator linear(double[] s, int d, int e) {
-        double[] ut = Orthonormal.rows(s.length, d, 5);
-        double[] vt = Orthonormal.rows(s.length, e, 6);
-        float[] a = new float[d * e];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < e; j++) {
-                double sum = 0;
-                for (int t = 0; t < s.length; t++) {
-                    sum += ut[t * d + i] * s[t] * vt[t * e + j];
-                }
-                a[i * e + j] = (float) sum;
-            }
-        }
-        return new CpuBackend(Precision.FLOAT64).load(OnnxImporter.read(new OnnxModelBuilder(17).input("z", e)
-                .initializer("A", new int[] {d, e}, a).node("Gemm", "/lin", List.of("z", "A"), "y", Attr.i("transB", 1))
-                .output("y").toBytes(), "linear"));
+        return new CpuBackend(Precision.FLOAT64).load(OnnxImporter.read(
+                KnownSpectrum.linearGenerator(s, d, e, 5).toBytes(), "linear"));
     }
 
     @Test

@@ -9,12 +9,11 @@ import io.geomlens.Generator;
 import io.geomlens.cpu.CpuBackend;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Precision;
-import io.geomlens.linalg.Orthonormal;
 import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.onnx.OnnxModelBuilder;
-import io.geomlens.onnx.OnnxModelBuilder.Attr;
 import io.geomlens.testing.Close;
+import io.geomlens.testing.KnownSpectrum;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -22,21 +21,7 @@ import org.junit.jupiter.api.Test;
 class MetricTensorTest {
     /** G(z) = A z with A = U diag(s) V^T (D x E), so the eigenvalues of H are s^2. */
     private static Graph linear(double[] s, int d, int e) {
-        int r = s.length;
-        double[] ut = Orthonormal.rows(r, d, 3);
-        double[] vt = Orthonormal.rows(r, e, 4);
-        float[] a = new float[d * e];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < e; j++) {
-                double sum = 0;
-                for (int t = 0; t < r; t++) {
-                    sum += ut[t * d + i] * s[t] * vt[t * e + j];
-                }
-                a[i * e + j] = (float) sum;
-            }
-        }
-        return OnnxImporter.read(new OnnxModelBuilder(17).input("z", e).initializer("A", new int[] {d, e}, a)
-                .node("Gemm", "/lin", List.of("z", "A"), "y", Attr.i("transB", 1)).output("y").toBytes(), "linear");
+        return OnnxImporter.read(KnownSpectrum.linearGenerator(s, d, e, 3).toBytes(), "linear");
     }
 
     /** Squared singular values of the float32-rounded weight, the exact reference for H. */
