@@ -3,6 +3,7 @@
 // -DGEOMLENS_KERNEL_CHECKS=ON; needs a GPU to run. Exit status: number of failed checks.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -296,6 +297,111 @@ void check_copy_2d() {
     geomlens_free(ctx, dd);
 }
 
+// Row functions in double, the references for softmax and instance norm; their derivatives are
+// checked against central differences of these (h = 1e-5), not against the same formula.
+using RowFn = std::function<std::vector<double>(const std::vector<double>&)>;
+
+std::vector<double> softmax_ref(const std::vector<double>& x) {
+    double m = *std::max_element(x.begin(), x.end()), sum = 0;
+    std::vector<double> y(x.size());
+    for (size_t i = 0; i < x.size(); i++) sum += y[i] = std::exp(x[i] - m);
+    for (auto& v : y) v /= sum;
+    return y;
+}
+
+std::vector<double> normalize_ref(const std::vector<double>& x, double scale, double bias, double eps) {
+    double mean = 0, var = 0;
+    for (double v : x) mean += v;
+    mean /= x.size();
+    for (double v : x) var += (v - mean) * (v - mean);
+    double s = std::sqrt(var / x.size() + eps);
+    std::vector<double> y(x.size());
+    for (size_t i = 0; i < x.size(); i++) y[i] = scale * (x[i] - mean) / s + bias;
+    return y;
+}
+
+// Directional derivative of f at x along t by central differences.
+std::vector<double> central(const RowFn& f, const float* x, const float* t, int64_t n) {
+    const double h = 1e-5;
+    std::vector<double> a(n), b(n);
+    for (int64_t i = 0; i < n; i++) {
+        a[i] = x[i] + h * t[i];
+        b[i] = x[i] - h * t[i];
+    }
+    auto fa = f(a), fb = f(b);
+    for (int64_t i = 0; i < n; i++) fa[i] = (fa[i] - fb[i]) / (2 * h);
+    return fa;
+}
+
+// rows tangent rows of width n against x_rows primal rows (tangent r uses primal r % x_rows).
+std::vector<double> tangent_ref(const std::function<RowFn(int64_t)>& f_of_row, const std::vector<float>& x,
+                                const std::vector<float>& t, int64_t rows, int64_t x_rows, int64_t n) {
+    std::vector<double> ref;
+    for (int64_t r = 0; r < rows; r++) {
+        auto d = central(f_of_row(r), &x[(r % x_rows) * n], &t[r * n], n);
+        ref.insert(ref.end(), d.begin(), d.end());
+    }
+    return ref;
+}
+
+void check_softmax() {
+    // 6 primal rows of width 300 (more than one block stride), 4 tangents each.
+    const int64_t x_rows = 6, width = 300, rows = 24;
+    auto x = random_floats(x_rows * width, 15, 3.f);
+    auto t = random_floats(rows * width, 16);
+    float *dx = upload(x), *dt = upload(t), *dy = nullptr, *dout = nullptr;
+    ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_alloc(ctx, 4 * t.size(), reinterpret_cast<void**>(&dout)), "alloc");
+    ok(geomlens_softmax(ctx, dx, dy, x_rows, width), "softmax");
+    std::vector<double> ref;
+    for (int64_t r = 0; r < x_rows; r++) {
+        auto y = softmax_ref(std::vector<double>(x.begin() + r * width, x.begin() + (r + 1) * width));
+        ref.insert(ref.end(), y.begin(), y.end());
+    }
+    auto y = download(dy, x.size());
+    compare("softmax", y, ref, 1e-7, 1e-5, [&] { geomlens_softmax(ctx, dx, dy, x_rows, width); });
+    ok(geomlens_softmax_tangent(ctx, dy, dt, dout, rows, width, x_rows), "softmax_tangent");
+    auto rt = tangent_ref([](int64_t) { return RowFn(softmax_ref); }, x, t, rows, x_rows, width);
+    compare("softmax_tangent", download(dout, t.size()), rt, 1e-7, 1e-4,
+            [&] { geomlens_softmax_tangent(ctx, dy, dt, dout, rows, width, x_rows); });
+    for (float* p : {dx, dt, dy, dout}) geomlens_free(ctx, p);
+}
+
+void check_instance_norm() {
+    // 2 samples x 3 channels of 20x30 planes, 5 tangents per sample (planes 30 against 6 primal).
+    const int channels = 3;
+    const int64_t x_planes = 6, plane = 600, planes = 30;
+    const float eps = 1e-5f;
+    auto x = random_floats(x_planes * plane, 17, 2.f);
+    for (size_t i = 0; i < x.size(); i++) x[i] += static_cast<float>(i / plane);  // planes with distinct means
+    auto t = random_floats(planes * plane, 18);
+    auto sc = random_floats(channels, 19);
+    auto bi = random_floats(channels, 20);
+    float *dx = upload(x), *dt = upload(t), *dsc = upload(sc), *dbi = upload(bi), *dy = nullptr, *dout = nullptr;
+    ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_alloc(ctx, 4 * t.size(), reinterpret_cast<void**>(&dout)), "alloc");
+    ok(geomlens_instance_norm(ctx, dx, dy, dsc, dbi, eps, x_planes, channels, plane), "instance_norm");
+    std::vector<double> ref;
+    for (int64_t p = 0; p < x_planes; p++) {
+        auto y = normalize_ref(std::vector<double>(x.begin() + p * plane, x.begin() + (p + 1) * plane),
+                               sc[p % channels], bi[p % channels], eps);
+        ref.insert(ref.end(), y.begin(), y.end());
+    }
+    compare("instance_norm", download(dy, x.size()), ref, 1e-6, 1e-5,
+            [&] { geomlens_instance_norm(ctx, dx, dy, dsc, dbi, eps, x_planes, channels, plane); });
+    ok(geomlens_instance_norm_tangent(ctx, dx, dt, dout, dsc, eps, planes, channels, plane, x_planes),
+       "instance_norm_tangent");
+    auto rt = tangent_ref(
+        [&](int64_t p) {
+            double s = sc[p % channels];
+            return RowFn([s, eps](const std::vector<double>& v) { return normalize_ref(v, s, 0, eps); });
+        },
+        x, t, planes, x_planes, plane);
+    compare("instance_norm_tangent", download(dout, t.size()), rt, 1e-5, 1e-4,
+            [&] { geomlens_instance_norm_tangent(ctx, dx, dt, dout, dsc, eps, planes, channels, plane, x_planes); });
+    for (float* p : {dx, dt, dsc, dbi, dy, dout}) geomlens_free(ctx, p);
+}
+
 }  // namespace
 
 int main() {
@@ -314,6 +420,8 @@ int main() {
     check_channel_and_upsample();
     check_signs();
     check_copy_2d();
+    check_softmax();
+    check_instance_norm();
     geomlens_context_destroy(ctx);
     std::printf("%d passed, %d failed\n", passes, failures);
     return failures;

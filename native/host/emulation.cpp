@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geomlens.h"
@@ -91,6 +92,15 @@ void jacobi_eigenvalues(double* a, int n, double* w) {
     for (int i = 0; i < n; i++) d[i] = a[i * n + i];
     std::sort(d.begin(), d.end());
     std::copy(d.begin(), d.end(), w);
+}
+
+// Mean and 1 / sqrt(var + eps) of one plane.
+std::pair<double, double> plane_moments(const float* p, int64_t n, float eps) {
+    double mean = 0, var = 0;
+    for (int64_t i = 0; i < n; i++) mean += p[i];
+    mean /= n;
+    for (int64_t i = 0; i < n; i++) var += (p[i] - mean) * (p[i] - mean);
+    return {mean, 1 / std::sqrt(var / n + eps)};
 }
 
 }  // namespace
@@ -376,6 +386,73 @@ int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, flo
             for (int oy = 0; oy < h * fy; oy++)
                 for (int ox = 0; ox < w * fx; ox++)
                     x[(p * h + oy / fy) * w + ox / fx] += g[(p * h * fy + oy) * w * fx + ox];
+    });
+}
+
+int geomlens_softmax(geomlens_context* ctx, const float* x, float* y, int64_t rows, int64_t width) {
+    return guard("geomlens_softmax", [&] {
+        need(ctx);
+        require(rows >= 0 && width > 0, "bad softmax shape");
+        for (int64_t r = 0; r < rows; r++) {
+            const float* xr = x + r * width;
+            float m = *std::max_element(xr, xr + width);
+            double sum = 0;
+            for (int64_t i = 0; i < width; i++) sum += std::exp(double(xr[i]) - m);
+            for (int64_t i = 0; i < width; i++) y[r * width + i] = float(std::exp(double(xr[i]) - m) / sum);
+        }
+    });
+}
+
+int geomlens_softmax_tangent(geomlens_context* ctx, const float* s, const float* t, float* out, int64_t rows,
+                             int64_t width, int64_t s_rows) {
+    return guard("geomlens_softmax_tangent", [&] {
+        need(ctx);
+        require(rows >= 0 && width > 0 && s_rows > 0 && rows % s_rows == 0,
+                "tangent rows must be a multiple of the primal rows");
+        for (int64_t r = 0; r < rows; r++) {
+            const float* sr = s + (r % s_rows) * width;
+            double dot = 0;
+            for (int64_t i = 0; i < width; i++) dot += double(sr[i]) * t[r * width + i];
+            for (int64_t i = 0; i < width; i++) out[r * width + i] = float(sr[i] * (t[r * width + i] - dot));
+        }
+    });
+}
+
+int geomlens_instance_norm(geomlens_context* ctx, const float* x, float* y, const float* scale, const float* bias,
+                           float eps, int64_t planes, int channels, int64_t plane) {
+    return guard("geomlens_instance_norm", [&] {
+        need(ctx);
+        require(planes >= 0 && channels > 0 && plane > 0 && eps >= 0, "bad instance-norm shape");
+        for (int64_t p = 0; p < planes; p++) {
+            auto [mean, inv] = plane_moments(x + p * plane, plane, eps);
+            int c = p % channels;
+            for (int64_t i = 0; i < plane; i++)
+                y[p * plane + i] = float(scale[c] * (x[p * plane + i] - mean) * inv + bias[c]);
+        }
+    });
+}
+
+int geomlens_instance_norm_tangent(geomlens_context* ctx, const float* x, const float* t, float* out,
+                                   const float* scale, float eps, int64_t planes, int channels, int64_t plane,
+                                   int64_t x_planes) {
+    return guard("geomlens_instance_norm_tangent", [&] {
+        need(ctx);
+        require(planes >= 0 && channels > 0 && plane > 0 && eps >= 0 && x_planes > 0 && planes % x_planes == 0,
+                "tangent planes must be a multiple of the primal planes");
+        for (int64_t p = 0; p < planes; p++) {
+            const float* xp = x + (p % x_planes) * plane;
+            const float* tp = t + p * plane;
+            auto [mean, inv] = plane_moments(xp, plane, eps);
+            double mt = 0, mtx = 0;
+            for (int64_t i = 0; i < plane; i++) {
+                mt += tp[i];
+                mtx += tp[i] * (xp[i] - mean) * inv;
+            }
+            mt /= plane;
+            mtx /= plane;
+            for (int64_t i = 0; i < plane; i++)
+                out[p * plane + i] = float(scale[p % channels] * inv * (tp[i] - mt - (xp[i] - mean) * inv * mtx));
+        }
     });
 }
 

@@ -119,6 +119,27 @@ GEOMLENS_API int geomlens_upsample_nearest(geomlens_context* ctx, const float* x
 GEOMLENS_API int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, float* x,
                                                    int64_t planes, int h, int w, int fy, int fx);
 
+/* Softmax over rows of width elements: y[r] = exp(x[r] - max) / sum. */
+GEOMLENS_API int geomlens_softmax(geomlens_context* ctx, const float* x, float* y, int64_t rows, int64_t width);
+
+/* out[r] = s[q] * (t[r] - <s[q], t[r]>), q = r % s_rows: the softmax derivative at output s (it is
+ * symmetric, so JVP and VJP alike), s_rows primal rows shared by the rows tangents. */
+GEOMLENS_API int geomlens_softmax_tangent(geomlens_context* ctx, const float* s, const float* t, float* out,
+                                          int64_t rows, int64_t width, int64_t s_rows);
+
+/* InstanceNormalization over planes of plane elements: y = scale[c] (x - mean) / sqrt(var + eps)
+ * + bias[c], c = p % channels for plane p. */
+GEOMLENS_API int geomlens_instance_norm(geomlens_context* ctx, const float* x, float* y, const float* scale,
+                                        const float* bias, float eps, int64_t planes, int channels,
+                                        int64_t plane);
+
+/* Its (symmetric) derivative at primal x applied to tangent planes: with xh the normalized primal
+ * plane q = p % x_planes and s = sqrt(var + eps),
+ * out[p] = scale[c] / s * (t[p] - mean(t[p]) - xh * mean(t[p] xh)). */
+GEOMLENS_API int geomlens_instance_norm_tangent(geomlens_context* ctx, const float* x, const float* t, float* out,
+                                                const float* scale, float eps, int64_t planes, int channels,
+                                                int64_t plane, int64_t x_planes);
+
 /* Bit i of bits[s * words_per_sample + word_offset + i / 64] = (x[s, i] > 0), i < width. */
 GEOMLENS_API int geomlens_sign_bits(geomlens_context* ctx, const float* x, uint64_t* bits, int samples,
                                     int width, int words_per_sample, int word_offset);

@@ -1,6 +1,7 @@
 package io.geomlens.cuda;
 
 import io.geomlens.graph.Activation;
+import io.geomlens.graph.BatchedMatMul;
 import io.geomlens.graph.Broadcast;
 import io.geomlens.graph.ChannelAffine;
 import io.geomlens.graph.Concat;
@@ -11,9 +12,12 @@ import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Executor;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
+import io.geomlens.graph.InstanceNorm;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.ShapeException;
+import io.geomlens.graph.Softmax;
 import io.geomlens.graph.Tensor;
+import io.geomlens.graph.Transpose;
 import io.geomlens.graph.UpsampleNearest;
 import io.geomlens.internal.ffi.Geomlens;
 import java.lang.foreign.MemorySegment;
@@ -35,12 +39,16 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     private final MemorySegment h;
     private final DeviceCache cache;
     private final List<DeviceBuffer> scope = new ArrayList<>();
+    private final DeviceAttention attention;
+    private final DeviceInstanceNorm norm;
 
     CudaExecutor(CudaContext cx, DeviceCache cache) {
         this.cx = cx;
         this.lib = cx.lib();
         this.h = cx.handle();
         this.cache = cache;
+        this.attention = new DeviceAttention(this, cx);
+        this.norm = new DeviceInstanceNorm(this, cx, cache);
     }
 
     DeviceTensor alloc(int[] shape) {
@@ -114,7 +122,12 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     private DeviceTensor broadcastCopy(DeviceTensor t, int factor, long[] view, long[] strides) {
         int[] os = t.shape();
         os[0] *= factor;
-        DeviceTensor out = alloc(os);
+        return stridedCopy(t, strides, view, os);
+    }
+
+    /** A dense tensor of outShape holding t read with the given element strides over view (same count). */
+    DeviceTensor stridedCopy(DeviceTensor t, long[] strides, long[] view, int[] outShape) {
+        DeviceTensor out = alloc(outShape);
         lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), strides, cache.of(ZERO).pointer(),
                 new long[view.length], out.pointer(), view);
         return out;
@@ -155,6 +168,10 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Reshape r -> reshape(x[0], r.resolve(x[0].shape()));
             case UpsampleNearest u -> upsample(x[0], u);
             case Concat c -> concat(x, c);
+            case Transpose p -> attention.permute(x[0], p.perm());
+            case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
+            case Softmax sm -> attention.softmax(x[0]);
+            case InstanceNorm in -> norm.forward(x[0], in);
             default -> throw unsupported(node);
         };
     }
@@ -171,6 +188,14 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Reshape r -> reshape(t[0], withBatch(y.shape(), k));
             case UpsampleNearest u -> upsample(t[0], u);
             case Concat c -> concat(t, c);
+            case Transpose p -> attention.permute(t[0], p.perm());
+            case BatchedMatMul m -> {
+                DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
+                DeviceTensor b = t[1] == null ? null : attention.multiply(x[0], false, t[1], false);
+                yield a == null ? b : b == null ? a : binary(Elementwise.Kind.ADD, a, b);
+            }
+            case Softmax sm -> attention.softmaxDerivative(y, t[0]);
+            case InstanceNorm in -> norm.derivative(x[0], t[0], in);
             default -> throw unsupported(node);
         };
     }
@@ -187,6 +212,11 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Reshape r -> new DeviceTensor[] {reshape(gy, withBatch(x[0].shape(), k))};
             case UpsampleNearest u -> new DeviceTensor[] {upsampleAdjoint(gy, u)};
             case Concat c -> split(x, gy, c);
+            case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
+            case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
+                    needs[1] ? attention.multiply(x[0], true, gy, false) : null};
+            case Softmax sm -> new DeviceTensor[] {attention.softmaxDerivative(y, gy)};
+            case InstanceNorm in -> new DeviceTensor[] {norm.derivative(x[0], gy, in)};
             default -> throw unsupported(node);
         };
     }
@@ -195,7 +225,8 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     static boolean supports(io.geomlens.graph.Op op) {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
-                || op instanceof Concat;
+                || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
+                || op instanceof Softmax || op instanceof InstanceNorm;
     }
 
     static GraphException unsupported(Graph.Node node) {
@@ -449,7 +480,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return g;
     }
 
-    private static long[] longs(int[] a) {
+    static long[] longs(int[] a) {
         long[] l = new long[a.length];
         for (int i = 0; i < a.length; i++) {
             l[i] = a[i];

@@ -29,12 +29,10 @@ public final class BatchedMatMul implements Op {
     }
 
     /**
-     * Batched op(A) op(B). A row of size 1 in dimension 0 (a primal against k tangents) is
-     * broadcast over the other operand's batch.
+     * The shape of batched op(A) op(B), after checking that the operands fit: same rank >= 3, equal
+     * dimensions between the first and the last two, dimension 0 equal or 1 (broadcast).
      */
-    static Tensor multiply(Tensor a, boolean ta, Tensor b, boolean tb) {
-        int[] as = a.shape();
-        int[] bs = b.shape();
+    public static int[] productShape(int[] as, boolean ta, int[] bs, boolean tb) {
         int r = as.length;
         if (r < 3 || bs.length != r) {
             throw new ShapeException("expects two inputs of the same rank >= 3, got " + Arrays.toString(as) + " and "
@@ -46,17 +44,32 @@ public final class BatchedMatMul implements Op {
             throw new ShapeException("leading dimensions of " + Arrays.toString(as) + " and " + Arrays.toString(bs)
                     + " differ");
         }
-        int m = ta ? as[r - 1] : as[r - 2];
         int k = ta ? as[r - 2] : as[r - 1];
         int kb = tb ? bs[r - 1] : bs[r - 2];
-        int n = tb ? bs[r - 2] : bs[r - 1];
         if (k != kb) {
             throw new ShapeException("inner dimensions differ: " + Arrays.toString(as) + " x " + Arrays.toString(bs));
         }
-        int mid = 1;
-        for (int i = 1; i < r - 2; i++) {
-            mid *= as[i];
-        }
+        int[] os = as.clone();
+        os[0] = batch;
+        os[r - 2] = ta ? as[r - 1] : as[r - 2];
+        os[r - 1] = tb ? bs[r - 2] : bs[r - 1];
+        return os;
+    }
+
+    /**
+     * Batched op(A) op(B). A row of size 1 in dimension 0 (a primal against k tangents) is
+     * broadcast over the other operand's batch.
+     */
+    static Tensor multiply(Tensor a, boolean ta, Tensor b, boolean tb) {
+        int[] as = a.shape();
+        int[] bs = b.shape();
+        int[] os = productShape(as, ta, bs, tb);
+        int r = os.length;
+        int batch = os[0];
+        int m = os[r - 2];
+        int n = os[r - 1];
+        int k = ta ? as[r - 2] : as[r - 1];
+        int mid = Tensor.product(os, 1, r - 2);
         double[] ad = a.data();
         double[] bd = b.data();
         double[] out = new double[batch * mid * m * n];
@@ -77,10 +90,6 @@ public final class BatchedMatMul implements Op {
                 Gemm.multiply(am, 0, bm, 0, out, (s * mid + q) * m * n, m, n, k, false);
             }
         }
-        int[] os = as.clone();
-        os[0] = batch;
-        os[r - 2] = m;
-        os[r - 1] = n;
         return new Tensor(os, out);
     }
 }

@@ -22,6 +22,18 @@ public final class InstanceNorm implements Op {
         this.eps = eps;
     }
 
+    public double[] scale() {
+        return scale;
+    }
+
+    public double[] bias() {
+        return bias;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public Tensor forward(Tensor[] x) {
         Tensor in = x[0];

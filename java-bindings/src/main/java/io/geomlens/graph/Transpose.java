@@ -18,6 +18,14 @@ public final class Transpose implements LinearOp {
         }
     }
 
+    public int[] perm() {
+        return perm.clone();
+    }
+
+    public int[] inverse() {
+        return inverse.clone();
+    }
+
     @Override
     public Tensor forward(Tensor[] x) {
         return permute(x[0], perm);

@@ -22,9 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GroupedDerivativesTest {
     static Stream<Arguments> models() {
-        var models = new java.util.LinkedHashMap<>(TestModels.all());
-        models.putAll(TestModels.cpuOnly());
-        return models.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+        return TestModels.all().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
     @ParameterizedTest(name = "{0}")

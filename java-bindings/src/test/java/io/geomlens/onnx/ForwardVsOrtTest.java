@@ -95,12 +95,13 @@ class ForwardVsOrtTest {
 
     @Test
     void attentionBlock() throws Exception {
-        check(io.geomlens.testing.TestModels.cpuOnly().get("attention"), 4, 1.0);
+        check(io.geomlens.testing.TestModels.attention(1), 4, 1.0);
+        check(io.geomlens.testing.TestModels.attention(2), 4, 1.0);
     }
 
     @Test
     void groupNormAsTorchExportsIt() throws Exception {
-        check(io.geomlens.testing.TestModels.cpuOnly().get("groupnorm"), 4, 1.0);
+        check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }
 
     @Test

@@ -20,14 +20,9 @@ public final class TestModels {
         m.put("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1));
         m.put("conv-resize-elementwise", convMixed());
         m.put("concat-branches", concatBranches());
-        return m;
-    }
-
-    /** Models with ops that only the CPU backend runs so far (the CUDA backend rejects them). */
-    public static Map<String, OnnxModelBuilder> cpuOnly() {
-        Map<String, OnnxModelBuilder> m = new LinkedHashMap<>();
         m.put("groupnorm", groupNorm());
-        m.put("attention", attention());
+        m.put("attention", attention(1));
+        m.put("attention-2heads", attention(2));
         return m;
     }
 
@@ -35,7 +30,7 @@ public final class TestModels {
      * nn.GroupNorm(2, 4) as torch.onnx.export writes it: Reshape to [N, groups, -1],
      * InstanceNormalization with unit scale, Reshape back, then the per-channel Mul and Add.
      */
-    static OnnxModelBuilder groupNorm() {
+    public static OnnxModelBuilder groupNorm() {
         SplittableRandom rnd = new SplittableRandom(31);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 36);
@@ -54,24 +49,43 @@ public final class TestModels {
         return m.output("y");
     }
 
-    /** Single-head self-attention over 4 tokens of width 6, with a residual, as torch writes it. */
-    static OnnxModelBuilder attention() {
+    /**
+     * Self-attention over 4 tokens of width 6 with a residual, as torch writes it: with several
+     * heads, q/k/v are reshaped to [N, 4, heads, 6 / heads] and transposed to put heads first.
+     */
+    public static OnnxModelBuilder attention(int heads) {
         SplittableRandom rnd = new SplittableRandom(37);
+        int d = 6 / heads;
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
-        m.initializerLongs("tokens", 0, 4, 6);
+        m.initializerLongs("tokens", 0, 4, 6).initializerLongs("split", 0, 4, heads, d);
         m.node("Reshape", "/r", List.of(h, "tokens"), "x");
+        java.util.Map<String, String> per = new java.util.HashMap<>();
         for (String p : List.of("q", "k", "v")) {
             m.initializer("w" + p, new int[] {6, 6}, uniform(rnd, 36));
             m.node("MatMul", "/" + p, List.of("x", "w" + p), p);
+            boolean k = p.equals("k");
+            if (heads > 1) {
+                m.node("Reshape", "/" + p + "/split", List.of(p, "split"), p + "s");
+                m.node("Transpose", "/" + p + "/heads", List.of(p + "s"), p + "h",
+                        Attr.ints("perm", 0, 2, k ? 3 : 1, k ? 1 : 3));
+            } else if (k) {
+                m.node("Transpose", "/kt", List.of("k"), "kh", Attr.ints("perm", 0, 2, 1));
+            }
+            per.put(p, heads > 1 || k ? p + "h" : p);
         }
-        m.constant("scale", new int[0], (float) (1 / Math.sqrt(6)));
-        m.node("Transpose", "/kt", List.of("k"), "kt", Attr.ints("perm", 0, 2, 1))
-                .node("MatMul", "/scores", List.of("q", "kt"), "scores")
+        m.constant("scale", new int[0], (float) (1 / Math.sqrt(d)));
+        m.node("MatMul", "/scores", List.of(per.get("q"), per.get("k")), "scores")
                 .node("Mul", "/scaled", List.of("scores", "scale"), "scaled")
                 .node("Softmax", "/softmax", List.of("scaled"), "attn", Attr.i("axis", -1))
-                .node("MatMul", "/mix", List.of("attn", "v"), "o")
-                .node("Add", "/residual", List.of("o", "x"), "res")
+                .node("MatMul", "/mix", List.of("attn", per.get("v")), "oh");
+        String o = "oh";
+        if (heads > 1) {
+            m.node("Transpose", "/merge", List.of("oh"), "om", Attr.ints("perm", 0, 2, 1, 3))
+                    .node("Reshape", "/o", List.of("om", "tokens"), "o");
+            o = "o";
+        }
+        m.node("Add", "/residual", List.of(o, "x"), "res")
                 .node("Flatten", "/flat", List.of("res"), "y");
         return m.output("y");
     }

@@ -49,6 +49,10 @@ public final class Geomlens {
     private final MethodHandle channelBias;
     private final MethodHandle upsample;
     private final MethodHandle upsampleAdjoint;
+    private final MethodHandle softmax;
+    private final MethodHandle softmaxTangent;
+    private final MethodHandle instanceNorm;
+    private final MethodHandle instanceNormTangent;
     private final MethodHandle signBits;
     private final MethodHandle signChanges;
 
@@ -97,6 +101,13 @@ public final class Geomlens {
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         upsampleAdjoint = b.bind("geomlens_upsample_nearest_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        softmax = b.bind("geomlens_softmax", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
+        softmaxTangent = b.bind("geomlens_softmax_tangent", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        instanceNorm = b.bind("geomlens_instance_norm", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, JAVA_FLOAT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+        instanceNormTangent = b.bind("geomlens_instance_norm_tangent", st.appendArgumentLayouts(ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
         signBits = b.bind("geomlens_sign_bits", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT));
         signChanges = b.bind("geomlens_sign_changes", st.appendArgumentLayouts(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
@@ -372,6 +383,44 @@ public final class Geomlens {
                     "geomlens_upsample_nearest_adjoint");
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    public void softmax(MemorySegment ctx, MemorySegment x, MemorySegment y, long rows, long width) {
+        try {
+            check((int) softmax.invokeExact(ctx, x, y, rows, width), "geomlens_softmax");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void softmaxTangent(MemorySegment ctx, MemorySegment s, MemorySegment t, MemorySegment out, long rows,
+                               long width, long sRows) {
+        try {
+            check((int) softmaxTangent.invokeExact(ctx, s, t, out, rows, width, sRows), "geomlens_softmax_tangent");
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    public void instanceNorm(MemorySegment ctx, MemorySegment x, MemorySegment y, MemorySegment scale,
+                             MemorySegment bias, float eps, long planes, int channels, long plane) {
+        try {
+            check((int) instanceNorm.invokeExact(ctx, x, y, scale, bias, eps, planes, channels, plane),
+                    "geomlens_instance_norm");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void instanceNormTangent(MemorySegment ctx, MemorySegment x, MemorySegment t, MemorySegment out,
+                                    MemorySegment scale, float eps, long planes, int channels, long plane,
+                                    long xPlanes) {
+        try {
+            check((int) instanceNormTangent.invokeExact(ctx, x, t, out, scale, eps, planes, channels, plane, xPlanes),
+                    "geomlens_instance_norm_tangent");
+        } catch (Throwable e) {
+            throw rethrow(e);
         }
     }
 
