@@ -42,7 +42,7 @@ public final class OnnxImporter {
             "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
             "Concat", "InstanceNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Sub", "Tanh",
             "Transpose", "Upsample",
-            "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice (on shape tensors)");
+            "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice, Sqrt (on constant and shape tensors)");
 
     private final String source;
     private int opset;
@@ -174,7 +174,7 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
                 }
             }
-            case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Slice" ->
+            case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Slice", "Sqrt" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,
@@ -384,10 +384,10 @@ public final class OnnxImporter {
         } else {
             int idx = n.getOpType().equals("Upsample") || opset < 11 ? 1 : 2;
             if (n.getOpType().equals("Resize") && optionalWeight(b, n, name, idx, "scales") == null) {
-                throw new OnnxImportException(where(n, name) + ": Resize by 'sizes' is not supported; export"
-                        + " with scale_factor");
+                scales = scalesFromSizes(b, n, name);
+            } else {
+                scales = weight(b, n, name, idx, "scales").data();
             }
-            scales = weight(b, n, name, idx, "scales").data();
         }
         if (scales.length != 4 || scales[0] != 1 || scales[1] != 1 || scales[2] != Math.rint(scales[2])
                 || scales[3] != Math.rint(scales[3])) {
@@ -395,6 +395,24 @@ public final class OnnxImporter {
                     + " are not [1, 1, integer, integer]; only integer spatial upsampling is supported");
         }
         return new UpsampleNearest((int) scales[2], (int) scales[3]);
+    }
+
+    /** Resize given output 'sizes' (interpolate(size=...) and the dynamo exporter): scales = sizes / input. */
+    private double[] scalesFromSizes(Graph.Builder b, NodeProto n, String name) {
+        if (n.getInputCount() < 4 || n.getInput(3).isEmpty()) {
+            throw new OnnxImportException(where(n, name) + ": Resize has neither 'scales' nor 'sizes'");
+        }
+        double[] sizes = weight(b, n, name, 3, "sizes").data();
+        int[] in = b.shapeOf(n.getInput(0));
+        if (sizes.length != in.length) {
+            throw new OnnxImportException(where(n, name) + ": 'sizes' has " + sizes.length + " entries for a rank-"
+                    + in.length + " input");
+        }
+        double[] scales = new double[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            scales[i] = i == 0 ? 1 : sizes[i] / in[i];   // entry 0 is the batch (folded as BATCH or a number)
+        }
+        return scales;
     }
 
     private Tensor constantNode(NodeProto n) {

@@ -87,6 +87,12 @@ public final class OnnxModelBuilder {
                 Attr.tensor("value", OnnxTensors.floats(output, shape, data)));
     }
 
+    /** A Constant node holding a 0-d int64 (as torch writes the index of x.shape[i]). */
+    public OnnxModelBuilder constantLong(String output, long value) {
+        return node("Constant", output + "_const", List.of(), output,
+                Attr.tensor("value", OnnxTensors.scalarLong(output, value)));
+    }
+
     public OnnxModelBuilder node(String op, String name, List<String> inputs, String output, Attr... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs)
                 .addOutput(output);

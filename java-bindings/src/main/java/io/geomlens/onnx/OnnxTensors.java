@@ -80,6 +80,12 @@ final class OnnxTensors {
         return b.setRawData(com.google.protobuf.ByteString.copyFrom(buf.array())).build();
     }
 
+    /** A 0-d int64 tensor (torch's index constants for Gather on shapes). */
+    static TensorProto scalarLong(String name, long v) {
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addInt64Data(v)
+                .build();
+    }
+
     static TensorProto longs(String name, long[] data) {
         return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
                 .addDims(data.length).addAllInt64Data(java.util.Arrays.stream(data).boxed().toList()).build();

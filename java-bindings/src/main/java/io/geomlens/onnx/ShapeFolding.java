@@ -11,13 +11,15 @@ import java.util.List;
 /**
  * Shape arithmetic folded at import: torch writes x.view(x.size(0), ...) as Shape -> Gather ->
  * Unsqueeze -> Concat -> Reshape. Shape of a latent-dependent value becomes a constant whose
- * batch entry is {@link #BATCH}; Gather, Unsqueeze, Squeeze, Concat, Cast and Slice fold on
- * constants; Reshape then reads BATCH in position 0 as "keep the batch dimension".
+ * batch entry is {@link #BATCH}; Gather, Unsqueeze, Squeeze, Concat, Cast, Slice and Sqrt fold on
+ * constants (Sqrt for the 1/sqrt(head size) of exported scaled_dot_product_attention); Reshape
+ * then reads BATCH in position 0 as "keep the batch dimension".
  */
 final class ShapeFolding {
     /** Stands for the (dynamic) batch size inside folded shape tensors. */
     static final double BATCH = -987654321.0;
-    static final List<String> OPS = List.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice");
+    static final List<String> OPS = List.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice",
+            "Sqrt");
 
     private final Graph.Builder b;
     private final int opset;
@@ -54,8 +56,20 @@ final class ShapeFolding {
                 yield Concat.concatenate(in, axis < 0 ? axis + in.get(0).rank() : axis);
             }
             case "Cast" -> in.get(0);
+            case "Sqrt" -> sqrt(in.get(0), where);
             default -> slice(in);
         };
+    }
+
+    private static Tensor sqrt(Tensor t, String where) {
+        double[] d = t.data().clone();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == BATCH) {
+                throw new OnnxImportException(where + ": square root of the batch size is not supported");
+            }
+            d[i] = Math.sqrt(d[i]);
+        }
+        return new Tensor(t.shape(), d);
     }
 
     private Tensor shape(NodeProto n, Attributes a) {

@@ -100,6 +100,25 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void diffusionVaeDecoderAsTorchExportsIt() throws Exception {
+        check(DiffusionDecoder.build(43, 4, 8, 32, 4), 3, 1.0);
+    }
+
+    @Test
+    void resizeBySizesComputedFromTheInputShape() throws Exception {
+        // interpolate(size=(6, 9)) as the dynamo exporter writes it: Concat(Shape(x)[0:2], sizes).
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 2, 3, 3);
+        m.initializerLongs("zero", 0).initializerLongs("two", 2).initializerLongs("hw", 6, 9);
+        m.node("Shape", "/shape", List.of("z"), "s")
+                .node("Slice", "/nc", List.of("s", "zero", "two"), "nc")
+                .node("Concat", "/sizes", List.of("nc", "hw"), "sizes", Attr.i("axis", 0))
+                .node("Resize", "/resize", List.of("z", "", "", "sizes"), "r", Attr.s("mode", "nearest"),
+                        Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor"))
+                .node("Tanh", "/tanh", List.of("r"), "y");
+        check(m.output("y"), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

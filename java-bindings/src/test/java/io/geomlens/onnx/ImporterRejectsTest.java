@@ -35,9 +35,13 @@ class ImporterRejectsTest {
                 Arguments.of("Gelu approximate", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(20).input("z", 4)
                         .node("Gelu", "/gelu", List.of("z"), "y", Attr.s("approximate", "fast")).output("y"),
                         "approximate='fast'"),
-                Arguments.of("Resize by sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
-                        .input("z", 2, 3, 3).initializerLongs("sizes", 1, 2, 6, 6)
-                        .node("Resize", "/rs", List.of("z", "", "", "sizes"), "y").output("y"), "scale_factor"),
+                Arguments.of("Resize by non-integer sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializerLongs("sizes", 1, 2, 7, 6)
+                        .node("Resize", "/rs", List.of("z", "", "", "sizes"), "y").output("y"),
+                        "only integer spatial upsampling"),
+                Arguments.of("Resize without scales or sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).node("Resize", "/rs", List.of("z", "", ""), "y").output("y"),
+                        "neither 'scales' nor 'sizes'"),
                 Arguments.of("Resize linear", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "linear")).output("y"),

@@ -23,6 +23,7 @@ public final class TestModels {
         m.put("groupnorm", groupNorm());
         m.put("attention", attention(1));
         m.put("attention-2heads", attention(2));
+        m.put("diffusion-decoder", io.geomlens.onnx.DiffusionDecoder.build(41, 2, 4, 8, 2));
         return m;
     }
 
