@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
-# On the device machine: geomlens (CUDA) and the torch.func baseline on the same three models in
-# one run. The models are defined in PyTorch and exported with torch.onnx.export, so our importer
+# On the device machine: geomlens (CUDA) and the torch.func baseline on the same models in one
+# run. The models are defined in PyTorch and exported with torch.onnx.export, so our importer
 # reads genuine torch exports. Prints the table with ratios and writes rows for
 # benchmarks/RESULTS.md to $OUT/RESULTS-rows.md. Needs device/ (scripts/device-bundle.sh).
-set -euo pipefail
+# BENCH_MODELS picks models (default: mlp conv dcgan vae); BENCH_SECONDS the time per metric.
+# A model that fails on either side is reported and skipped; the others still run.
+set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-3}
+models=${BENCH_MODELS:-mlp conv dcgan vae}
 source scripts/device-env.sh
 work=$out/bench
 mkdir -p "$work"
 nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader
-(cd benchmarks/torch && python3 models.py "$work")
-(cd benchmarks/torch && python3 baseline.py "$work" --seconds "$seconds")
-for m in mlp conv dcgan; do
-  geomlens bench --model "$work/$m.onnx" --backend cuda --batch 64 --seconds "$seconds" \
-    --only exact,projected,delta,lanczos --json "$work/$m-geomlens.json"
-  geomlens describe --model "$work/$m.onnx" --backend cuda --latents "$work/$m-z.npy" --route exact --no-delta \
-    --out "$work/$m-ours.npy"
+failed=""
+for m in $models; do
+  (cd benchmarks/torch && python3 models.py "$work" "$m") || failed+=" $m(export)"
 done
-python3 benchmarks/torch/report.py "$work" "scripts/bench-vs-torch.sh (BENCH_SECONDS=$seconds)"
+# shellcheck disable=SC2086
+(cd benchmarks/torch && python3 baseline.py "$work" --seconds "$seconds" $models) || failed+=" baseline"
+for m in $models; do
+  [[ -f "$work/$m.onnx" ]] || continue
+  batch=$(cd benchmarks/torch && python3 -c "from models import MODELS; print(MODELS['$m'][2])")
+  geomlens bench --model "$work/$m.onnx" --backend cuda --batch "$batch" --seconds "$seconds" \
+    --only exact,projected,delta,lanczos --json "$work/$m-geomlens.json" || failed+=" $m(bench)"
+  if [[ -f "$work/$m-z.npy" ]]; then
+    geomlens describe --model "$work/$m.onnx" --backend cuda --latents "$work/$m-z.npy" --route exact --no-delta \
+      --out "$work/$m-ours.npy" || failed+=" $m(describe)"
+  fi
+done
+python3 benchmarks/torch/report.py "$work" "scripts/bench-vs-torch.sh (BENCH_SECONDS=$seconds)" || failed+=" report"
+if [[ -n "$failed" ]]; then
+  echo "bench-vs-torch: failed:$failed"
+  exit 1
+fi

@@ -1,6 +1,6 @@
 """torch.func baseline of issue 5 on the GPU (float32), plus float64 references for psi/nu.
 
-Usage: python baseline.py OUTDIR [--seconds S]
+Usage: python baseline.py OUTDIR [--seconds S] [model ...]
 Writes OUTDIR/torch.json (throughputs) and, per model, OUTDIR/<model>-z.npy (latents) and
 OUTDIR/<model>-ref.npy (float64 psi, nu on the exact route) for checking geomlens' numbers."""
 import json
@@ -36,80 +36,93 @@ def timed(fn, seconds):
     return float(np.median(runs))
 
 
-def main(out, seconds):
+def main(out, seconds, names):
     dev = torch.device("cuda")
     results = {"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__, "models": {}}
-    for name in MODELS:
-        model, shape = build(name)
-        model = model.to(dev)
-        e = int(np.prod(shape))
-        f = lambda z: model(z.view(1, *shape)).reshape(-1)  # R^E -> R^D for one latent
-        d = f(torch.zeros(e, device=dev)).numel()
-        batch = 64
-        z = torch.randn(batch, e, device=dev, generator=torch.Generator(dev).manual_seed(1))
-        k = min(120, d)
-        w = torch.linalg.qr(torch.randn(d, k, device=dev, generator=torch.Generator(dev).manual_seed(0)))[0].T
-
-        def projected():
-            def m_of(zi):
-                _, pull = vjp(f, zi)
-                return vmap(lambda wi: pull(wi)[0])(w)  # k x E
-            return psi_nu(torch.linalg.svdvals(vmap(m_of)(z)))
-
-        def exact():
-            return psi_nu(torch.linalg.svdvals(vmap(jacfwd(f))(z)))
-
-        # delta: forward hooks on the nonlinearities over the 2P vertices of every latent
-        p, r = 4, 1e-2
-        basis = torch.linalg.qr(torch.randn(e, p, device=dev, generator=torch.Generator(dev).manual_seed(1)))[0].T
-        verts = torch.cat([z[:, None, :] + r * basis[None], z[:, None, :] - r * basis[None]], 1).reshape(-1, *shape)
-        acts = [m for m in model.modules() if isinstance(m, (torch.nn.ReLU, torch.nn.Sigmoid, torch.nn.Tanh))]
-        captured = []
-        hooks = [a.register_forward_hook(lambda m, i, o: captured.append(i[0] > 0)) for a in acts]
-
-        def delta():
-            captured.clear()
-            with torch.no_grad():
-                model(verts)
-            return sum(int((s.view(batch, 2 * p, -1).any(1) != s.view(batch, 2 * p, -1).all(1)).sum())
-                       for s in captured)
-
-        # top-20 eigenpairs of H = J^T J from HVPs (scipy eigsh when present, else torch.lobpcg)
-        def lanczos():
-            zi = z[0]
-            m = min(20, e)
-
-            def hvp(v):
-                _, jv = jvp(f, (zi,), (v,))
-                return vjp(f, zi)[1](jv)[0]
-            try:
-                from scipy.sparse.linalg import LinearOperator, eigsh
-                op = LinearOperator((e, e), matvec=lambda v: hvp(torch.as_tensor(v, dtype=torch.float32, device=dev)
-                                                                 .reshape(-1)).cpu().numpy(), dtype=np.float32)
-                return eigsh(op, k=min(m, e - 1), which="LM", tol=1e-6)[0]
-            except ImportError:
-                return None
-
-        row = {"E": e, "D": d, "batch": batch, "k": k}
-        row["projected_latents_per_s"] = batch / timed(projected, seconds)
-        row["exact_latents_per_s"] = batch / timed(exact, seconds)
-        row["delta_latents_per_s"] = batch / timed(delta, seconds)
-        row["lanczos_s_per_latent"] = timed(lanczos, seconds) if lanczos() is not None else None
-        for h in hooks:
-            h.remove()
-        results["models"][name] = row
-        print(name, json.dumps(row), flush=True)
-
-        # float64 references on the exact route for 16 latents
-        m64 = model.double()
-        f64 = lambda zi: m64(zi.view(1, *shape)).reshape(-1)
-        z64 = z[:16].double()
-        psi, nu = psi_nu(torch.linalg.svdvals(vmap(jacfwd(f64))(z64)))
-        np.save(f"{out}/{name}-z.npy", z64.cpu().numpy())
-        np.save(f"{out}/{name}-ref.npy", torch.stack([psi, nu], 1).cpu().numpy())
+    for name in names:
+        try:
+            results["models"][name] = run(name, out, seconds, dev)
+        except Exception as e:  # one model's failure (say, out of memory) must not lose the others
+            print(f"{name}: torch baseline failed: {e!r}", flush=True)
+            torch.cuda.empty_cache()
     with open(f"{out}/torch.json", "w") as fh:
         json.dump(results, fh, indent=2)
 
 
+def run(name, out, seconds, dev):
+    model, shape = build(name)
+    model = model.to(dev)
+    e = int(np.prod(shape))
+    f = lambda z: model(z.view(1, *shape)).reshape(-1)  # R^E -> R^D for one latent
+    d = f(torch.zeros(e, device=dev)).numel()
+    batch = MODELS[name][2]
+    z = torch.randn(batch, e, device=dev, generator=torch.Generator(dev).manual_seed(1))
+    k = min(120, d)
+    w = torch.linalg.qr(torch.randn(d, k, device=dev, generator=torch.Generator(dev).manual_seed(0)))[0].T
+
+    def projected():
+        def m_of(zi):
+            _, pull = vjp(f, zi)
+            return vmap(lambda wi: pull(wi)[0])(w)  # k x E
+        return psi_nu(torch.linalg.svdvals(vmap(m_of)(z)))
+
+    def exact():
+        return psi_nu(torch.linalg.svdvals(vmap(jacfwd(f))(z)))
+
+    # delta: forward hooks on the nonlinearities over the 2P vertices of every latent
+    p, r = 4, 1e-2
+    basis = torch.linalg.qr(torch.randn(e, p, device=dev, generator=torch.Generator(dev).manual_seed(1)))[0].T
+    verts = torch.cat([z[:, None, :] + r * basis[None], z[:, None, :] - r * basis[None]], 1).reshape(-1, *shape)
+    acts = [m for m in model.modules()
+            if isinstance(m, (torch.nn.ReLU, torch.nn.Sigmoid, torch.nn.Tanh, torch.nn.SiLU))]
+    captured = []
+
+    def delta():  # hooks only for this pass, so the other timings record nothing
+        captured.clear()
+        hooks = [a.register_forward_hook(lambda m, i, o: captured.append(i[0] > 0)) for a in acts]
+        with torch.no_grad():
+            model(verts)
+        for h in hooks:
+            h.remove()
+        return sum(int((s.view(batch, 2 * p, -1).any(1) != s.view(batch, 2 * p, -1).all(1)).sum())
+                   for s in captured)
+
+    # top-20 eigenpairs of H = J^T J from HVPs (scipy eigsh when present, else torch.lobpcg)
+    def lanczos():
+        zi = z[0]
+        m = min(20, e)
+
+        def hvp(v):
+            _, jv = jvp(f, (zi,), (v,))
+            return vjp(f, zi)[1](jv)[0]
+        try:
+            from scipy.sparse.linalg import LinearOperator, eigsh
+            op = LinearOperator((e, e), matvec=lambda v: hvp(torch.as_tensor(v, dtype=torch.float32, device=dev)
+                                                             .reshape(-1)).cpu().numpy(), dtype=np.float32)
+            return eigsh(op, k=min(m, e - 1), which="LM", tol=1e-6)[0]
+        except ImportError:
+            return None
+
+    row = {"E": e, "D": d, "batch": batch, "k": k}
+    row["projected_latents_per_s"] = batch / timed(projected, seconds)
+    row["exact_latents_per_s"] = batch / timed(exact, seconds)
+    row["delta_latents_per_s"] = batch / timed(delta, seconds)
+    row["lanczos_s_per_latent"] = timed(lanczos, seconds) if lanczos() is not None else None
+    print(name, json.dumps(row), flush=True)
+
+    # float64 references on the exact route for 16 latents
+    m64 = model.double()
+    f64 = lambda zi: m64(zi.view(1, *shape)).reshape(-1)
+    z64 = z[:16].double()
+    psi, nu = psi_nu(torch.linalg.svdvals(vmap(jacfwd(f64))(z64)))
+    np.save(f"{out}/{name}-z.npy", z64.cpu().numpy())
+    np.save(f"{out}/{name}-ref.npy", torch.stack([psi, nu], 1).cpu().numpy())
+    return row
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--seconds" else 3.0)
+    args = sys.argv[2:]
+    secs = 3.0
+    if args[:1] == ["--seconds"]:
+        secs, args = float(args[1]), args[2:]
+    main(sys.argv[1], secs, args or list(MODELS))

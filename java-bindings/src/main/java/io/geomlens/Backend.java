@@ -8,6 +8,9 @@ public interface Backend extends AutoCloseable {
 
     Generator load(Graph graph);
 
+    /** Measures the GEMM this backend runs its layers with (seconds of work; for benchmarks). */
+    GemmPeak measureGemmPeak();
+
     @Override
     default void close() {}
 }

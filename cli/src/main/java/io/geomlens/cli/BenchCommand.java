@@ -1,11 +1,13 @@
 package io.geomlens.cli;
 
 import io.geomlens.Backend;
+import io.geomlens.GemmPeak;
 import io.geomlens.Generator;
 import io.geomlens.SignPattern;
 import io.geomlens.descriptors.DescriptorOptions;
 import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
+import io.geomlens.graph.FlopCount;
 import io.geomlens.graph.Graph;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.metric.MetricTensor;
@@ -59,7 +61,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the results as JSON here.")
     Path json;
 
-    record Result(String op, String unit, double perSecond, double medianSeconds, int runs, int itemsPerRun) {}
+    /** flopsPerItem: FlopCount's operations per latent (or per tangent), NaN where not counted (Lanczos). */
+    record Result(String op, String unit, double perSecond, double medianSeconds, int runs, int itemsPerRun,
+                  double flopsPerItem) {
+        Result withFlops(double f) {
+            return new Result(op, unit, perSecond, medianSeconds, runs, itemsPerRun, f);
+        }
+
+        double flopsPerSecond() {
+            return flopsPerItem * perSecond;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -85,30 +97,35 @@ final class BenchCommand implements Callable<Integer> {
         var outw = spec.commandLine().getOut();
         List<Result> results = new ArrayList<>();
         String backendName;
+        GemmPeak peak = null;
         try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
             backendName = gen.backendName();
             outw.printf("geomlens bench: %s (E=%d, D=%d) on %s, batch %d%n", common.model, e, d, backendName, batch);
             for (String op : ops) {
                 Result r = switch (op) {
-                    case "forward" -> time(op, "latents/s", batch, () -> gen.forward(z, batch));
+                    case "forward" -> time(op, "latents/s", batch, () -> gen.forward(z, batch))
+                            .withFlops(FlopCount.forward(graph));
                     case "jvp" -> {
                         double[] eye = identity(e);
-                        yield time(op, "JVPs/s", e, () -> gen.jvp(z1, eye, e));
+                        yield time(op, "JVPs/s", e, () -> gen.jvp(z1, eye, e)).withFlops(FlopCount.tangent(graph));
                     }
                     case "vjp" -> {
                         int kk = Math.min(k, d);
                         double[] w = Orthonormal.rows(kk, d, 0);
-                        yield time(op, "VJPs/s", kk, () -> gen.vjp(z1, w, kk));
+                        yield time(op, "VJPs/s", kk, () -> gen.vjp(z1, w, kk)).withFlops(FlopCount.tangent(graph));
                     }
                     case "exact" -> {
                         Descriptors ds = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT)
                                 .withComplexity(false));
-                        yield time("psi/nu exact", "latents/s", batch, () -> ds.describe(z, batch));
+                        yield time("psi/nu exact", "latents/s", batch, () -> ds.describe(z, batch))
+                                .withFlops(FlopCount.psiNu(graph, true, 0));
                     }
                     case "projected" -> {
+                        int kk = Math.min(k, d);
                         Descriptors ds = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.PROJECTED)
-                                .withK(Math.min(k, d)).withComplexity(false));
-                        yield time("psi/nu projected k=" + Math.min(k, d), "latents/s", batch, () -> ds.describe(z, batch));
+                                .withK(kk).withComplexity(false));
+                        yield time("psi/nu projected k=" + kk, "latents/s", batch, () -> ds.describe(z, batch))
+                                .withFlops(FlopCount.psiNu(graph, false, kk));
                     }
                     case "delta" -> {
                         int p = Math.min(4, e);
@@ -118,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
                             for (int i = 0; i < batch; i++) {
                                 s.changedPerLayer(i * 2 * p, 2 * p);
                             }
-                        });
+                        }).withFlops(2.0 * p * FlopCount.forward(graph));
                     }
                     default -> {
                         int perCall = Options.lanczosBlock(block, gen, top, spec);
@@ -128,9 +145,20 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 };
                 results.add(r);
-                outw.printf("  %-28s %12.1f %-10s (median %.3f ms per run of %d, %d runs)%n", r.op(), r.perSecond(),
-                        r.unit(), r.medianSeconds() * 1e3, r.itemsPerRun(), r.runs());
+                outw.printf("  %-28s %12.1f %-10s (median %.3f ms per run of %d, %d runs)%s%n", r.op(), r.perSecond(),
+                        r.unit(), r.medianSeconds() * 1e3, r.itemsPerRun(), r.runs(), flops(r));
                 outw.flush();
+            }
+            if (ops.contains("exact") || ops.contains("projected")) {
+                peak = b.measureGemmPeak();
+                outw.printf("  GEMM peak (n=%d, the GEMM this backend's layers use): %.3g TFLOP/s%n", peak.n(),
+                        peak.flopsPerSecond() / 1e12);
+                for (Result r : results) {
+                    if (r.op().startsWith("psi/nu")) {
+                        outw.printf("  %-28s %.1f%% of the GEMM peak%n", r.op(),
+                                100 * r.flopsPerSecond() / peak.flopsPerSecond());
+                    }
+                }
             }
         }
         if (json != null) {
@@ -141,10 +169,14 @@ final class BenchCommand implements Callable<Integer> {
                 Result r = results.get(i);
                 s.append("    {\"op\": \"").append(r.op()).append("\", \"unit\": \"").append(r.unit())
                         .append("\", \"per_second\": ").append(r.perSecond()).append(", \"median_seconds\": ")
-                        .append(r.medianSeconds()).append(", \"runs\": ").append(r.runs()).append('}')
+                        .append(r.medianSeconds()).append(", \"runs\": ").append(r.runs())
+                        .append(", \"flops_per_item\": ").append(Double.isNaN(r.flopsPerItem()) ? "null" : r.flopsPerItem())
+                        .append('}')
                         .append(i + 1 < results.size() ? "," : "").append('\n');
             }
-            Files.writeString(json, s.append("  ]\n}\n").toString(), StandardCharsets.UTF_8);
+            s.append("  ],\n  \"gemm_peak\": ").append(peak == null ? "null" : "{\"n\": " + peak.n()
+                    + ", \"flops_per_second\": " + peak.flopsPerSecond() + "}");
+            Files.writeString(json, s.append("\n}\n").toString(), StandardCharsets.UTF_8);
         }
         return 0;
     }
@@ -160,7 +192,15 @@ final class BenchCommand implements Callable<Integer> {
         } while (System.nanoTime() < end || runs.size() < 3);
         double[] sorted = runs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = sorted[sorted.length / 2];
-        return new Result(op, unit, items / median, median, sorted.length, items);
+        return new Result(op, unit, items / median, median, sorted.length, items, Double.NaN);
+    }
+
+    /** ", 1.23 GFLOP each, 4.56 TFLOP/s" where the operation's FLOPs are counted. */
+    private static String flops(Result r) {
+        if (Double.isNaN(r.flopsPerItem())) {
+            return "";
+        }
+        return String.format(", %.3g GFLOP each, %.3g TFLOP/s", r.flopsPerItem() / 1e9, r.flopsPerSecond() / 1e12);
     }
 
     private static double[] identity(int e) {

@@ -24,6 +24,16 @@ class BenchCommandTest {
         String j = Files.readString(json);
         assertTrue(j.contains("\"op\": \"forward\"") && j.contains("\"per_second\""), j);
 
+        assertTrue(!j.contains("gemm_peak\": {"), "no psi/nu asked, so no peak measured: " + j);
+
+        Cli p = Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--batch", "2", "--seconds", "0.05",
+                "--only", "projected", "--backend", "cpu", "--json", json.toString());
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("GFLOP each") && p.out().contains("GEMM peak (n=768")
+                && p.out().contains("% of the GEMM peak"), p.out());
+        j = Files.readString(json);
+        assertTrue(j.contains("\"flops_per_item\": ") && j.contains("\"gemm_peak\": {\"n\": 768"), j);
+
         assertEquals(2, Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--only", "warp").code());
     }
 }

@@ -1,6 +1,7 @@
 package io.geomlens.cpu;
 
 import io.geomlens.Backend;
+import io.geomlens.GemmPeak;
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.SignPattern;
@@ -8,6 +9,7 @@ import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphRunner;
 import io.geomlens.graph.Precision;
 import io.geomlens.graph.Tensor;
+import io.geomlens.linalg.Gemm;
 import java.util.List;
 
 /**
@@ -34,6 +36,17 @@ public final class CpuBackend implements Backend {
     @Override
     public Generator load(Graph graph) {
         return new CpuGenerator(graph, new GraphRunner<>(graph, new CpuExecutor(precision)), precision, name());
+    }
+
+    /** The multithreaded double GEMM the ops use, 768^3 with dense random operands (no zeros to skip). */
+    @Override
+    public GemmPeak measureGemmPeak() {
+        int n = 768;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(0);
+        double[] a = rnd.doubles((long) n * n).toArray();
+        double[] b = rnd.doubles((long) n * n).toArray();
+        double[] c = new double[n * n];
+        return GemmPeak.time(n, 3, () -> Gemm.multiply(a, 0, b, 0, c, 0, n, n, n, false));
     }
 
     private record CpuGenerator(Graph graph, GraphRunner<Tensor> run, Precision precision, String backendName)

@@ -1,6 +1,7 @@
 package io.geomlens.cuda;
 
 import io.geomlens.Backend;
+import io.geomlens.GemmPeak;
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.JacobianSpectra;
@@ -46,6 +47,22 @@ public final class CudaBackend implements Backend {
             }
         }
         return new CudaGenerator(graph, new DeviceCache(cx));
+    }
+
+    /** cuBLAS SGEMM, 8192^3, through the same entry point as the layers (inputs zero: SGEMM's time does not depend on values). */
+    @Override
+    public GemmPeak measureGemmPeak() {
+        int n = 8192;
+        long bytes = 4L * n * n;
+        try (DeviceBuffer a = cx.alloc(bytes); DeviceBuffer b = cx.alloc(bytes); DeviceBuffer c = cx.alloc(bytes)) {
+            cx.lib().memsetZero(cx.handle(), a.pointer(), bytes);
+            cx.lib().memsetZero(cx.handle(), b.pointer(), bytes);
+            return GemmPeak.time(n, 5, () -> {
+                cx.lib().gemm(cx.handle(), false, false, n, n, n, 1f, a.pointer(), 0, b.pointer(), 0, 0f, c.pointer(), 0,
+                        1);
+                cx.lib().synchronize(cx.handle());
+            });
+        }
     }
 
     @Override

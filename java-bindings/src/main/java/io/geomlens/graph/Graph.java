@@ -91,6 +91,10 @@ public final class Graph {
         return constants.length;
     }
 
+    /** Shape of a latent-dependent value on a batch-1 latent (batch included), null for a constant. */
+    public int[] valueShape(int value) {
+        return shapes[value] == null ? null : shapes[value].clone();
+    }
 
     public int inputValue() {
         return input;
