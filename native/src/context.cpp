@@ -40,6 +40,12 @@ extern "C" int geomlens_context_create(int device, geomlens_context** out) {
         try {
             GEOMLENS_CHECK_CUDA(cudaSetDevice(device));
             GEOMLENS_CHECK_CUDA(cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking));
+            // Keep freed blocks in the stream-ordered pool across synchronizations: each call's
+            // temporaries are then reused, not unmapped and mapped again (release threshold 0).
+            cudaMemPool_t pool;
+            GEOMLENS_CHECK_CUDA(cudaDeviceGetDefaultMemPool(&pool, device));
+            uint64_t keep = UINT64_MAX;
+            GEOMLENS_CHECK_CUDA(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep));
             geomlens::create_math_handles(ctx);
         } catch (...) {
             geomlens::destroy_math_handles(ctx);
@@ -58,6 +64,8 @@ extern "C" int geomlens_context_destroy(geomlens_context* ctx) {
         cudaStreamSynchronize(ctx->stream);
         geomlens::destroy_math_handles(ctx);
         cudaStreamDestroy(ctx->stream);
+        cudaMemPool_t pool;
+        if (cudaDeviceGetDefaultMemPool(&pool, ctx->device) == cudaSuccess) cudaMemPoolTrimTo(pool, 0);
         delete ctx;
     });
 }
@@ -96,6 +104,15 @@ extern "C" int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out) {
         *out = nullptr;
         if (bytes == 0) return;
         cudaError_t e = cudaMallocAsync(out, bytes, s);
+        if (e == cudaErrorMemoryAllocation) {
+            // The pool keeps freed blocks (see context_create): hand them back, then try once more.
+            cudaGetLastError();
+            cudaMemPool_t pool;
+            if (cudaStreamSynchronize(s) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, ctx->device) == cudaSuccess &&
+                cudaMemPoolTrimTo(pool, 0) == cudaSuccess) {
+                e = cudaMallocAsync(out, bytes, s);
+            }
+        }
         if (e == cudaErrorMemoryAllocation) {
             cudaGetLastError();
             size_t free_b = 0, total_b = 0;
