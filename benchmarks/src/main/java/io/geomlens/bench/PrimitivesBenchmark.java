@@ -8,6 +8,7 @@ import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.metric.MetricTensor;
+import io.geomlens.onnx.DiffusionDecoder;
 import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.onnx.OnnxModelBuilder;
@@ -40,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class PrimitivesBenchmark {
+    /** The three target shapes of issue 5; "vae" (a latent-diffusion decoder) on request with -p model=vae. */
     @Param({"mlp", "conv", "dcgan"})
     public String model;
 
@@ -69,6 +71,7 @@ public class PrimitivesBenchmark {
             case "mlp" -> ModelZoo.mlp(2026, "Relu", 16, 512, 512, 784);
             case "conv" -> ModelZoo.convDecoder(2026, 32);
             case "dcgan" -> ModelZoo.dcgan(2026, 100, 64, 3);
+            case "vae" -> DiffusionDecoder.build(2026, 4, 8, 64, 32);
             default -> throw new IllegalArgumentException(model);
         };
         be = Backends.select(backend, System.err::println);
