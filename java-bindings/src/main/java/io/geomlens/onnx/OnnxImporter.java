@@ -40,7 +40,7 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
             "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
-            "Concat", "InstanceNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Sub", "Tanh",
+            "Concat", "GroupNormalization", "InstanceNormalization", "LayerNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Sub", "Tanh",
             "Transpose", "Upsample",
             "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice, Sqrt (on constant and shape tensors)");
 
@@ -219,6 +219,7 @@ public final class OnnxImporter {
             case "BatchNormalization" -> unary(b, n, name, batchNorm(b, n, name, a));
             case "InstanceNormalization" -> unary(b, n, name, new InstanceNorm(weight(b, n, name, 1, "scale").data(),
                     weight(b, n, name, 2, "B").data(), a.real("epsilon", 1e-5)));
+            case "LayerNormalization", "GroupNormalization" -> normalization(b, n, name, a);
             case "Reshape" -> {
                 if (a.integer("allowzero", 0) != 0) {
                     throw new OnnxImportException(where(n, name) + ": allowzero=1 is not supported");
@@ -263,6 +264,34 @@ public final class OnnxImporter {
     }
 
     /** A constant input (weight, shape, scales), or an error naming the missing initializer. */
+    private void normalization(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        String x = n.getInput(0);
+        if (!b.isVariable(x)) {
+            throw new OnnxImportException(where(n, name) + ": normalizing a constant is not supported");
+        }
+        if (n.getOutputList().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
+            throw new OnnxImportException(where(n, name) + ": the Mean/InvStdDev outputs (training) are not supported");
+        }
+        int[] s = b.shapeOf(x);
+        double eps = a.real("epsilon", 1e-5);
+        Tensor scale = weight(b, n, name, 1, "scale");
+        Tensor bias = optionalWeight(b, n, name, 2, "bias");
+        if (n.getOpType().equals("GroupNormalization")) {
+            if (s.length < 3) {
+                throw new OnnxImportException(where(n, name) + ": expects [N, C, spatial...], got rank " + s.length);
+            }
+            Normalizations.groupNorm(b, name, x, n.getOutput(0), s, (int) a.integer("num_groups", -1), eps, scale, bias);
+            return;
+        }
+        int axis = (int) a.integer("axis", -1);
+        axis = axis < 0 ? axis + s.length : axis;
+        if (axis < 1 || axis >= s.length) {
+            throw new OnnxImportException(where(n, name) + ": axis " + a.integer("axis", -1) + " normalizes across the"
+                    + " batch; only axes after the batch dimension are supported");
+        }
+        Normalizations.layerNorm(b, name, x, n.getOutput(0), s, axis, eps, scale, bias);
+    }
+
     private Tensor weight(Graph.Builder b, NodeProto n, String name, int index, String role) {
         if (n.getInputCount() <= index || n.getInput(index).isEmpty()) {
             throw new OnnxImportException(where(n, name) + ": input " + index + " (" + role + ") is missing");

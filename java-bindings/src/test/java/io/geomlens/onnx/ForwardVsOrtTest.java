@@ -119,6 +119,18 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void layerNormalizationOverTheLastAxisOrSeveral() throws Exception {
+        check(io.geomlens.testing.TestModels.layerNorm(-1, true), 4, 1.0);
+        check(io.geomlens.testing.TestModels.layerNorm(1, false), 4, 1.0);
+    }
+
+    @Test
+    void groupNormalizationPerChannelOpset21AndPerGroupOpset18() throws Exception {
+        check(io.geomlens.testing.TestModels.groupNormalization(21), 4, 1.0);
+        check(io.geomlens.testing.TestModels.groupNormalization(18), 4, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

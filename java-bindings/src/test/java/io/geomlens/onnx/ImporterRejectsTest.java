@@ -42,6 +42,14 @@ class ImporterRejectsTest {
                 Arguments.of("Resize without scales or sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).node("Resize", "/rs", List.of("z", "", ""), "y").output("y"),
                         "neither 'scales' nor 'sizes'"),
+                Arguments.of("LayerNormalization across the batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).initializer("g", new int[] {1, 4}, new float[4])
+                                .node("LayerNormalization", "/ln", List.of("z", "g"), "y", Attr.i("axis", 0))
+                                .output("y"), "only axes after the batch"),
+                Arguments.of("GroupNormalization groups not dividing channels", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(21).input("z", 3, 2, 2).initializer("g", new int[] {3}, new float[3])
+                                .node("GroupNormalization", "/gn", List.of("z", "g", "g"), "y",
+                                        Attr.i("num_groups", 2)).output("y"), "does not divide the 3 channels"),
                 Arguments.of("Resize linear", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "linear")).output("y"),

@@ -24,6 +24,8 @@ public final class TestModels {
         m.put("attention", attention(1));
         m.put("attention-2heads", attention(2));
         m.put("diffusion-decoder", io.geomlens.onnx.DiffusionDecoder.build(41, 2, 4, 8, 2));
+        m.put("layernorm", layerNorm(-1, true));
+        m.put("groupnorm-op21", groupNormalization(21));
         return m;
     }
 
@@ -88,6 +90,39 @@ public final class TestModels {
         }
         m.node("Add", "/residual", List.of(o, "x"), "res")
                 .node("Flatten", "/flat", List.of("res"), "y");
+        return m.output("y");
+    }
+
+    /** LayerNormalization (opset 17) over tokens [N, 4, 6] from the given axis, then Tanh. */
+    public static OnnxModelBuilder layerNorm(int axis, boolean withBias) {
+        SplittableRandom rnd = new SplittableRandom(43);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        int[] normalized = axis == 1 ? new int[] {4, 6} : new int[] {6};
+        int count = axis == 1 ? 24 : 6;
+        m.initializerLongs("tokens", 0, 4, 6).initializer("gamma", normalized, uniform(rnd, count));
+        m.initializer("beta", normalized, uniform(rnd, count));
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("LayerNormalization", "/ln", withBias ? List.of("x", "gamma", "beta") : List.of("x", "gamma"), "xn",
+                        Attr.i("axis", axis), Attr.f("epsilon", 1e-5))
+                .node("Tanh", "/act", List.of("xn"), "t")
+                .node("Flatten", "/flat", List.of("t"), "y");
+        return m.output("y");
+    }
+
+    /** GroupNormalization, 2 groups of [N, 4, 3, 3]: per-channel scale (opset 21) or per-group (18). */
+    public static OnnxModelBuilder groupNormalization(int opset) {
+        SplittableRandom rnd = new SplittableRandom(47);
+        OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 36);
+        int n = opset >= 21 ? 4 : 2;
+        m.initializerLongs("img", 0, 4, 3, 3).initializer("gamma", new int[] {n}, uniform(rnd, n))
+                .initializer("beta", new int[] {n}, uniform(rnd, n));
+        m.node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("GroupNormalization", "/gn", List.of("x", "gamma", "beta"), "xn", Attr.i("num_groups", 2),
+                        Attr.f("epsilon", 1e-5))
+                .node("Tanh", "/act", List.of("xn"), "t")
+                .node("Flatten", "/flat", List.of("t"), "y");
         return m.output("y");
     }
 

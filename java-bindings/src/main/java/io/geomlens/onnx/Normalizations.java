@@ -1,0 +1,83 @@
+package io.geomlens.onnx;
+
+import io.geomlens.graph.Elementwise;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.InstanceNorm;
+import io.geomlens.graph.Reshape;
+import io.geomlens.graph.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * LayerNormalization and GroupNormalization written with ops both backends run: reshape so the
+ * normalized elements form the planes of an InstanceNorm with unit scale, reshape back, then the
+ * affine part as a broadcast Mul and Add with constants. The derivatives come for free.
+ */
+final class Normalizations {
+    private Normalizations() {}
+
+    /** LayerNormalization over dimensions axis.. of x (batch-1 shape s, axis >= 1). */
+    static void layerNorm(Graph.Builder b, String name, String x, String out, int[] s, int axis, double eps,
+                          Tensor scale, Tensor bias) {
+        int outer = Tensor.product(s, 1, axis);
+        String normed = standardize(b, name, x, s, new int[] {0, outer, -1}, outer, eps);
+        affine(b, name, normed, out, scale, bias);
+    }
+
+    /**
+     * GroupNormalization of x [N, C, ...] in num_groups groups. Scale and bias have C entries
+     * (opset 21) or one per group (opset 18), which are spread over each group's channels.
+     */
+    static void groupNorm(Graph.Builder b, String name, String x, String out, int[] s, int groups, double eps,
+                          Tensor scale, Tensor bias) {
+        int c = s[1];
+        if (groups <= 0 || c % groups != 0) {
+            throw new OnnxImportException(name + ": num_groups " + groups + " does not divide the " + c + " channels");
+        }
+        String normed = standardize(b, name, x, s, new int[] {0, groups, -1}, groups, eps);
+        int[] perChannel = new int[s.length - 1];
+        Arrays.fill(perChannel, 1);
+        perChannel[0] = c;
+        affine(b, name, normed, out, channels(scale, c, perChannel), channels(bias, c, perChannel));
+    }
+
+    /** (x - mean) / sqrt(var + eps) over the last dimension of x reshaped by rows, then x's shape again. */
+    private static String standardize(Graph.Builder b, String name, String x, int[] s, int[] rows, int planes,
+                                      double eps) {
+        double[] ones = new double[planes];
+        Arrays.fill(ones, 1);
+        int[] back = s.clone();
+        back[0] = 0;
+        b.node(name + "/rows", "Reshape", new Reshape(rows), List.of(x), name + "/rows_out")
+                .node(name + "/standardize", "InstanceNormalization", new InstanceNorm(ones, new double[planes], eps),
+                        List.of(name + "/rows_out"), name + "/standardized")
+                .node(name + "/back", "Reshape", new Reshape(back), List.of(name + "/standardized"), name + "/normed");
+        return name + "/normed";
+    }
+
+    private static void affine(Graph.Builder b, String name, String normed, String out, Tensor scale, Tensor bias) {
+        b.constant(name + "/scale", scale);
+        String scaled = bias == null ? out : name + "/scaled";
+        b.node(name + "/mul", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(normed, name + "/scale"), scaled);
+        if (bias != null) {
+            b.constant(name + "/bias", bias);
+            b.node(name + "/add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(scaled, name + "/bias"), out);
+        }
+    }
+
+    /** A per-channel [C, 1, ...] constant from C values, or from one value per group of channels. */
+    private static Tensor channels(Tensor t, int c, int[] shape) {
+        if (t == null) {
+            return null;
+        }
+        double[] v = t.data();
+        if (c % v.length != 0) {
+            throw new OnnxImportException("scale/bias has " + v.length + " values for " + c + " channels");
+        }
+        double[] out = new double[c];
+        for (int i = 0; i < c; i++) {
+            out[i] = v[i / (c / v.length)];
+        }
+        return new Tensor(shape, out);
+    }
+}
