@@ -16,6 +16,8 @@ __device__ inline float act_value(int kind, float alpha, float x) {
             float u = 0.79788456080286536f * (x + 0.044715f * x * x * x);
             return 0.5f * x * (1.f + tanhf(u));
         }
+        case GEOMLENS_ELU: return x > 0.f ? x : alpha * expm1f(x);
+        case GEOMLENS_SOFTPLUS: return fmaxf(x, 0.f) + log1pf(expf(-fabsf(x)));  // no overflow for large x
         default: return erff(x);
     }
 }
@@ -40,6 +42,8 @@ __device__ inline float act_slope(int kind, float alpha, float x) {
             float du = 0.79788456080286536f * (1.f + 3.f * 0.044715f * x * x);
             return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * du;
         }
+        case GEOMLENS_ELU: return x > 0.f ? 1.f : alpha * expf(x);
+        case GEOMLENS_SOFTPLUS: return 1.f / (1.f + expf(-x));
         default: return 1.12837916709551257f * expf(-x * x);
     }
 }
@@ -68,7 +72,7 @@ extern "C" int geomlens_activation_forward(geomlens_context* ctx, int kind, floa
                                            int64_t count) {
     return geomlens::guard("geomlens_activation_forward", [&] {
         cudaStream_t s = geomlens::stream_of(ctx);
-        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_ERF, "unknown activation " + std::to_string(kind));
+        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_LAST_ACTIVATION, "unknown activation " + std::to_string(kind));
         require(count >= 0 && (count == 0 || (x && y)), "bad activation arguments");
         if (count == 0) return;
         forward_kernel<<<geomlens::grid_for(count), geomlens::kThreads, 0, s>>>(kind, alpha, x, y, count);
@@ -80,7 +84,7 @@ extern "C" int geomlens_activation_tangent(geomlens_context* ctx, int kind, floa
                                            const float* t, float* out, int64_t rows, int64_t width, int64_t group) {
     return geomlens::guard("geomlens_activation_tangent", [&] {
         cudaStream_t s = geomlens::stream_of(ctx);
-        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_ERF, "unknown activation " + std::to_string(kind));
+        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_LAST_ACTIVATION, "unknown activation " + std::to_string(kind));
         require(rows >= 0 && width >= 0 && group >= 1, "bad tangent shape");
         int64_t count = rows * width;
         if (count == 0) return;

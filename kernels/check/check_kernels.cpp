@@ -95,6 +95,8 @@ double act(int kind, double alpha, double x) {
         case GEOMLENS_TANH: return std::tanh(x);
         case GEOMLENS_GELU: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
         case GEOMLENS_GELU_TANH: return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+        case GEOMLENS_ELU: return x > 0 ? x : alpha * std::expm1(x);
+        case GEOMLENS_SOFTPLUS: return std::log1p(std::exp(x));
         default: return std::erf(x);
     }
 }
@@ -103,6 +105,7 @@ double slope(int kind, double alpha, double x) {
     double h = 1e-6;  // central difference in double: an independent reference for f'
     if (kind == GEOMLENS_RELU) return x > 0 ? 1 : 0;
     if (kind == GEOMLENS_LEAKY_RELU) return x > 0 ? 1 : alpha;
+    if (kind == GEOMLENS_ELU) return x > 0 ? 1 : alpha * std::exp(x);  // kinked at 0 like the ReLUs
     return (act(kind, alpha, x + h) - act(kind, alpha, x - h)) / (2 * h);
 }
 
@@ -115,7 +118,7 @@ void check_activations() {
     float *dy = nullptr, *dout = nullptr;
     ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dy)), "alloc");
     ok(geomlens_alloc(ctx, 4 * t.size(), reinterpret_cast<void**>(&dout)), "alloc");
-    for (int kind = GEOMLENS_RELU; kind <= GEOMLENS_ERF; kind++) {
+    for (int kind = GEOMLENS_RELU; kind <= GEOMLENS_LAST_ACTIVATION; kind++) {
         float alpha = 0.1f;
         ok(geomlens_activation_forward(ctx, kind, alpha, dx, dy, x.size()), "activation_forward");
         std::vector<double> ref(x.size());

@@ -35,6 +35,8 @@ float act_value(int kind, float alpha, float x) {
         case GEOMLENS_TANH: return std::tanh(x);
         case GEOMLENS_GELU: return 0.5f * x * (1.f + std::erf(x * 0.70710678118654752f));
         case GEOMLENS_GELU_TANH: return 0.5f * x * (1.f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+        case GEOMLENS_ELU: return x > 0.f ? x : alpha * std::expm1(x);
+        case GEOMLENS_SOFTPLUS: return std::max(x, 0.f) + std::log1p(std::exp(-std::fabs(x)));
         default: return std::erf(x);
     }
 }
@@ -58,6 +60,8 @@ float act_slope(int kind, float alpha, float x) {
             float t = std::tanh(u);
             return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * 0.79788456080286536f * (1.f + 3.f * 0.044715f * x * x);
         }
+        case GEOMLENS_ELU: return x > 0.f ? 1.f : alpha * std::exp(x);
+        case GEOMLENS_SOFTPLUS: return 1.f / (1.f + std::exp(-x));
         default: return 1.12837916709551257f * std::exp(-x * x);
     }
 }
@@ -246,7 +250,7 @@ int geomlens_activation_forward(geomlens_context* ctx, int kind, float alpha, co
                                 int64_t count) {
     return guard("geomlens_activation_forward", [&] {
         need(ctx);
-        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_ERF, "unknown activation " + std::to_string(kind));
+        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_LAST_ACTIVATION, "unknown activation " + std::to_string(kind));
         for (int64_t i = 0; i < count; i++) y[i] = act_value(kind, alpha, x[i]);
     });
 }
@@ -255,7 +259,7 @@ int geomlens_activation_tangent(geomlens_context* ctx, int kind, float alpha, co
                                 float* out, int64_t rows, int64_t width, int64_t group) {
     return guard("geomlens_activation_tangent", [&] {
         need(ctx);
-        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_ERF, "unknown activation " + std::to_string(kind));
+        require(kind >= GEOMLENS_RELU && kind <= GEOMLENS_LAST_ACTIVATION, "unknown activation " + std::to_string(kind));
         require(rows >= 0 && width >= 0 && group >= 1, "bad tangent shape");
         for (int64_t r = 0; r < rows; r++)
             for (int64_t c = 0; c < width; c++)

@@ -2,7 +2,8 @@ package io.geomlens.graph;
 
 /** Elementwise nonlinearity: forward f(x); both derivatives multiply by f'(x) at the primal. */
 public final class Activation implements Op {
-    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF }
+    /** In the order of geomlens_activation in native/include/geomlens.h. */
+    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS }
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
     private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
@@ -42,6 +43,8 @@ public final class Activation implements Op {
             case GELU -> 0.5 * x * (1.0 + Erf.erf(x * INV_SQRT_2));
             case GELU_TANH -> 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
             case ERF -> Erf.erf(x);
+            case ELU -> x > 0 ? x : alpha * Math.expm1(x);
+            case SOFTPLUS -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
         };
     }
 
@@ -65,6 +68,8 @@ public final class Activation implements Op {
                 yield 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du;
             }
             case ERF -> 2.0 / Math.sqrt(Math.PI) * Math.exp(-x * x);
+            case ELU -> x > 0 ? 1.0 : alpha * Math.exp(x);
+            case SOFTPLUS -> 1.0 / (1.0 + Math.exp(-x));
         };
     }
 

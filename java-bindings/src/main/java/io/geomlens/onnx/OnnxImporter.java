@@ -38,10 +38,10 @@ import java.util.Map;
  * Either the whole model imports or an {@link OnnxImportException} names what is unsupported.
  */
 public final class OnnxImporter {
-    public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Constant", "Conv",
-            "ConvTranspose", "Div", "Erf", "Flatten", "Gelu", "Gemm", "Identity", "LeakyRelu", "MatMul", "Mul",
-            "Concat", "GroupNormalization", "InstanceNormalization", "LayerNormalization", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Sub", "Tanh",
-            "Transpose", "Upsample",
+    public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
+            "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Flatten", "Gelu", "Gemm", "GroupNormalization",
+            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Relu",
+            "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Sub", "Tanh", "Transpose", "Upsample",
             "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice, Sqrt (on constant and shape tensors)");
 
     private final String source;
@@ -184,6 +184,9 @@ public final class OnnxImporter {
             case "Sigmoid" -> unary(b, n, name, new Activation(Activation.Kind.SIGMOID, 0));
             case "Tanh" -> unary(b, n, name, new Activation(Activation.Kind.TANH, 0));
             case "Erf" -> unary(b, n, name, new Activation(Activation.Kind.ERF, 0));
+            case "Elu" -> unary(b, n, name, new Activation(Activation.Kind.ELU, a.real("alpha", 1.0)));
+            case "Softplus" -> unary(b, n, name, new Activation(Activation.Kind.SOFTPLUS, 0));
+            case "Clip" -> clip(b, n, name, a);
             case "Gelu" -> {
                 String approx = a.string("approximate", "none");
                 if (!approx.equals("none") && !approx.equals("tanh")) {
@@ -264,6 +267,53 @@ public final class OnnxImporter {
     }
 
     /** A constant input (weight, shape, scales), or an error naming the missing initializer. */
+    /**
+     * Clip(x, min, max) (ReLU6, Hardtanh) as max(x, min) = min + relu(x - min), then
+     * min(., max) = . - relu(. - max): one ReLU layer per kink, so delta counts both boundaries.
+     */
+    private void clip(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        Double lo = clipBound(b, n, name, a, 1, "min");
+        Double hi = clipBound(b, n, name, a, 2, "max");
+        String x = n.getInput(0);
+        String out = n.getOutput(0);
+        if (lo == null && hi == null) {
+            b.alias(out, x);
+            return;
+        }
+        String base = x;
+        if (lo != null) {
+            b.constant(name + "/min", Tensor.scalar(lo));
+            base = hi == null ? out : name + "/lower_out";
+            b.node(name + "/lower/Sub", "Sub", new Elementwise(Elementwise.Kind.SUB), List.of(x, name + "/min"),
+                            name + "/lower/Sub_out")
+                    .node(name + "/lower/Relu", "Relu", new Activation(Activation.Kind.RELU, 0),
+                            List.of(name + "/lower/Sub_out"), name + "/lower/Relu_out")
+                    .node(name + "/lower/Add", "Add", new Elementwise(Elementwise.Kind.ADD),
+                            List.of(name + "/lower/Relu_out", name + "/min"), base);
+        }
+        if (hi != null) {
+            b.constant(name + "/max", Tensor.scalar(hi));
+            b.node(name + "/upper/Sub", "Sub", new Elementwise(Elementwise.Kind.SUB), List.of(base, name + "/max"),
+                            name + "/upper/Sub_out")
+                    .node(name + "/upper/Relu", "Relu", new Activation(Activation.Kind.RELU, 0),
+                            List.of(name + "/upper/Sub_out"), name + "/upper/Relu_out")
+                    .node(name + "/upper/Sub_1", "Sub", new Elementwise(Elementwise.Kind.SUB),
+                            List.of(base, name + "/upper/Relu_out"), out);
+        }
+    }
+
+    /** A Clip bound: an attribute before opset 11, an optional scalar input from opset 11 on. */
+    private Double clipBound(Graph.Builder b, NodeProto n, String name, Attributes a, int index, String role) {
+        if (opset < 11) {
+            return a.has(role) ? a.real(role, 0) : null;
+        }
+        Tensor t = optionalWeight(b, n, name, index, role);
+        if (t != null && t.size() != 1) {
+            throw new OnnxImportException(where(n, name) + ": " + role + " must be a scalar, got " + t);
+        }
+        return t == null ? null : t.data()[0];
+    }
+
     private void normalization(Graph.Builder b, NodeProto n, String name, Attributes a) {
         String x = n.getInput(0);
         if (!b.isVariable(x)) {

@@ -31,7 +31,7 @@ class ForwardVsOrtTest {
 
     @Test
     void mlpWithEveryPointwiseActivation() throws Exception {
-        for (String act : List.of("Relu", "Tanh", "Sigmoid", "GeluErf")) {
+        for (String act : List.of("Relu", "Tanh", "Sigmoid", "GeluErf", "Elu", "Softplus")) {
             check(ModelZoo.mlp(1, act, 16, 64, 48, 30), 5, 1.0);
         }
         SplittableRandom rnd = new SplittableRandom(3);
@@ -39,6 +39,20 @@ class ForwardVsOrtTest {
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 20);
         m.node("LeakyRelu", "/lrelu", List.of(h), "y", Attr.f("alpha", 0.2));
         check(m.output("y"), 4, 1.0);
+    }
+
+    @Test
+    void eluWithAlphaAndClipAsReluSixOrWithAttributes() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(9);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 20);
+        m.node("Elu", "/elu", List.of(h), "y", Attr.f("alpha", 0.4));
+        check(m.output("y"), 4, 3.0);
+        check(io.geomlens.testing.TestModels.all().get("relu6-hardtanh"), 5, 1.0);
+        OnnxModelBuilder old = new OnnxModelBuilder(9).input("z", 8);
+        String g = ModelZoo.linear(old, new SplittableRandom(10), "/fc", "z", 8, 20);
+        old.node("Clip", "/hardtanh", List.of(g), "y", Attr.f("min", -0.5), Attr.f("max", 0.5));
+        check(old.output("y"), 4, 3.0);
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class TestModels {
         Map<String, OnnxModelBuilder> m = new LinkedHashMap<>();
         m.put("mlp-gelu", ModelZoo.mlp(1, "GeluErf", 6, 20, 15, 11));
         m.put("mlp-tanh", ModelZoo.mlp(2, "Tanh", 5, 17, 9));
+        m.put("mlp-elu", ModelZoo.mlp(7, "Elu", 5, 17, 9));
+        m.put("mlp-softplus", ModelZoo.mlp(8, "Softplus", 5, 17, 9));
         m.put("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1));
         m.put("conv-resize-elementwise", convMixed());
         m.put("concat-branches", concatBranches());
@@ -126,6 +128,20 @@ public final class TestModels {
         return m.output("y");
     }
 
+    /** Clip as ReLU6 (both bounds), then as max(x, -1) (lower bound only), opset 13 inputs. */
+    static OnnxModelBuilder clipped() {
+        SplittableRandom rnd = new SplittableRandom(53);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 30);
+        m.constant("zero", new int[0], 0f).constant("six", new int[0], 6f).constant("minus1", new int[0], -1f);
+        m.constant("k", new int[0], 8f);
+        m.node("Mul", "/scale", List.of(h, "k"), "hs")
+                .node("Clip", "/relu6", List.of("hs", "zero", "six"), "c6");
+        String g = ModelZoo.linear(m, rnd, "/fc2", "c6", 30, 12);
+        m.node("Clip", "/floor", List.of(g, "minus1"), "y");
+        return m.output("y");
+    }
+
     /** Every model, kinks included: for comparing backends. */
     public static Map<String, OnnxModelBuilder> all() {
         Map<String, OnnxModelBuilder> m = smooth();
@@ -133,6 +149,7 @@ public final class TestModels {
         m.put("conv-decoder", ModelZoo.convDecoder(5, 12));
         m.put("dcgan-small", ModelZoo.dcgan(6, 20, 4, 3));
         m.put("upsample-convT", upsampleConvT());
+        m.put("relu6-hardtanh", clipped());
         return m;
     }
 
