@@ -40,8 +40,8 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Flatten", "Gelu", "Gemm", "GroupNormalization",
-            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Relu",
-            "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Sub", "Tanh", "Transpose", "Upsample",
+            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "PRelu",
+            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Sub", "Tanh", "Transpose", "Upsample",
             "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice, Sqrt (on constant and shape tensors)");
 
     private final String source;
@@ -187,6 +187,7 @@ public final class OnnxImporter {
             case "Elu" -> unary(b, n, name, new Activation(Activation.Kind.ELU, a.real("alpha", 1.0)));
             case "Softplus" -> unary(b, n, name, new Activation(Activation.Kind.SOFTPLUS, 0));
             case "Clip" -> clip(b, n, name, a);
+            case "PRelu" -> prelu(b, n, name);
             case "Gelu" -> {
                 String approx = a.string("approximate", "none");
                 if (!approx.equals("none") && !approx.equals("tanh")) {
@@ -300,6 +301,29 @@ public final class OnnxImporter {
                     .node(name + "/upper/Sub_1", "Sub", new Elementwise(Elementwise.Kind.SUB),
                             List.of(base, name + "/upper/Relu_out"), out);
         }
+    }
+
+    /**
+     * PRelu(x) = x + (1 - slope) relu(-x) (for x < 0: x - (1 - slope) x = slope x): one ReLU layer whose inputs change sign exactly where
+     * x's do, so delta counts PRelu's neurons once. slope broadcasts as ONNX says (often [C, 1, 1]).
+     */
+    private void prelu(Graph.Builder b, NodeProto n, String name) {
+        Tensor slope = weight(b, n, name, 1, "slope");
+        double[] oneMinus = slope.data().clone();
+        for (int i = 0; i < oneMinus.length; i++) {
+            oneMinus[i] = 1 - oneMinus[i];
+        }
+        String x = n.getInput(0);
+        b.constant(name + "/minus_one", Tensor.scalar(-1)).constant(name + "/one_minus_slope",
+                new Tensor(slope.shape(), oneMinus));
+        b.node(name + "/Neg", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(x, name + "/minus_one"),
+                        name + "/neg")
+                .node(name + "/Relu", "Relu", new Activation(Activation.Kind.RELU, 0), List.of(name + "/neg"),
+                        name + "/relu")
+                .node(name + "/Mul", "Mul", new Elementwise(Elementwise.Kind.MUL),
+                        List.of(name + "/relu", name + "/one_minus_slope"), name + "/leak")
+                .node(name + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(x, name + "/leak"),
+                        n.getOutput(0));
     }
 
     /** A Clip bound: an attribute before opset 11, an optional scalar input from opset 11 on. */

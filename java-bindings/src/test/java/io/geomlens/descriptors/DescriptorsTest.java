@@ -155,4 +155,38 @@ class DescriptorsTest {
                 () -> new Descriptors(g, DescriptorOptions.DEFAULTS.withPolytope(4, 0.01, 1)));
         assertTrue(bigP.getMessage().contains("P <= 3"), bigP.getMessage());
     }
+
+    /** A conv then one nonlinearity op, built twice from the same weights. */
+    private static OnnxModelBuilder convThen(String op, float slope) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(61);
+        float[] w = new float[3 * 2 * 9];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rnd.nextDouble() - 0.5);
+        }
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 4, 4).initializer("w", new int[] {3, 2, 3, 3}, w)
+                .node("Conv", "/conv", List.of("z", "w"), "c", Attr.ints("pads", 1, 1, 1, 1));
+        if (op.equals("PRelu")) {
+            m.initializer("slope", new int[] {3, 1, 1}, new float[] {slope, slope, slope})
+                    .node("PRelu", "/act", List.of("c", "slope"), "y");
+        } else {
+            m.node("LeakyRelu", "/act", List.of("c"), "y", Attr.f("alpha", slope));
+        }
+        return m.output("y");
+    }
+
+    @Test
+    void preluCountsTheSameNeuronsAsLeakyRelu() {
+        // PRelu is imported as x + (1 - slope) relu(-x): its one ReLU layer must count what LeakyRelu does.
+        double[] z = io.geomlens.testing.Close.gaussian(new java.util.SplittableRandom(5), 6 * 32, 1.0);
+        DescriptorOptions o = DescriptorOptions.DEFAULTS.withRoute(Route.EXACT).withPolytope(4, 0.3, 2);
+        DescriptorBatch p = new Descriptors(load(convThen("PRelu", 0.2f), Precision.FLOAT64), o).describe(z, 6);
+        DescriptorBatch l = new Descriptors(load(convThen("LeakyRelu", 0.2f), Precision.FLOAT64), o).describe(z, 6);
+        long total = 0;
+        for (int i = 0; i < 6; i++) {
+            assertArrayEquals(l.latents().get(i).deltaPerLayer(), p.latents().get(i).deltaPerLayer(), "latent " + i);
+            assertEquals(l.latents().get(i).psi(), p.latents().get(i).psi(), 1e-9, "psi " + i);
+            total += p.latents().get(i).delta();
+        }
+        assertTrue(total > 0, "the polytopes cross some kinks");
+    }
 }

@@ -42,13 +42,14 @@ class ForwardVsOrtTest {
     }
 
     @Test
-    void eluWithAlphaAndClipAsReluSixOrWithAttributes() throws Exception {
+    void eluWithAlphaClipAsReluSixOrWithAttributesAndPRelu() throws Exception {
         SplittableRandom rnd = new SplittableRandom(9);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 20);
         m.node("Elu", "/elu", List.of(h), "y", Attr.f("alpha", 0.4));
         check(m.output("y"), 4, 3.0);
         check(io.geomlens.testing.TestModels.all().get("relu6-hardtanh"), 5, 1.0);
+        check(io.geomlens.testing.TestModels.all().get("prelu-conv"), 3, 1.0);
         OnnxModelBuilder old = new OnnxModelBuilder(9).input("z", 8);
         String g = ModelZoo.linear(old, new SplittableRandom(10), "/fc", "z", 8, 20);
         old.node("Clip", "/hardtanh", List.of(g), "y", Attr.f("min", -0.5), Attr.f("max", 0.5));

@@ -142,6 +142,17 @@ public final class TestModels {
         return m.output("y");
     }
 
+    /** A conv with nn.PReLU(3) (slope [3, 1, 1]) as torch exports it. */
+    static OnnxModelBuilder prelu() {
+        SplittableRandom rnd = new SplittableRandom(59);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 4, 4);
+        m.initializer("w", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
+        m.initializer("slope", new int[] {3, 1, 1}, new float[] {0.25f, -0.5f, 0.1f});
+        m.node("Conv", "/conv", List.of("z", "w"), "c", Attr.ints("pads", 1, 1, 1, 1))
+                .node("PRelu", "/prelu", List.of("c", "slope"), "y");
+        return m.output("y");
+    }
+
     /** Every model, kinks included: for comparing backends. */
     public static Map<String, OnnxModelBuilder> all() {
         Map<String, OnnxModelBuilder> m = smooth();
@@ -150,6 +161,7 @@ public final class TestModels {
         m.put("dcgan-small", ModelZoo.dcgan(6, 20, 4, 3));
         m.put("upsample-convT", upsampleConvT());
         m.put("relu6-hardtanh", clipped());
+        m.put("prelu-conv", prelu());
         return m;
     }
 
