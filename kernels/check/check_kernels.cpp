@@ -254,6 +254,46 @@ void check_channel_and_upsample() {
     for (float* p : {dx, dsc, dsf, dy, du, dup, dback}) geomlens_free(ctx, p);
 }
 
+void check_upsample_linear() {
+    // Planes 4x5 upsampled 2x3 in each source-coordinate mode; the adjoint by <up x, g> = <x, up^T g>.
+    const int64_t planes = 3;
+    const int h = 4, w = 5, fy = 2, fx = 3, ho = h * fy, wo = w * fx;
+    auto x = random_floats(planes * h * w, 21);
+    auto g = random_floats(planes * ho * wo, 22);
+    float *dx = upload(x), *dg = upload(g), *dy = nullptr, *dback = nullptr;
+    ok(geomlens_alloc(ctx, 4 * g.size(), reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dback)), "alloc");
+    for (int mode = 0; mode <= 2; mode++) {
+        auto source = [mode](int o, int n, int f) {
+            double s = mode == 0 ? (o + 0.5) / f - 0.5 : mode == 1 ? double(o) * (n - 1) / (n * f - 1) : double(o) / f;
+            return std::min(std::max(s, 0.0), double(n - 1));
+        };
+        std::vector<double> ref(g.size());
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < ho; oy++)
+                for (int ox = 0; ox < wo; ox++) {
+                    double sy = source(oy, h, fy), sx = source(ox, w, fx), v = 0;
+                    for (int iy = 0; iy < h; iy++)  // the bilinear hat weights, summed over every input pixel
+                        for (int ix = 0; ix < w; ix++)
+                            v += std::max(0.0, 1 - std::fabs(sy - iy)) * std::max(0.0, 1 - std::fabs(sx - ix)) *
+                                 x[(p * h + iy) * w + ix];
+                    ref[(p * ho + oy) * wo + ox] = v;
+                }
+        ok(geomlens_upsample_linear(ctx, dx, dy, planes, h, w, fy, fx, mode), "upsample_linear");
+        compare(("upsample_linear/" + std::to_string(mode)).c_str(), download(dy, g.size()), ref, 1e-6, 1e-5,
+                [&] { geomlens_upsample_linear(ctx, dx, dy, planes, h, w, fy, fx, mode); });
+        ok(geomlens_upsample_linear_adjoint(ctx, dg, dback, planes, h, w, fy, fx, mode), "upsample_linear_adjoint");
+        auto back = download(dback, x.size());
+        double lhs = 0, rhs = 0;
+        for (size_t i = 0; i < g.size(); i++) lhs += ref[i] * g[i];
+        for (size_t i = 0; i < x.size(); i++) rhs += double(x[i]) * back[i];
+        compare(("upsample_linear_adjoint/" + std::to_string(mode)).c_str(), std::vector<double>{rhs},
+                std::vector<double>{lhs}, 1e-4, 1e-5,
+                [&] { geomlens_upsample_linear_adjoint(ctx, dg, dback, planes, h, w, fy, fx, mode); });
+    }
+    for (float* p : {dx, dg, dy, dback}) geomlens_free(ctx, p);
+}
+
 void check_signs() {
     // 3 groups of 4 vertices, two layers of widths 70 and 5 (word offsets 0, 2; 3 words per sample).
     int groups = 3, gs = 4, samples = groups * gs, wps = 3;
@@ -421,6 +461,7 @@ int main() {
     check_broadcast();
     check_im2col();
     check_channel_and_upsample();
+    check_upsample_linear();
     check_signs();
     check_copy_2d();
     check_softmax();

@@ -107,6 +107,20 @@ std::pair<double, double> plane_moments(const float* p, int64_t n, float eps) {
     return {mean, 1 / std::sqrt(var / n + eps)};
 }
 
+// Bilinear taps of output index o along an axis of n inputs (as kernels/upsample_linear.cu).
+struct Tap {
+    int lo, hi;
+    double w;
+};
+
+Tap tap(int o, int n, int f, int mode) {
+    int out = n * f;
+    double s = mode == 0 ? (o + 0.5) / f - 0.5 : mode == 1 ? (out > 1 ? double(o) * (n - 1) / (out - 1) : 0.0)
+                                                            : double(o) / f;
+    s = std::min(std::max(s, 0.0), double(n - 1));
+    int lo = int(std::floor(s));
+    return {lo, std::min(lo + 1, n - 1), s - lo};
+}
 }  // namespace
 
 
@@ -390,6 +404,43 @@ int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, flo
             for (int oy = 0; oy < h * fy; oy++)
                 for (int ox = 0; ox < w * fx; ox++)
                     x[(p * h + oy / fy) * w + ox / fx] += g[(p * h * fy + oy) * w * fx + ox];
+    });
+}
+
+int geomlens_upsample_linear(geomlens_context* ctx, const float* x, float* y, int64_t planes, int h, int w, int fy,
+                             int fx, int mode) {
+    return guard("geomlens_upsample_linear", [&] {
+        need(ctx);
+        require(mode >= 0 && mode <= 2, "unknown coordinate mode");
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < h * fy; oy++)
+                for (int ox = 0; ox < w * fx; ox++) {
+                    Tap ty = tap(oy, h, fy, mode), tx = tap(ox, w, fx, mode);
+                    const float* q = x + p * h * w;
+                    double top = (1 - tx.w) * q[ty.lo * w + tx.lo] + tx.w * q[ty.lo * w + tx.hi];
+                    double bottom = (1 - tx.w) * q[ty.hi * w + tx.lo] + tx.w * q[ty.hi * w + tx.hi];
+                    y[(p * h * fy + oy) * w * fx + ox] = float((1 - ty.w) * top + ty.w * bottom);
+                }
+    });
+}
+
+int geomlens_upsample_linear_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes, int h, int w,
+                                     int fy, int fx, int mode) {
+    return guard("geomlens_upsample_linear_adjoint", [&] {
+        need(ctx);
+        require(mode >= 0 && mode <= 2, "unknown coordinate mode");
+        std::fill(x, x + planes * h * w, 0.f);
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < h * fy; oy++)
+                for (int ox = 0; ox < w * fx; ox++) {
+                    Tap ty = tap(oy, h, fy, mode), tx = tap(ox, w, fx, mode);
+                    float* q = x + p * h * w;
+                    double v = g[(p * h * fy + oy) * w * fx + ox];
+                    q[ty.lo * w + tx.lo] += float((1 - ty.w) * (1 - tx.w) * v);
+                    q[ty.lo * w + tx.hi] += float((1 - ty.w) * tx.w * v);
+                    q[ty.hi * w + tx.lo] += float(ty.w * (1 - tx.w) * v);
+                    q[ty.hi * w + tx.hi] += float(ty.w * tx.w * v);
+                }
     });
 }
 

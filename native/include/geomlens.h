@@ -120,6 +120,13 @@ GEOMLENS_API int geomlens_upsample_nearest(geomlens_context* ctx, const float* x
 GEOMLENS_API int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, float* x,
                                                    int64_t planes, int h, int w, int fy, int fx);
 
+/* Bilinear upsampling of planes h x w by (fy, fx), and its adjoint (x overwritten). mode is the
+ * source-coordinate map: 0 half_pixel, 1 align_corners, 2 asymmetric; coordinates clamp to the plane. */
+GEOMLENS_API int geomlens_upsample_linear(geomlens_context* ctx, const float* x, float* y, int64_t planes, int h,
+                                          int w, int fy, int fx, int mode);
+GEOMLENS_API int geomlens_upsample_linear_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes,
+                                                  int h, int w, int fy, int fx, int mode);
+
 /* Softmax over rows of width elements: y[r] = exp(x[r] - max) / sum. */
 GEOMLENS_API int geomlens_softmax(geomlens_context* ctx, const float* x, float* y, int64_t rows, int64_t width);
 

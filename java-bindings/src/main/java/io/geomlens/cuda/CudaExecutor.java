@@ -18,6 +18,7 @@ import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Softmax;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.Transpose;
+import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
 import io.geomlens.internal.ffi.Geomlens;
 import java.lang.foreign.MemorySegment;
@@ -167,6 +168,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ChannelAffine a -> affine(x[0], a, true);
             case Reshape r -> reshape(x[0], r.resolve(x[0].shape()));
             case UpsampleNearest u -> upsample(x[0], u);
+            case UpsampleLinear u -> bilinear(x[0], u);
             case Concat c -> concat(x, c);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
@@ -187,6 +189,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ChannelAffine a -> affine(t[0], a, false);
             case Reshape r -> reshape(t[0], withBatch(y.shape(), k));
             case UpsampleNearest u -> upsample(t[0], u);
+            case UpsampleLinear u -> bilinear(t[0], u);
             case Concat c -> concat(t, c);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
@@ -211,6 +214,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ChannelAffine a -> new DeviceTensor[] {affine(gy, a, false)};
             case Reshape r -> new DeviceTensor[] {reshape(gy, withBatch(x[0].shape(), k))};
             case UpsampleNearest u -> new DeviceTensor[] {upsampleAdjoint(gy, u)};
+            case UpsampleLinear u -> new DeviceTensor[] {bilinearAdjoint(gy, u)};
             case Concat c -> split(x, gy, c);
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
@@ -225,6 +229,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     static boolean supports(io.geomlens.graph.Op op) {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
+                || op instanceof UpsampleLinear
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }
@@ -414,6 +419,27 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         int ww = s[3] / u.factorX();
         DeviceTensor x = alloc(new int[] {s[0], s[1], hh, ww});
         lib.upsampleAdjoint(h, g.pointer(), x.pointer(), (long) s[0] * s[1], hh, ww, u.factorY(), u.factorX());
+        return x;
+    }
+
+    private DeviceTensor bilinear(DeviceTensor x, UpsampleLinear u) {
+        int[] s = x.shape();
+        if (s.length != 4) {
+            throw new ShapeException("expects [N, C, H, W], got " + Arrays.toString(s));
+        }
+        DeviceTensor y = alloc(new int[] {s[0], s[1], s[2] * u.factorY(), s[3] * u.factorX()});
+        lib.upsampleLinear(h, x.pointer(), y.pointer(), (long) s[0] * s[1], s[2], s[3], u.factorY(), u.factorX(),
+                u.mode().ordinal());
+        return y;
+    }
+
+    private DeviceTensor bilinearAdjoint(DeviceTensor g, UpsampleLinear u) {
+        int[] s = g.shape();
+        int hh = s[2] / u.factorY();
+        int ww = s[3] / u.factorX();
+        DeviceTensor x = alloc(new int[] {s[0], s[1], hh, ww});
+        lib.upsampleLinearAdjoint(h, g.pointer(), x.pointer(), (long) s[0] * s[1], hh, ww, u.factorY(), u.factorX(),
+                u.mode().ordinal());
         return x;
     }
 

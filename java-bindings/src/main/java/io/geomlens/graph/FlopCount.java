@@ -69,6 +69,7 @@ public final class FlopCount {
             case Elementwise e -> tangent && e.kind().ordinal() >= Elementwise.Kind.MUL.ordinal() ? 3 * outCount
                     : outCount;
             case ChannelAffine a -> 2 * outCount;
+            case UpsampleLinear u -> 8 * outCount;   // four taps, weighted
             default -> 0;   // Reshape, Transpose, Concat, UpsampleNearest: data movement
         };
     }

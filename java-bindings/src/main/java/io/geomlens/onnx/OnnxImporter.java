@@ -22,6 +22,7 @@ import io.geomlens.graph.Softmax;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.Transpose;
+import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
 import io.geomlens.linalg.Gemm;
 import java.io.IOException;
@@ -474,8 +475,9 @@ public final class OnnxImporter {
 
     private Op upsample(Graph.Builder b, NodeProto n, String name, Attributes a) {
         String mode = a.string("mode", "nearest");
-        if (!mode.equals("nearest")) {
-            throw new OnnxImportException(where(n, name) + ": mode='" + mode + "' is not supported; only nearest");
+        if (!mode.equals("nearest") && !mode.equals("linear")) {
+            throw new OnnxImportException(where(n, name) + ": mode='" + mode + "' is not supported; only nearest and"
+                    + " linear (bilinear)");
         }
         double[] scales;
         if (n.getOpType().equals("Upsample") && a.has("scales")) {
@@ -497,7 +499,20 @@ public final class OnnxImporter {
             throw new OnnxImportException(where(n, name) + ": scales " + java.util.Arrays.toString(scales)
                     + " are not [1, 1, integer, integer]; only integer spatial upsampling is supported");
         }
-        return new UpsampleNearest((int) scales[2], (int) scales[3]);
+        if (mode.equals("nearest")) {
+            return new UpsampleNearest((int) scales[2], (int) scales[3]);
+        }
+        // Upsample (opset 7-9) maps x_out / scale, which Resize calls asymmetric.
+        String coords = n.getOpType().equals("Upsample") ? "asymmetric"
+                : a.string("coordinate_transformation_mode", "half_pixel");
+        UpsampleLinear.Coordinates c = switch (coords) {
+            case "half_pixel", "pytorch_half_pixel" -> UpsampleLinear.Coordinates.HALF_PIXEL;
+            case "align_corners" -> UpsampleLinear.Coordinates.ALIGN_CORNERS;
+            case "asymmetric" -> UpsampleLinear.Coordinates.ASYMMETRIC;
+            default -> throw new OnnxImportException(where(n, name) + ": coordinate_transformation_mode='" + coords
+                    + "' is not supported with mode linear; half_pixel, pytorch_half_pixel, align_corners or asymmetric");
+        };
+        return new UpsampleLinear((int) scales[2], (int) scales[3], c);
     }
 
     /** Resize given output 'sizes' (interpolate(size=...) and the dynamo exporter): scales = sizes / input. */

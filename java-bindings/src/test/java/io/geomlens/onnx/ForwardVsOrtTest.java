@@ -146,6 +146,14 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void bilinearResizeInEveryCoordinateMode() throws Exception {
+        for (String coords : List.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric")) {
+            check(io.geomlens.testing.TestModels.bilinear(coords, 17), 3, 1.0);
+        }
+        check(io.geomlens.testing.TestModels.bilinear("asymmetric", 9), 3, 1.0);   // Upsample-9, mode linear
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

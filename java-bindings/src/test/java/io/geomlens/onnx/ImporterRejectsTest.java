@@ -50,10 +50,15 @@ class ImporterRejectsTest {
                         new OnnxModelBuilder(21).input("z", 3, 2, 2).initializer("g", new int[] {3}, new float[3])
                                 .node("GroupNormalization", "/gn", List.of("z", "g", "g"), "y",
                                         Attr.i("num_groups", 2)).output("y"), "does not divide the 3 channels"),
-                Arguments.of("Resize linear", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
-                        .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "linear")).output("y"),
-                        "only nearest"),
+                        .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),
+                        "only nearest and linear"),
+                Arguments.of("Resize linear tf_crop_and_resize", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
+                        .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "linear"),
+                                Attr.s("coordinate_transformation_mode", "tf_crop_and_resize")).output("y"),
+                        "coordinate_transformation_mode='tf_crop_and_resize'"),
                 Arguments.of("Conv auto_pad", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 1, 4, 4).initializer("w", new int[] {1, 1, 3, 3}, new float[9])
                         .node("Conv", "/c", List.of("z", "w"), "y", Attr.s("auto_pad", "SAME_UPPER")).output("y"),

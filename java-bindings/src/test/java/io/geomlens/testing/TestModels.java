@@ -28,6 +28,8 @@ public final class TestModels {
         m.put("diffusion-decoder", io.geomlens.onnx.DiffusionDecoder.build(41, 2, 4, 8, 2));
         m.put("layernorm", layerNorm(-1, true));
         m.put("groupnorm-op21", groupNormalization(21));
+        m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
+        m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
     }
 
@@ -150,6 +152,26 @@ public final class TestModels {
         m.initializer("slope", new int[] {3, 1, 1}, new float[] {0.25f, -0.5f, 0.1f});
         m.node("Conv", "/conv", List.of("z", "w"), "c", Attr.ints("pads", 1, 1, 1, 1))
                 .node("PRelu", "/prelu", List.of("c", "slope"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * nn.Upsample(scale_factor=(2, 3), mode="bilinear") between a conv and a Tanh, as Resize (opset
+     * 11+) with the given coordinate mode, or as Upsample mode linear at opset 9.
+     */
+    public static OnnxModelBuilder bilinear(String coords, int opset) {
+        SplittableRandom rnd = new SplittableRandom(67);
+        OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 2, 3, 4);
+        m.initializer("w", new int[] {2, 2, 3, 3}, uniform(rnd, 36));
+        m.initializer("scales", new int[] {4}, new float[] {1, 1, 2, 3});
+        m.node("Conv", "/conv", List.of("z", "w"), "c", Attr.ints("pads", 1, 1, 1, 1));
+        if (opset < 11) {
+            m.node("Upsample", "/up", List.of("c", "scales"), "u", Attr.s("mode", "linear"));
+        } else {
+            m.node("Resize", "/up", List.of("c", "", "scales"), "u", Attr.s("mode", "linear"),
+                    Attr.s("coordinate_transformation_mode", coords));
+        }
+        m.node("Tanh", "/act", List.of("u"), "y");
         return m.output("y");
     }
 

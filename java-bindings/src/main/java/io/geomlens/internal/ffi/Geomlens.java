@@ -49,6 +49,8 @@ public final class Geomlens {
     private final MethodHandle channelBias;
     private final MethodHandle upsample;
     private final MethodHandle upsampleAdjoint;
+    private final MethodHandle upsampleLinear;
+    private final MethodHandle upsampleLinearAdjoint;
     private final MethodHandle softmax;
     private final MethodHandle softmaxTangent;
     private final MethodHandle instanceNorm;
@@ -101,6 +103,10 @@ public final class Geomlens {
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         upsampleAdjoint = b.bind("geomlens_upsample_nearest_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        upsampleLinear = b.bind("geomlens_upsample_linear", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS,
+                JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        upsampleLinearAdjoint = b.bind("geomlens_upsample_linear_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS,
+                ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         softmax = b.bind("geomlens_softmax", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
         softmaxTangent = b.bind("geomlens_softmax_tangent", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG));
@@ -381,6 +387,25 @@ public final class Geomlens {
         try {
             check((int) upsampleAdjoint.invokeExact(ctx, g, x, planes, h, w, fy, fx),
                     "geomlens_upsample_nearest_adjoint");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void upsampleLinear(MemorySegment ctx, MemorySegment x, MemorySegment y, long planes, int h, int w, int fy,
+                               int fx, int mode) {
+        try {
+            check((int) upsampleLinear.invokeExact(ctx, x, y, planes, h, w, fy, fx, mode), "geomlens_upsample_linear");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void upsampleLinearAdjoint(MemorySegment ctx, MemorySegment g, MemorySegment x, long planes, int h, int w,
+                                      int fy, int fx, int mode) {
+        try {
+            check((int) upsampleLinearAdjoint.invokeExact(ctx, g, x, planes, h, w, fy, fx, mode),
+                    "geomlens_upsample_linear_adjoint");
         } catch (Throwable t) {
             throw rethrow(t);
         }
