@@ -42,8 +42,8 @@ public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Flatten", "Gelu", "Gemm", "GroupNormalization",
             "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "PRelu",
-            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Sub", "Tanh", "Transpose", "Upsample",
-            "Shape, Gather, Unsqueeze, Squeeze, Cast, Slice, Sqrt (on constant and shape tensors)");
+            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Squeeze", "Sub", "Tanh", "Transpose",
+            "Unsqueeze", "Upsample", "Shape, Gather, Cast, Slice, Sqrt (on constant and shape tensors)");
 
     private final String source;
     private int opset;
@@ -175,7 +175,15 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
                 }
             }
-            case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast", "Slice", "Sqrt" ->
+            case "Unsqueeze", "Squeeze" -> {
+                if (b.isVariable(in.get(0))) {
+                    b.node(name, op, new Reshape(new ShapeFolding(b, opset).reshapeTarget(n, where(n, name))),
+                            in.subList(0, 1), out);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
+                }
+            }
+            case "Shape", "Gather", "Cast", "Slice", "Sqrt" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

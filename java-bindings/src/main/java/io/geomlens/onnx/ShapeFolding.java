@@ -72,6 +72,35 @@ final class ShapeFolding {
         return new Tensor(t.shape(), d);
     }
 
+    /**
+     * Unsqueeze / Squeeze of a latent-dependent value (z[:, :, None, None]) as the Reshape to the
+     * target shape; the batch dimension must stay first and must not be squeezed.
+     */
+    int[] reshapeTarget(NodeProto n, String where) {
+        String x = n.getInput(0);
+        int[] s = b.shapeOf(x);
+        List<Tensor> in = new ArrayList<>();
+        for (String name : n.getInputList()) {
+            in.add(name.isEmpty() || b.isVariable(name) ? null : b.constantOf(name));
+        }
+        int[] axes = axes(new Attributes(n), in, 1);
+        boolean unsqueeze = n.getOpType().equals("Unsqueeze");
+        int rank = unsqueeze ? s.length + (axes == null ? 0 : axes.length) : s.length;
+        if (axes == null) {   // Squeeze without axes: every size-1 dimension but the batch
+            axes = java.util.stream.IntStream.range(1, s.length).filter(i -> s[i] == 1).toArray();
+        }
+        for (int axis : axes) {
+            if ((axis < 0 ? axis + rank : axis) == 0) {
+                throw new OnnxImportException(where + ": " + n.getOpType() + " on axis 0 would move the batch"
+                        + " dimension; only later axes are supported");
+            }
+        }
+        Tensor probe = new Tensor(s, new double[(int) Tensor.count(s)]);
+        int[] target = (unsqueeze ? unsqueeze(probe, axes) : squeeze(probe, axes)).shape();
+        target[0] = 0;   // keep the batch
+        return target;
+    }
+
     private Tensor shape(NodeProto n, Attributes a) {
         String x = n.getInput(0);
         int[] s = b.shapeOf(x);

@@ -154,6 +154,29 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void unsqueezeAndSqueezeOfTheLatentAreReshapes() throws Exception {
+        for (int opset : new int[] {11, 17}) {   // axes as an attribute, then as an input
+            SplittableRandom rnd = new SplittableRandom(71);
+            OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 6);
+            m.initializer("w", new int[] {6, 2, 3, 3}, ModelZoo.uniform(rnd, 108, 18));
+            if (opset >= 13) {
+                m.initializerLongs("hw", 2, 3).initializerLongs("one", 1);
+                m.node("Unsqueeze", "/img", List.of("z", "hw"), "zi");
+            } else {
+                m.node("Unsqueeze", "/img", List.of("z"), "zi", Attr.ints("axes", 2, 3));
+            }
+            m.node("ConvTranspose", "/ct", List.of("zi", "w"), "c").node("Tanh", "/t", List.of("c"), "t");
+            if (opset >= 13) {
+                m.node("Unsqueeze", "/u", List.of("t", "one"), "t5");
+            } else {
+                m.node("Unsqueeze", "/u", List.of("t"), "t5", Attr.ints("axes", 1));
+            }
+            m.node("Squeeze", "/s", List.of("t5"), "y");
+            check(m.output("y"), 3, 1.0);
+        }
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -50,6 +50,9 @@ class ImporterRejectsTest {
                         new OnnxModelBuilder(21).input("z", 3, 2, 2).initializer("g", new int[] {3}, new float[3])
                                 .node("GroupNormalization", "/gn", List.of("z", "g", "g"), "y",
                                         Attr.i("num_groups", 2)).output("y"), "does not divide the 3 channels"),
+                Arguments.of("Unsqueeze before the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).initializerLongs("a", 0).node("Unsqueeze", "/u", List.of("z", "a"), "y")
+                        .output("y"), "would move the batch dimension"),
                 Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),
