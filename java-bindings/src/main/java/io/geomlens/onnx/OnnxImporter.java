@@ -228,7 +228,7 @@ public final class OnnxImporter {
                 }
                 unary(b, n, name, new Softmax());
             }
-            case "Conv", "ConvTranspose" -> unary(b, n, name, conv(b, n, name, a, op.equals("ConvTranspose")));
+            case "Conv", "ConvTranspose" -> convolution(b, n, name, a, op.equals("ConvTranspose"));
             case "BatchNormalization" -> unary(b, n, name, batchNorm(b, n, name, a));
             case "InstanceNormalization" -> unary(b, n, name, new InstanceNorm(weight(b, n, name, 1, "scale").data(),
                     weight(b, n, name, 2, "B").data(), a.real("epsilon", 1e-5)));
@@ -433,14 +433,37 @@ public final class OnnxImporter {
         return new Dense(w.dim(0), w.dim(1), w.data(), null);
     }
 
-    private Op conv(Graph.Builder b, NodeProto n, String name, Attributes a, boolean transposed) {
+    /**
+     * Conv / ConvTranspose, 2-D or 1-D (run as 1 x k over a height-1 image between two reshapes),
+     * grouped ones with block-diagonal weights.
+     */
+    private void convolution(Graph.Builder b, NodeProto n, String name, Attributes a, boolean transposed) {
         Tensor w = weight(b, n, name, 1, "W");
-        if (w.rank() != 4) {
-            throw new OnnxImportException(where(n, name) + ": only 2-D convolutions are supported, W is " + w);
+        if (w.rank() != 4 && w.rank() != 3) {
+            throw new OnnxImportException(where(n, name) + ": only 1-D and 2-D convolutions are supported, W is " + w);
         }
-        if (a.integer("group", 1) != 1) {
-            throw new OnnxImportException(where(n, name) + ": group=" + a.integer("group", 1) + " is not supported");
+        int groups = (int) a.integer("group", 1);
+        if (w.rank() == 4) {
+            unary(b, n, name, conv(n, name, a, transposed, ConvWeights.ungroup(w, groups, transposed),
+                    optionalWeight(b, n, name, 2, "B"), 2));
+            return;
         }
+        String x = n.getInput(0);
+        int[] s = b.shapeOf(x);
+        if (s.length != 3) {
+            throw new OnnxImportException(where(n, name) + ": a 1-D convolution expects [N, C, L], got rank " + s.length);
+        }
+        Conv2d c = conv(n, name, a, transposed, ConvWeights.ungroup(ConvWeights.as2d(w), groups, transposed),
+                optionalWeight(b, n, name, 2, "B"), 1);
+        b.node(name + "/as2d", "Reshape", new Reshape(new int[] {0, s[1], 1, s[2]}), List.of(x), name + "/image")
+                .node(name, n.getOpType(), c, List.of(name + "/image"), name + "/conv2d")
+                .node(name + "/as1d", "Reshape", new Reshape(new int[] {0, c.outChannels(), -1}),
+                        List.of(name + "/conv2d"), n.getOutput(0));
+    }
+
+    /** A dense 2-D conv from 2-D weights; spatial attributes have 2 entries (or 1 for a 1-D conv: height 1 added). */
+    private Conv2d conv(NodeProto n, String name, Attributes a, boolean transposed, Tensor w, Tensor bias,
+                        int spatial) {
         String autoPad = a.string("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
             throw new OnnxImportException(where(n, name) + ": auto_pad=" + autoPad + " is not supported; export"
@@ -449,14 +472,25 @@ public final class OnnxImporter {
         if (transposed && a.has("output_shape")) {
             throw new OnnxImportException(where(n, name) + ": output_shape is not supported; use output_padding");
         }
-        int[] k = a.ints("kernel_shape", new int[] {w.dim(2), w.dim(3)});
+        int[] k = a.ints("kernel_shape", spatial == 2 ? new int[] {w.dim(2), w.dim(3)} : new int[] {w.dim(3)});
+        if (spatial == 1) {
+            k = new int[] {1, k[0]};
+        }
         if (k.length != 2 || k[0] != w.dim(2) || k[1] != w.dim(3)) {
             throw new ShapeException("kernel_shape " + java.util.Arrays.toString(k) + " disagrees with W " + w);
         }
-        Tensor bias = optionalWeight(b, n, name, 2, "B");
-        return new Conv2d(transposed, w.shape(), w.data(), bias == null ? null : bias.data(),
-                a.ints("strides", new int[] {1, 1}), a.ints("pads", new int[] {0, 0, 0, 0}),
-                a.ints("dilations", new int[] {1, 1}), a.ints("output_padding", new int[] {0, 0}));
+        int[] strides = a.ints("strides", spatial == 2 ? new int[] {1, 1} : new int[] {1});
+        int[] pads = a.ints("pads", spatial == 2 ? new int[] {0, 0, 0, 0} : new int[] {0, 0});
+        int[] dilations = a.ints("dilations", spatial == 2 ? new int[] {1, 1} : new int[] {1});
+        int[] outputPadding = a.ints("output_padding", spatial == 2 ? new int[] {0, 0} : new int[] {0});
+        if (spatial == 1) {   // height 1: stride, dilation 1, no padding
+            strides = new int[] {1, strides[0]};
+            pads = new int[] {0, pads[0], 0, pads[1]};
+            dilations = new int[] {1, dilations[0]};
+            outputPadding = new int[] {0, outputPadding[0]};
+        }
+        return new Conv2d(transposed, w.shape(), w.data(), bias == null ? null : bias.data(), strides, pads, dilations,
+                outputPadding);
     }
 
     private Op batchNorm(Graph.Builder b, NodeProto n, String name, Attributes a) {

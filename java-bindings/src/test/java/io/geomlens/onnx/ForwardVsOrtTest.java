@@ -177,6 +177,13 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void groupedDepthwiseAndOneDimensionalConvolutions() throws Exception {
+        for (var m : io.geomlens.testing.TestModels.convVariants().values()) {
+            check(m, 3, 1.0);
+        }
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -70,9 +70,13 @@ class ImporterRejectsTest {
                         .input("z", 1, 4, 4).initializer("w", new int[] {1, 1, 3, 3}, new float[9])
                         .node("ConvTranspose", "/ct", List.of("z", "w"), "y", Attr.ints("output_shape", 9, 9))
                         .output("y"), "use output_padding"),
-                Arguments.of("Conv 1-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
-                        .input("z", 1, 8).initializer("w", new int[] {1, 1, 3}, new float[3])
-                        .node("Conv", "/c1", List.of("z", "w"), "y").output("y"), "only 2-D convolutions"),
+                Arguments.of("Conv 3-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 4, 4, 4).initializer("w", new int[] {1, 1, 3, 3, 3}, new float[27])
+                        .node("Conv", "/c3", List.of("z", "w"), "y").output("y"), "only 1-D and 2-D convolutions"),
+                Arguments.of("group not dividing the channels", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4, 4, 4).initializer("w", new int[] {3, 2, 3, 3}, new float[54])
+                        .node("Conv", "/cg", List.of("z", "w"), "y", Attr.i("group", 2)).output("y"),
+                        "group=2 does not divide the 3 channels"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"), "allowzero=1"),

@@ -175,6 +175,36 @@ public final class TestModels {
         return m.output("y");
     }
 
+    /**
+     * Conv forms run through one dense 2-D conv: grouped (2 groups), depthwise (group = C),
+     * grouped ConvTranspose, and Conv1d / ConvTranspose1d with stride, padding and dilation.
+     */
+    public static Map<String, OnnxModelBuilder> convVariants() {
+        SplittableRandom rnd = new SplittableRandom(73);
+        Map<String, OnnxModelBuilder> m = new LinkedHashMap<>();
+        m.put("conv-grouped", conv2d(rnd, "Conv", new int[] {6, 2, 3, 3}, 2, new int[] {4, 5, 5}));
+        m.put("conv-depthwise", conv2d(rnd, "Conv", new int[] {4, 1, 3, 3}, 4, new int[] {4, 5, 5}));
+        m.put("convT-grouped", conv2d(rnd, "ConvTranspose", new int[] {4, 3, 3, 3}, 2, new int[] {4, 3, 3}));
+        OnnxModelBuilder c1 = new OnnxModelBuilder(17).input("z", 3, 9);
+        c1.initializer("w", new int[] {4, 3, 3}, uniform(rnd, 36)).initializer("b", new int[] {4}, uniform(rnd, 4));
+        c1.initializer("wt", new int[] {4, 2, 4}, uniform(rnd, 32));
+        c1.node("Conv", "/conv1d", List.of("z", "w", "b"), "c", Attr.ints("strides", 2), Attr.ints("pads", 1, 2),
+                        Attr.ints("dilations", 2))
+                .node("Tanh", "/t", List.of("c"), "t")
+                .node("ConvTranspose", "/convT1d", List.of("t", "wt"), "y", Attr.ints("strides", 2),
+                        Attr.ints("pads", 1, 0), Attr.ints("output_padding", 1));
+        m.put("conv1d", c1.output("y"));
+        return m;
+    }
+
+    private static OnnxModelBuilder conv2d(SplittableRandom rnd, String op, int[] w, int groups, int[] in) {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", in);
+        m.initializer("w", w, uniform(rnd, (int) io.geomlens.graph.Tensor.count(w)));
+        m.node(op, "/conv", List.of("z", "w"), "c", Attr.i("group", groups), Attr.ints("pads", 1, 1, 1, 1))
+                .node("Tanh", "/t", List.of("c"), "y");
+        return m.output("y");
+    }
+
     /** Every model, kinks included: for comparing backends. */
     public static Map<String, OnnxModelBuilder> all() {
         Map<String, OnnxModelBuilder> m = smooth();
@@ -184,6 +214,7 @@ public final class TestModels {
         m.put("upsample-convT", upsampleConvT());
         m.put("relu6-hardtanh", clipped());
         m.put("prelu-conv", prelu());
+        m.putAll(convVariants());
         return m;
     }
 
