@@ -13,6 +13,7 @@ import io.geomlens.graph.Executor;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
+import io.geomlens.graph.Narrow;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Softmax;
@@ -170,6 +171,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case UpsampleNearest u -> upsample(x[0], u);
             case UpsampleLinear u -> bilinear(x[0], u);
             case Concat c -> concat(x, c);
+            case Narrow s -> narrow(x[0], s);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -191,6 +193,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case UpsampleNearest u -> upsample(t[0], u);
             case UpsampleLinear u -> bilinear(t[0], u);
             case Concat c -> concat(t, c);
+            case Narrow s -> narrow(t[0], s);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -216,6 +219,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case UpsampleNearest u -> new DeviceTensor[] {upsampleAdjoint(gy, u)};
             case UpsampleLinear u -> new DeviceTensor[] {bilinearAdjoint(gy, u)};
             case Concat c -> split(x, gy, c);
+            case Narrow s -> new DeviceTensor[] {widen(x[0], gy, s)};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -229,7 +233,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     static boolean supports(io.geomlens.graph.Op op) {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
-                || op instanceof UpsampleLinear
+                || op instanceof UpsampleLinear || op instanceof Narrow
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }
@@ -376,6 +380,29 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             offset += w;
         }
         return g;
+    }
+
+    // ---- Narrow (Slice, Split): a block of rows of each outer index; its adjoint puts it back into zeros.
+    private DeviceTensor narrow(DeviceTensor x, Narrow s) {
+        int[] b = s.blocks(x.shape());
+        int[] os = x.shape();
+        os[s.axis()] = s.length();
+        DeviceTensor out = alloc(os);
+        long w = (long) s.length() * b[2];
+        lib.copy2d(h, out.pointer(), w, DeviceTensor.offset(x.pointer(), (long) s.start() * b[2]), (long) b[1] * b[2], w,
+                b[0]);
+        return out;
+    }
+
+    private DeviceTensor widen(DeviceTensor primalIn, DeviceTensor gy, Narrow s) {
+        int[] gs = gy.shape();
+        gs[s.axis()] = primalIn.shape()[s.axis()];
+        int[] b = s.blocks(gs);
+        DeviceTensor out = zeros(gs);
+        long w = (long) s.length() * b[2];
+        lib.copy2d(h, DeviceTensor.offset(out.pointer(), (long) s.start() * b[2]), (long) b[1] * b[2], gy.pointer(), w, w,
+                b[0]);
+        return out;
     }
 
     // ---- Pointwise pieces.

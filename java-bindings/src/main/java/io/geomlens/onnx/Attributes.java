@@ -42,6 +42,12 @@ final class Attributes {
         return a.getIntsList().stream().mapToInt(Math::toIntExact).toArray();
     }
 
+    /** An INTS attribute as doubles, without narrowing (Slice-1's INT64_MAX open ends). */
+    double[] longsAsDoubles(String name, double[] dflt) {
+        AttributeProto a = byName.get(name);
+        return a == null ? dflt : a.getIntsList().stream().mapToDouble(Long::doubleValue).toArray();
+    }
+
     float[] floats(String name) {
         AttributeProto a = byName.get(name);
         if (a == null) {

@@ -17,6 +17,7 @@ import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
 import io.geomlens.graph.Op;
+import io.geomlens.graph.Narrow;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.Softmax;
 import io.geomlens.graph.ShapeException;
@@ -42,8 +43,8 @@ public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Flatten", "Gelu", "Gemm", "GroupNormalization",
             "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "PRelu",
-            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Squeeze", "Sub", "Tanh", "Transpose",
-            "Unsqueeze", "Upsample", "Shape, Gather, Cast, Slice, Sqrt (on constant and shape tensors)");
+            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Split", "Squeeze", "Sub", "Tanh", "Transpose",
+            "Unsqueeze", "Upsample", "Slice (step 1)", "Shape, Gather, Cast, Sqrt (on constant and shape tensors)");
 
     private final String source;
     private int opset;
@@ -183,7 +184,15 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
                 }
             }
-            case "Shape", "Gather", "Cast", "Slice", "Sqrt" ->
+            case "Slice" -> {
+                if (b.isVariable(in.get(0))) {
+                    slices(b, n, name, a);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
+                }
+            }
+            case "Split" -> split(b, n, name, a);
+            case "Shape", "Gather", "Cast", "Sqrt" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, where(n, name)));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,
@@ -333,6 +342,95 @@ public final class OnnxImporter {
                         List.of(name + "/relu", name + "/one_minus_slope"), name + "/leak")
                 .node(name + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(x, name + "/leak"),
                         n.getOutput(0));
+    }
+
+    /** Slice of a latent-dependent value: one Narrow per sliced axis (step 1; the batch axis whole). */
+    private void slices(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        String x = n.getInput(0);
+        int[] s = b.shapeOf(x);
+        double[] starts = opset < 10 ? a.longsAsDoubles("starts", new double[0]) : weight(b, n, name, 1, "starts").data();
+        double[] ends = opset < 10 ? a.longsAsDoubles("ends", new double[0]) : weight(b, n, name, 2, "ends").data();
+        Tensor axesT = opset < 10 ? null : optionalWeight(b, n, name, 3, "axes");
+        double[] axes = opset < 10 ? a.longsAsDoubles("axes", null) : axesT != null ? axesT.data() : null;
+        Tensor steps = opset < 10 ? null : optionalWeight(b, n, name, 4, "steps");
+        List<Narrow> cuts = new java.util.ArrayList<>();
+        for (int i = 0; i < starts.length; i++) {
+            int ax = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + s.length : axes[i]);
+            if (steps != null && steps.data()[i] != 1) {
+                throw new OnnxImportException(where(n, name) + ": step " + (long) steps.data()[i] + " is not supported;"
+                        + " only contiguous slices (step 1)");
+            }
+            if (ax == 0) {
+                if (starts[i] == 0 && ends[i] >= Integer.MAX_VALUE) {
+                    continue;   // x[:, ...]: the whole batch
+                }
+                throw new OnnxImportException(where(n, name) + ": slicing the batch axis is not supported");
+            }
+            int dim = s[ax];
+            long st = (long) Math.max(0, Math.min(dim, starts[i] < 0 ? starts[i] + dim : starts[i]));
+            long en = (long) Math.max(0, Math.min(dim, ends[i] < 0 ? ends[i] + dim : ends[i]));
+            if (en <= st) {
+                throw new OnnxImportException(where(n, name) + ": the slice of axis " + ax + " is empty");
+            }
+            if (en - st < dim) {
+                cuts.add(new Narrow(ax, (int) st, (int) (en - st)));
+            }
+        }
+        chain(b, name, x, n.getOutput(0), cuts);
+    }
+
+    /** Split of a latent-dependent value along a non-batch axis: output j is a Narrow. */
+    private void split(Graph.Builder b, NodeProto n, String name, Attributes a) {
+        String x = n.getInput(0);
+        if (!b.isVariable(x)) {
+            throw new OnnxImportException(where(n, name) + ": Split of a constant is not supported");
+        }
+        int[] s = b.shapeOf(x);
+        int ax = (int) a.integer("axis", 0);
+        ax = ax < 0 ? ax + s.length : ax;
+        if (ax <= 0 || ax >= s.length) {
+            throw new OnnxImportException(where(n, name) + ": splitting axis " + a.integer("axis", 0) + " (the batch or"
+                    + " out of range) is not supported");
+        }
+        int dim = s[ax];
+        int outs = n.getOutputCount();
+        Tensor given = opset >= 13 ? optionalWeight(b, n, name, 1, "split") : null;
+        int[] sizes = new int[outs];
+        if (given != null) {
+            sizes = java.util.Arrays.stream(given.data()).mapToInt(v -> (int) v).toArray();
+        } else if (opset < 13 && a.has("split")) {
+            sizes = a.ints("split", null);
+        } else {   // equal parts; with num_outputs (opset 18) the last may be smaller
+            int part = (dim + outs - 1) / outs;
+            for (int j = 0; j < outs; j++) {
+                sizes[j] = Math.min(part, dim - j * part);
+            }
+        }
+        if (sizes.length != outs || java.util.Arrays.stream(sizes).sum() != dim
+                || java.util.Arrays.stream(sizes).anyMatch(v -> v <= 0)) {
+            throw new OnnxImportException(where(n, name) + ": split sizes " + java.util.Arrays.toString(sizes)
+                    + " do not cover the " + dim + " elements of axis " + ax + " in " + outs + " outputs");
+        }
+        for (int j = 0, off = 0; j < outs; off += sizes[j], j++) {
+            if (!n.getOutput(j).isEmpty()) {
+                b.node(name + "/" + j, "Split", new Narrow(ax, off, sizes[j]), List.of(x), n.getOutput(j));
+            }
+        }
+    }
+
+    /** x through the given Narrows in turn, the last one writing out (an alias when there are none). */
+    private static void chain(Graph.Builder b, String name, String x, String out, List<Narrow> cuts) {
+        if (cuts.isEmpty()) {
+            b.alias(out, x);
+            return;
+        }
+        String cur = x;
+        for (int i = 0; i < cuts.size(); i++) {
+            String next = i + 1 == cuts.size() ? out : name + "/axis" + cuts.get(i).axis();
+            b.node(cuts.size() == 1 ? name : name + "/axis" + cuts.get(i).axis(), "Slice", cuts.get(i), List.of(cur),
+                    next);
+            cur = next;
+        }
     }
 
     /** A Clip bound: an attribute before opset 11, an optional scalar input from opset 11 on. */

@@ -103,6 +103,18 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** A node with several outputs (Split). */
+    public OnnxModelBuilder graphNode(String op, String name, List<String> inputs, List<String> outputs,
+                                      Attr... attrs) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs)
+                .addAllOutput(outputs);
+        for (Attr a : attrs) {
+            n.addAttribute(a.proto());
+        }
+        graph.addNode(n);
+        return this;
+    }
+
     /** A fresh value name with the given prefix. */
     public String fresh(String prefix) {
         return prefix + "_" + counter++;

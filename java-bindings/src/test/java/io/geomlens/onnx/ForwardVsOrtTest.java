@@ -184,6 +184,20 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void slicesAndSplitsOfLatentDependentValues() throws Exception {
+        check(io.geomlens.testing.TestModels.slices(), 3, 1.0);
+        // Slice-1 (opset 9) with attributes and an open INT64_MAX end; Split-2 into equal parts.
+        SplittableRandom rnd = new SplittableRandom(83);
+        OnnxModelBuilder m = new OnnxModelBuilder(9).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 12);
+        m.node("Slice", "/s", List.of(h), "a", Attr.ints("starts", 3), Attr.ints("ends", Long.MAX_VALUE),
+                Attr.ints("axes", 1));
+        m.graphNode("Split", "/sp", List.of("a"), List.of("p", "q", "r"), Attr.i("axis", 1));
+        m.node("Mul", "/pq", List.of("p", "q"), "pq").node("Sub", "/y", List.of("pq", "r"), "y");
+        check(m.output("y"), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -28,6 +28,7 @@ public final class TestModels {
         m.put("diffusion-decoder", io.geomlens.onnx.DiffusionDecoder.build(41, 2, 4, 8, 2));
         m.put("layernorm", layerNorm(-1, true));
         m.put("groupnorm-op21", groupNormalization(21));
+        m.put("slice-split", slices());
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -202,6 +203,28 @@ public final class TestModels {
         m.initializer("w", w, uniform(rnd, (int) io.geomlens.graph.Tensor.count(w)));
         m.node(op, "/conv", List.of("z", "w"), "c", Attr.i("group", groups), Attr.ints("pads", 1, 1, 1, 1))
                 .node("Tanh", "/t", List.of("c"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * Slices of latent-dependent tokens [N, 4, 6]: x[:, :, 1:5] (Slice, opset 13 inputs) and
+     * torch.split(x, [1, 3], dim=1) (Split with sizes), joined again by a Concat.
+     */
+    public static OnnxModelBuilder slices() {
+        SplittableRandom rnd = new SplittableRandom(79);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("tokens", 0, 4, 6).initializerLongs("st", 0, 1).initializerLongs("en", Long.MAX_VALUE, 5)
+                .initializerLongs("ax", 0, 2).initializerLongs("sizes", 1, 3);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("Slice", "/cols", List.of("x", "st", "en", "ax"), "a")
+                .node("Tanh", "/t", List.of("a"), "at")
+                .node("Flatten", "/fa", List.of("at"), "af");
+        m.graphNode("Split", "/rows", List.of("x", "sizes"), List.of("b0", "b1"), Attr.i("axis", 1));
+        m.node("Mul", "/sq", List.of("b1", "b1"), "b2")
+                .node("Flatten", "/fb", List.of("b2"), "bf")
+                .node("Flatten", "/f0", List.of("b0"), "b0f")
+                .node("Concat", "/cat", List.of("af", "bf", "b0f"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 
