@@ -1,5 +1,6 @@
 package io.geomlens.onnx;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.InstanceNorm;
@@ -15,6 +16,39 @@ import java.util.List;
  */
 final class Normalizations {
     private Normalizations() {}
+
+    /** LayerNormalization or GroupNormalization node: checks, then the rewrite below. */
+    static void importNode(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        NodeProto n = ctx.n();
+        String name = ctx.name();
+        Attributes a = ctx.a();
+        String x = n.getInput(0);
+        if (!b.isVariable(x)) {
+            throw ctx.fail("normalizing a constant is not supported");
+        }
+        if (n.getOutputList().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
+            throw ctx.fail("the Mean/InvStdDev outputs (training) are not supported");
+        }
+        int[] s = b.shapeOf(x);
+        double eps = a.real("epsilon", 1e-5);
+        Tensor scale = ctx.weight(1, "scale");
+        Tensor bias = ctx.optionalWeight(2, "bias");
+        if (n.getOpType().equals("GroupNormalization")) {
+            if (s.length < 3) {
+                throw ctx.fail("expects [N, C, spatial...], got rank " + s.length);
+            }
+            Normalizations.groupNorm(b, name, x, n.getOutput(0), s, (int) a.integer("num_groups", -1), eps, scale, bias);
+            return;
+        }
+        int axis = (int) a.integer("axis", -1);
+        axis = axis < 0 ? axis + s.length : axis;
+        if (axis < 1 || axis >= s.length) {
+            throw ctx.fail("axis " + a.integer("axis", -1) + " normalizes across the"
+                    + " batch; only axes after the batch dimension are supported");
+        }
+        Normalizations.layerNorm(b, name, x, n.getOutput(0), s, axis, eps, scale, bias);
+    }
 
     /** LayerNormalization over dimensions axis.. of x (batch-1 shape s, axis >= 1). */
     static void layerNorm(Graph.Builder b, String name, String x, String out, int[] s, int axis, double eps,

@@ -1,0 +1,51 @@
+package io.geomlens.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Op;
+import io.geomlens.graph.Tensor;
+import java.util.List;
+
+/** One ONNX node being imported, with the graph built so far: what the per-op importers share. */
+record NodeContext(Graph.Builder b, NodeProto n, String name, Attributes a, int opset) {
+    /** "node 'name' (Op, opset k)", the prefix of every message about this node. */
+    String where() {
+        return "node '" + name + "' (" + n.getOpType() + ", opset " + opset + ")";
+    }
+
+    OnnxImportException fail(String what) {
+        return new OnnxImportException(where() + ": " + what);
+    }
+
+    /** Adds op as this node: its first input to its first output. */
+    void unary(Op op) {
+        b.node(name, n.getOpType(), op, List.of(n.getInput(0)), n.getOutput(0));
+    }
+
+    String input(int i) {
+        return n.getInput(i);
+    }
+
+    String output(int i) {
+        return n.getOutput(i);
+    }
+
+    /** A constant input (weight, shape, scales), or an error naming the missing initializer. */
+    Tensor weight(int index, String role) {
+        if (n.getInputCount() <= index || n.getInput(index).isEmpty()) {
+            throw fail("input " + index + " (" + role + ") is missing");
+        }
+        String in = n.getInput(index);
+        Tensor t = b.constantOf(in);
+        if (t == null) {
+            throw fail("input '" + in + "' (" + role + ") must be an"
+                    + (b.has(in) ? " initializer or Constant, but it depends on the latent"
+                    : " initializer, but no initializer or earlier node defines it"));
+        }
+        return t;
+    }
+
+    Tensor optionalWeight(int index, String role) {
+        return n.getInputCount() > index && !n.getInput(index).isEmpty() ? weight(index, role) : null;
+    }
+}

@@ -1,0 +1,113 @@
+package io.geomlens.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Narrow;
+import io.geomlens.graph.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Slice and Split of latent-dependent values, as {@link Narrow} ops along non-batch axes. */
+final class Slicing {
+    private Slicing() {}
+
+    /** Slice of a latent-dependent value: one Narrow per sliced axis (step 1; the batch axis whole). */
+    static void slices(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        NodeProto n = ctx.n();
+        String name = ctx.name();
+        Attributes a = ctx.a();
+        int opset = ctx.opset();
+        String x = n.getInput(0);
+        int[] s = b.shapeOf(x);
+        double[] starts = opset < 10 ? a.longsAsDoubles("starts", new double[0]) : ctx.weight(1, "starts").data();
+        double[] ends = opset < 10 ? a.longsAsDoubles("ends", new double[0]) : ctx.weight(2, "ends").data();
+        Tensor axesT = opset < 10 ? null : ctx.optionalWeight(3, "axes");
+        double[] axes = opset < 10 ? a.longsAsDoubles("axes", null) : axesT != null ? axesT.data() : null;
+        Tensor steps = opset < 10 ? null : ctx.optionalWeight(4, "steps");
+        List<Narrow> cuts = new java.util.ArrayList<>();
+        for (int i = 0; i < starts.length; i++) {
+            int ax = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + s.length : axes[i]);
+            if (steps != null && steps.data()[i] != 1) {
+                throw ctx.fail("step " + (long) steps.data()[i] + " is not supported;"
+                        + " only contiguous slices (step 1)");
+            }
+            if (ax == 0) {
+                if (starts[i] == 0 && ends[i] >= Integer.MAX_VALUE) {
+                    continue;   // x[:, ...]: the whole batch
+                }
+                throw ctx.fail("slicing the batch axis is not supported");
+            }
+            int dim = s[ax];
+            long st = (long) Math.max(0, Math.min(dim, starts[i] < 0 ? starts[i] + dim : starts[i]));
+            long en = (long) Math.max(0, Math.min(dim, ends[i] < 0 ? ends[i] + dim : ends[i]));
+            if (en <= st) {
+                throw ctx.fail("the slice of axis " + ax + " is empty");
+            }
+            if (en - st < dim) {
+                cuts.add(new Narrow(ax, (int) st, (int) (en - st)));
+            }
+        }
+        chain(b, name, x, n.getOutput(0), cuts);
+    }
+
+    /** Split of a latent-dependent value along a non-batch axis: output j is a Narrow. */
+    static void split(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        NodeProto n = ctx.n();
+        String name = ctx.name();
+        Attributes a = ctx.a();
+        int opset = ctx.opset();
+        String x = n.getInput(0);
+        if (!b.isVariable(x)) {
+            throw ctx.fail("Split of a constant is not supported");
+        }
+        int[] s = b.shapeOf(x);
+        int ax = (int) a.integer("axis", 0);
+        ax = ax < 0 ? ax + s.length : ax;
+        if (ax <= 0 || ax >= s.length) {
+            throw ctx.fail("splitting axis " + a.integer("axis", 0) + " (the batch or"
+                    + " out of range) is not supported");
+        }
+        int dim = s[ax];
+        int outs = n.getOutputCount();
+        Tensor given = opset >= 13 ? ctx.optionalWeight(1, "split") : null;
+        int[] sizes = new int[outs];
+        if (given != null) {
+            sizes = java.util.Arrays.stream(given.data()).mapToInt(v -> (int) v).toArray();
+        } else if (opset < 13 && a.has("split")) {
+            sizes = a.ints("split", null);
+        } else {   // equal parts; with num_outputs (opset 18) the last may be smaller
+            int part = (dim + outs - 1) / outs;
+            for (int j = 0; j < outs; j++) {
+                sizes[j] = Math.min(part, dim - j * part);
+            }
+        }
+        if (sizes.length != outs || java.util.Arrays.stream(sizes).sum() != dim
+                || java.util.Arrays.stream(sizes).anyMatch(v -> v <= 0)) {
+            throw ctx.fail("split sizes " + java.util.Arrays.toString(sizes)
+                    + " do not cover the " + dim + " elements of axis " + ax + " in " + outs + " outputs");
+        }
+        for (int j = 0, off = 0; j < outs; off += sizes[j], j++) {
+            if (!n.getOutput(j).isEmpty()) {
+                b.node(name + "/" + j, "Split", new Narrow(ax, off, sizes[j]), List.of(x), n.getOutput(j));
+            }
+        }
+    }
+
+    /** x through the given Narrows in turn, the last one writing out (an alias when there are none). */
+    static void chain(Graph.Builder b, String name, String x, String out, List<Narrow> cuts) {
+        if (cuts.isEmpty()) {
+            b.alias(out, x);
+            return;
+        }
+        String cur = x;
+        for (int i = 0; i < cuts.size(); i++) {
+            String next = i + 1 == cuts.size() ? out : name + "/axis" + cuts.get(i).axis();
+            b.node(cuts.size() == 1 ? name : name + "/axis" + cuts.get(i).axis(), "Slice", cuts.get(i), List.of(cur),
+                    next);
+            cur = next;
+        }
+    }
+}
