@@ -18,6 +18,9 @@ __device__ inline float act_value(int kind, float alpha, float x) {
         }
         case GEOMLENS_ELU: return x > 0.f ? x : alpha * expm1f(x);
         case GEOMLENS_SOFTPLUS: return fmaxf(x, 0.f) + log1pf(expf(-fabsf(x)));  // no overflow for large x
+        case GEOMLENS_SQRT: return sqrtf(x);
+        case GEOMLENS_RECIPROCAL: return 1.f / x;
+        case GEOMLENS_POW: return powf(x, alpha);
         default: return erff(x);
     }
 }
@@ -44,6 +47,9 @@ __device__ inline float act_slope(int kind, float alpha, float x) {
         }
         case GEOMLENS_ELU: return x > 0.f ? 1.f : alpha * expf(x);
         case GEOMLENS_SOFTPLUS: return 1.f / (1.f + expf(-x));
+        case GEOMLENS_SQRT: return 0.5f / sqrtf(x);
+        case GEOMLENS_RECIPROCAL: return -1.f / (x * x);
+        case GEOMLENS_POW: return alpha * powf(x, alpha - 1.f);
         default: return 1.12837916709551257f * expf(-x * x);
     }
 }

@@ -97,6 +97,9 @@ double act(int kind, double alpha, double x) {
         case GEOMLENS_GELU_TANH: return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
         case GEOMLENS_ELU: return x > 0 ? x : alpha * std::expm1(x);
         case GEOMLENS_SOFTPLUS: return std::log1p(std::exp(x));
+        case GEOMLENS_SQRT: return std::sqrt(x);
+        case GEOMLENS_RECIPROCAL: return 1 / x;
+        case GEOMLENS_POW: return std::pow(x, alpha);
         default: return std::erf(x);
     }
 }
@@ -113,13 +116,21 @@ void check_activations() {
     const int64_t rows = 96, width = 257, group = 3;
     auto x = random_floats(rows / group * width, 1, 2.f);
     auto t = random_floats(rows * width, 2);
-    float* dx = upload(x);
+    float* dx_all = upload(x);
     float* dt = upload(t);
+    const auto& x_all = x;
     float *dy = nullptr, *dout = nullptr;
     ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dy)), "alloc");
     ok(geomlens_alloc(ctx, 4 * t.size(), reinterpret_cast<void**>(&dout)), "alloc");
+    // Square root, reciprocal and power on positive inputs (their domain in normalization statistics).
+    auto xp = x;
+    for (auto& v : xp) v = std::fabs(v) + 0.5f;
+    float* dxp = upload(xp);
     for (int kind = GEOMLENS_RELU; kind <= GEOMLENS_LAST_ACTIVATION; kind++) {
-        float alpha = 0.1f;
+        bool positive = kind >= GEOMLENS_SQRT;
+        float alpha = kind == GEOMLENS_POW ? 2.5f : 0.1f;
+        float* dx = positive ? dxp : dx_all;
+        const auto& x = positive ? xp : x_all;
         ok(geomlens_activation_forward(ctx, kind, alpha, dx, dy, x.size()), "activation_forward");
         std::vector<double> ref(x.size());
         for (size_t i = 0; i < x.size(); i++) ref[i] = act(kind, alpha, x[i]);
@@ -133,10 +144,7 @@ void check_activations() {
         compare(("activation_tangent/" + std::to_string(kind)).c_str(), download(dout, t.size()), rt, 1e-5, 1e-4,
                 [&] { geomlens_activation_tangent(ctx, kind, alpha, dx, dt, dout, rows, width, group); });
     }
-    geomlens_free(ctx, dx);
-    geomlens_free(ctx, dt);
-    geomlens_free(ctx, dy);
-    geomlens_free(ctx, dout);
+    for (float* p : {dx_all, dxp, dt, dy, dout}) geomlens_free(ctx, p);
 }
 
 void check_broadcast() {

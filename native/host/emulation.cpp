@@ -37,6 +37,9 @@ float act_value(int kind, float alpha, float x) {
         case GEOMLENS_GELU_TANH: return 0.5f * x * (1.f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
         case GEOMLENS_ELU: return x > 0.f ? x : alpha * std::expm1(x);
         case GEOMLENS_SOFTPLUS: return std::max(x, 0.f) + std::log1p(std::exp(-std::fabs(x)));
+        case GEOMLENS_SQRT: return std::sqrt(x);
+        case GEOMLENS_RECIPROCAL: return 1.f / x;
+        case GEOMLENS_POW: return std::pow(x, alpha);
         default: return std::erf(x);
     }
 }
@@ -62,6 +65,9 @@ float act_slope(int kind, float alpha, float x) {
         }
         case GEOMLENS_ELU: return x > 0.f ? 1.f : alpha * std::exp(x);
         case GEOMLENS_SOFTPLUS: return 1.f / (1.f + std::exp(-x));
+        case GEOMLENS_SQRT: return 0.5f / std::sqrt(x);
+        case GEOMLENS_RECIPROCAL: return -1.f / (x * x);
+        case GEOMLENS_POW: return alpha * std::pow(x, alpha - 1.f);
         default: return 1.12837916709551257f * std::exp(-x * x);
     }
 }

@@ -14,6 +14,7 @@ import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
 import io.geomlens.graph.Narrow;
+import io.geomlens.graph.Reduce;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Softmax;
@@ -172,6 +173,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case UpsampleLinear u -> bilinear(x[0], u);
             case Concat c -> concat(x, c);
             case Narrow s -> narrow(x[0], s);
+            case Reduce r -> reduce(x[0], r);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -194,6 +196,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case UpsampleLinear u -> bilinear(t[0], u);
             case Concat c -> concat(t, c);
             case Narrow s -> narrow(t[0], s);
+            case Reduce r -> reduce(t[0], r);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -220,6 +223,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case UpsampleLinear u -> new DeviceTensor[] {bilinearAdjoint(gy, u)};
             case Concat c -> split(x, gy, c);
             case Narrow s -> new DeviceTensor[] {widen(x[0], gy, s)};
+            case Reduce r -> new DeviceTensor[] {spread(x[0], gy, r)};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -233,7 +237,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     static boolean supports(io.geomlens.graph.Op op) {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
-                || op instanceof UpsampleLinear || op instanceof Narrow
+                || op instanceof UpsampleLinear || op instanceof Narrow || op instanceof Reduce
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }
@@ -403,6 +407,20 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         lib.copy2d(h, DeviceTensor.offset(out.pointer(), (long) s.start() * b[2]), (long) b[1] * b[2], gy.pointer(), w, w,
                 b[0]);
         return out;
+    }
+
+    // ---- Reduce: the broadcast adjoint (sum onto the kept shape), scaled; its adjoint broadcasts back.
+    private DeviceTensor reduce(DeviceTensor x, Reduce r) {
+        int[] s = x.shape();
+        DeviceTensor sum = reduceTo(x, r.keptShape(s));
+        return reshape(binary(Elementwise.Kind.MUL, sum, cache.of(r.factor())), r.outputShape(s));
+    }
+
+    private DeviceTensor spread(DeviceTensor primalIn, DeviceTensor gy, Reduce r) {
+        int[] s = primalIn.shape();
+        s[0] = gy.shape()[0];
+        DeviceTensor g = reshape(gy, r.keptShape(s));
+        return binary(Elementwise.Kind.MUL, expand(g, s), cache.of(r.factor()));
     }
 
     // ---- Pointwise pieces.

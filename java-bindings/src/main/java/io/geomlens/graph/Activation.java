@@ -3,7 +3,7 @@ package io.geomlens.graph;
 /** Elementwise nonlinearity: forward f(x); both derivatives multiply by f'(x) at the primal. */
 public final class Activation implements Op {
     /** In the order of geomlens_activation in native/include/geomlens.h. */
-    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS }
+    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS, SQRT, RECIPROCAL, POW }
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
     private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
@@ -26,12 +26,14 @@ public final class Activation implements Op {
     }
 
     /**
-     * Every kind counts. A lone Erf is a GELU that the importer could not fuse (an unusual export
-     * order); its input x / sqrt 2 has the sign of the GELU's input, so its neurons are the GELU's.
+     * The activations count (MATH.md's list and its kin). A lone Erf is a GELU that the importer
+     * could not fuse (an unusual export order); its input x / sqrt 2 has the sign of the GELU's
+     * input, so its neurons are the GELU's. SQRT, RECIPROCAL and POW (alpha the exponent) are the
+     * arithmetic of normalization statistics, not neurons.
      */
     @Override
     public boolean isNonlinearity() {
-        return true;
+        return kind != Kind.SQRT && kind != Kind.RECIPROCAL && kind != Kind.POW;
     }
 
     public double value(double x) {
@@ -45,6 +47,9 @@ public final class Activation implements Op {
             case ERF -> Erf.erf(x);
             case ELU -> x > 0 ? x : alpha * Math.expm1(x);
             case SOFTPLUS -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+            case SQRT -> Math.sqrt(x);
+            case RECIPROCAL -> 1.0 / x;
+            case POW -> Math.pow(x, alpha);
         };
     }
 
@@ -70,6 +75,9 @@ public final class Activation implements Op {
             case ERF -> 2.0 / Math.sqrt(Math.PI) * Math.exp(-x * x);
             case ELU -> x > 0 ? 1.0 : alpha * Math.exp(x);
             case SOFTPLUS -> 1.0 / (1.0 + Math.exp(-x));
+            case SQRT -> 0.5 / Math.sqrt(x);
+            case RECIPROCAL -> -1.0 / (x * x);
+            case POW -> alpha * Math.pow(x, alpha - 1);
         };
     }
 

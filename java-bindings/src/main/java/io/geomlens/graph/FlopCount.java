@@ -70,6 +70,7 @@ public final class FlopCount {
                     : outCount;
             case ChannelAffine a -> 2 * outCount;
             case UpsampleLinear u -> 8 * outCount;   // four taps, weighted
+            case Reduce r -> Tensor.count(in);
             default -> 0;   // Reshape, Transpose, Concat, UpsampleNearest: data movement
         };
     }

@@ -38,9 +38,9 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Flatten", "Gelu", "Gemm", "GroupNormalization",
-            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "PRelu",
-            "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Split", "Squeeze", "Sub", "Tanh", "Transpose",
-            "Unsqueeze", "Upsample", "Slice (step 1)", "Shape, Gather, Cast, Sqrt (on constant and shape tensors)");
+            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Pow", "PRelu",
+            "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose",
+            "Unsqueeze", "Upsample", "Slice (step 1)", "Shape, Gather, Cast (on constant and shape tensors)");
 
     private final String source;
     private int opset;
@@ -189,7 +189,23 @@ public final class OnnxImporter {
                 }
             }
             case "Split" -> Slicing.split(ctx);
-            case "Shape", "Gather", "Cast", "Sqrt" ->
+            case "ReduceMean", "ReduceSum" -> ctx.unary(ReduceImport.reduce(ctx));
+            case "Pow" -> {
+                Tensor p = ctx.weight(1, "exponent (a constant)");
+                if (p.size() != 1) {
+                    throw ctx.fail("the exponent must be a scalar, got " + p);
+                }
+                ctx.unary(new Activation(Activation.Kind.POW, p.data()[0]));
+            }
+            case "Reciprocal" -> ctx.unary(new Activation(Activation.Kind.RECIPROCAL, 0));
+            case "Sqrt" -> {
+                if (b.isVariable(in.get(0))) {
+                    ctx.unary(new Activation(Activation.Kind.SQRT, 0));
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                }
+            }
+            case "Shape", "Gather", "Cast" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

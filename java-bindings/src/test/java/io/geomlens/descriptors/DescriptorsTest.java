@@ -189,4 +189,13 @@ class DescriptorsTest {
         }
         assertTrue(total > 0, "the polytopes cross some kinks");
     }
+
+    @Test
+    void normalizationArithmeticIsNotCountedAsNeurons() {
+        // Pow, Sqrt and Reciprocal compute statistics; only the activations are layers of delta.
+        assertEquals(List.of("/act"), load(io.geomlens.testing.TestModels.layerNormDecomposed(), Precision.FLOAT64)
+                .layerNames());
+        assertEquals(List.of("/map0/act"), load(io.geomlens.testing.TestModels.pixelNorm(), Precision.FLOAT64)
+                .layerNames());
+    }
 }

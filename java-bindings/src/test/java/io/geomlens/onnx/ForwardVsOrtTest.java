@@ -198,6 +198,13 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void normalizationStatisticsWithReducePowSqrtReciprocal() throws Exception {
+        check(io.geomlens.testing.TestModels.layerNormDecomposed(), 4, 1.0);
+        check(io.geomlens.testing.TestModels.pixelNorm(), 4, 1.0);
+        check(io.geomlens.testing.TestModels.reductions(), 4, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

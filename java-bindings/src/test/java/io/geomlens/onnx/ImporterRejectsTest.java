@@ -53,6 +53,12 @@ class ImporterRejectsTest {
                 Arguments.of("Unsqueeze before the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("a", 0).node("Unsqueeze", "/u", List.of("z", "a"), "y")
                         .output("y"), "would move the batch dimension"),
+                Arguments.of("ReduceMean over every axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).node("ReduceMean", "/m", List.of("z"), "y").output("y"),
+                        "reducing every axis includes the batch"),
+                Arguments.of("Pow with a latent-dependent exponent", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).node("Pow", "/p", List.of("z", "z"), "y").output("y"),
+                        "exponent (a constant)"),
                 Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),

@@ -29,6 +29,9 @@ public final class TestModels {
         m.put("layernorm", layerNorm(-1, true));
         m.put("groupnorm-op21", groupNormalization(21));
         m.put("slice-split", slices());
+        m.put("layernorm-opset13", layerNormDecomposed());
+        m.put("pixelnorm", pixelNorm());
+        m.put("reduce-sum-mean", reductions());
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -225,6 +228,62 @@ public final class TestModels {
                 .node("Flatten", "/fb", List.of("b2"), "bf")
                 .node("Flatten", "/f0", List.of("b0"), "b0f")
                 .node("Concat", "/cat", List.of("af", "bf", "b0f"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
+
+    /** nn.LayerNorm(6) as torch exports it below opset 17: mean, centre, Pow 2, mean, + eps, Sqrt, Div, affine. */
+    public static OnnxModelBuilder layerNormDecomposed() {
+        SplittableRandom rnd = new SplittableRandom(89);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("tokens", 0, 4, 6).initializer("gamma", new int[] {6}, uniform(rnd, 6))
+                .initializer("beta", new int[] {6}, uniform(rnd, 6));
+        m.constant("two", new int[0], 2f).constant("eps", new int[0], 1e-5f);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("ReduceMean", "/ln/mean", List.of("x"), "mu", Attr.ints("axes", -1))
+                .node("Sub", "/ln/sub", List.of("x", "mu"), "d")
+                .node("Pow", "/ln/pow", List.of("d", "two"), "d2")
+                .node("ReduceMean", "/ln/var", List.of("d2"), "var", Attr.ints("axes", -1))
+                .node("Add", "/ln/add", List.of("var", "eps"), "ve")
+                .node("Sqrt", "/ln/sqrt", List.of("ve"), "sd")
+                .node("Div", "/ln/div", List.of("d", "sd"), "xn")
+                .node("Mul", "/ln/mul", List.of("xn", "gamma"), "xg")
+                .node("Add", "/ln/add_1", List.of("xg", "beta"), "xb")
+                .node("Tanh", "/act", List.of("xb"), "t")
+                .node("Flatten", "/flat", List.of("t"), "y");
+        return m.output("y");
+    }
+
+    /** StyleGAN's PixelNorm x / sqrt(mean(x^2) + 1e-8) (with Reciprocal), then LeakyReLU and a linear layer. */
+    public static OnnxModelBuilder pixelNorm() {
+        SplittableRandom rnd = new SplittableRandom(97);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 16);
+        m.constant("eps", new int[0], 1e-8f);
+        m.node("Mul", "/pn/sq", List.of("z", "z"), "z2")
+                .node("ReduceMean", "/pn/mean", List.of("z2"), "ms", Attr.ints("axes", 1))
+                .node("Add", "/pn/add", List.of("ms", "eps"), "mse")
+                .node("Sqrt", "/pn/sqrt", List.of("mse"), "rms")
+                .node("Reciprocal", "/pn/inv", List.of("rms"), "inv")
+                .node("Mul", "/pn/mul", List.of("z", "inv"), "w");
+        String h = ModelZoo.linear(m, rnd, "/map0", "w", 16, 20);
+        m.node("LeakyRelu", "/map0/act", List.of(h), "a", Attr.f("alpha", 0.2));
+        return m.output(ModelZoo.linear(m, rnd, "/map1", "a", 20, 12));
+    }
+
+    /** ReduceSum (opset 18: axes as an input) without keepdims and a two-axis ReduceMean. */
+    public static OnnxModelBuilder reductions() {
+        SplittableRandom rnd = new SplittableRandom(101);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("shape", 0, 2, 3, 4).initializerLongs("last", -1).initializerLongs("two", 1, 3)
+                .initializerLongs("row", 0, 1, 3);
+        m.node("Reshape", "/r", List.of(h, "shape"), "x")
+                .node("Tanh", "/t", List.of("x"), "t")
+                .node("ReduceSum", "/sum", List.of("t", "last"), "s", Attr.i("keepdims", 0))
+                .node("ReduceMean", "/mean", List.of("x", "two"), "mu")
+                .node("Reshape", "/mu_row", List.of("mu", "row"), "mr")
+                .node("Mul", "/mix", List.of("s", "mr"), "sm")
+                .node("Flatten", "/flat", List.of("sm"), "y");
         return m.output("y");
     }
 
