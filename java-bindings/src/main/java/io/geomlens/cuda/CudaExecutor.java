@@ -6,7 +6,6 @@ import io.geomlens.graph.Broadcast;
 import io.geomlens.graph.ChannelAffine;
 import io.geomlens.graph.Concat;
 import io.geomlens.graph.Conv2d;
-import io.geomlens.graph.ConvGeometry;
 import io.geomlens.graph.Dense;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Executor;
@@ -34,9 +33,6 @@ import java.util.List;
  * elementwise kernels. Temporaries live until {@link #close()}, one call's scope.
  */
 final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
-    /** Bound on one im2col buffer; larger batches run in chunks. */
-    private static final long COLS_BYTES = 256L << 20;
-
     private final CudaContext cx;
     private final Geomlens lib;
     private final MemorySegment h;
@@ -44,6 +40,9 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     private final List<DeviceBuffer> scope = new ArrayList<>();
     private final DeviceAttention attention;
     private final DeviceInstanceNorm norm;
+    private final DeviceConv convs;
+    private final DeviceCopies copies;
+    private final DeviceResample resample;
 
     CudaExecutor(CudaContext cx, DeviceCache cache) {
         this.cx = cx;
@@ -52,6 +51,9 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         this.cache = cache;
         this.attention = new DeviceAttention(this, cx);
         this.norm = new DeviceInstanceNorm(this, cx, cache);
+        this.convs = new DeviceConv(this, cx, cache);
+        this.copies = new DeviceCopies(this, cx);
+        this.resample = new DeviceResample(this, cx);
     }
 
     DeviceTensor alloc(int[] shape) {
@@ -160,7 +162,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
                 DeviceTensor y = dense(x[0], d, false);
                 yield d.bias() == null ? y : binary(Elementwise.Kind.ADD, y, cache.of(d.bias().data(), d.bias().shape()));
             }
-            case Conv2d c -> conv(x[0], c, true);
+            case Conv2d c -> convs.conv(x[0], c, true);
             case Activation a -> {
                 DeviceTensor y = alloc(x[0].shape());
                 lib.activationForward(h, a.kind().ordinal(), (float) a.alpha(), x[0].pointer(), y.pointer(), y.count());
@@ -169,10 +171,10 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Elementwise e -> binary(e.kind(), x[0], x[1]);
             case ChannelAffine a -> affine(x[0], a, true);
             case Reshape r -> reshape(x[0], r.resolve(x[0].shape()));
-            case UpsampleNearest u -> upsample(x[0], u);
-            case UpsampleLinear u -> bilinear(x[0], u);
-            case Concat c -> concat(x, c);
-            case Narrow s -> narrow(x[0], s);
+            case UpsampleNearest u -> resample.upsample(x[0], u);
+            case UpsampleLinear u -> resample.bilinear(x[0], u);
+            case Concat c -> copies.concat(x, c);
+            case Narrow s -> copies.narrow(x[0], s);
             case Reduce r -> reduce(x[0], r);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
@@ -187,15 +189,15 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         int k = t[0] != null ? t[0].shape()[0] : t[1].shape()[0];
         return switch (node.op()) {
             case Dense d -> dense(t[0], d, false);
-            case Conv2d c -> conv(t[0], c, false);
+            case Conv2d c -> convs.conv(t[0], c, false);
             case Activation a -> slope(a, x[0], t[0]);
             case Elementwise e -> elementwiseJvp(e.kind(), x, y, t[0], t[1]);
             case ChannelAffine a -> affine(t[0], a, false);
             case Reshape r -> reshape(t[0], withBatch(y.shape(), k));
-            case UpsampleNearest u -> upsample(t[0], u);
-            case UpsampleLinear u -> bilinear(t[0], u);
-            case Concat c -> concat(t, c);
-            case Narrow s -> narrow(t[0], s);
+            case UpsampleNearest u -> resample.upsample(t[0], u);
+            case UpsampleLinear u -> resample.bilinear(t[0], u);
+            case Concat c -> copies.concat(t, c);
+            case Narrow s -> copies.narrow(t[0], s);
             case Reduce r -> reduce(t[0], r);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
@@ -214,15 +216,15 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         int k = gy.shape()[0];
         return switch (node.op()) {
             case Dense d -> new DeviceTensor[] {dense(gy, d, true)};
-            case Conv2d c -> new DeviceTensor[] {convAdjoint(x[0], gy, c)};
+            case Conv2d c -> new DeviceTensor[] {convs.convAdjoint(x[0], gy, c)};
             case Activation a -> new DeviceTensor[] {slope(a, x[0], gy)};
             case Elementwise e -> elementwiseVjp(e.kind(), x, y, gy, needs);
             case ChannelAffine a -> new DeviceTensor[] {affine(gy, a, false)};
             case Reshape r -> new DeviceTensor[] {reshape(gy, withBatch(x[0].shape(), k))};
-            case UpsampleNearest u -> new DeviceTensor[] {upsampleAdjoint(gy, u)};
-            case UpsampleLinear u -> new DeviceTensor[] {bilinearAdjoint(gy, u)};
-            case Concat c -> split(x, gy, c);
-            case Narrow s -> new DeviceTensor[] {widen(x[0], gy, s)};
+            case UpsampleNearest u -> new DeviceTensor[] {resample.upsampleAdjoint(gy, u)};
+            case UpsampleLinear u -> new DeviceTensor[] {resample.bilinearAdjoint(gy, u)};
+            case Concat c -> copies.split(x, gy, c);
+            case Narrow s -> new DeviceTensor[] {copies.widen(x[0], gy, s)};
             case Reduce r -> new DeviceTensor[] {spread(x[0], gy, r)};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
@@ -269,146 +271,6 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return y;
     }
 
-    // ---- Conv / ConvTranspose through im2col + batched GEMM and GEMM + col2im.
-    private static int[] geometryArray(ConvGeometry g) {
-        return new int[] {g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw(), g.ho(),
-                g.wo()};
-    }
-
-    private DeviceTensor conv(DeviceTensor x, Conv2d c, boolean withBias) {
-        int[] s = x.shape();
-        if (s.length != 4 || s[1] != c.inChannels()) {
-            throw new ShapeException("expects [N, " + c.inChannels() + ", H, W], got " + Arrays.toString(s));
-        }
-        ConvGeometry g = c.geometry(s[2], s[3]);
-        DeviceTensor y = c.transposed() ? convBackward(x, g, c, new int[] {s[0], g.cin(), g.h(), g.w()})
-                : convForward(x, g, c, new int[] {s[0], g.cout(), g.ho(), g.wo()});
-        if (withBias && c.bias() != null) {
-            int[] ys = y.shape();
-            lib.channelBias(h, y.pointer(), cache.of(c.bias(), c.bias().length).pointer(), y.count(), ys[1],
-                    (long) ys[2] * ys[3]);
-        }
-        return y;
-    }
-
-    private DeviceTensor convAdjoint(DeviceTensor primalIn, DeviceTensor gy, Conv2d c) {
-        int[] s = primalIn.shape();
-        ConvGeometry g = c.geometry(s[2], s[3]);
-        int n = gy.shape()[0];
-        return c.transposed() ? convForward(gy, g, c, new int[] {n, g.cout(), g.ho(), g.wo()})
-                : convBackward(gy, g, c, new int[] {n, g.cin(), g.h(), g.w()});
-    }
-
-    /** out[s] = wmat [cout, kk] * im2col(x[s]). */
-    private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
-        int n = outShape[0];
-        int kk = g.cin() * g.kh() * g.kw();
-        int hw = g.ho() * g.wo();
-        DeviceTensor y = alloc(outShape);
-        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
-        int chunk = chunk(n, (long) kk * hw);
-        DeviceTensor cols = alloc(new int[] {chunk, kk, hw});
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int m = Math.min(chunk, n - s0);
-            lib.im2col(h, DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), cols.pointer(), geometryArray(g), m);
-            lib.gemm(h, false, false, g.cout(), hw, kk, 1f, w.pointer(), 0, cols.pointer(), (long) kk * hw, 0f,
-                    DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, m);
-        }
-        return y;
-    }
-
-    /** x[s] = col2im(wmat^T [kk, cout] * g[s]): the adjoint of convForward. */
-    private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
-        int n = outShape[0];
-        int kk = g.cin() * g.kh() * g.kw();
-        int hw = g.ho() * g.wo();
-        DeviceTensor x = alloc(outShape);
-        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
-        int chunk = chunk(n, (long) kk * hw);
-        DeviceTensor cols = alloc(new int[] {chunk, kk, hw});
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int m = Math.min(chunk, n - s0);
-            lib.gemm(h, true, false, kk, hw, g.cout(), 1f, w.pointer(), 0,
-                    DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, 0f,
-                    cols.pointer(), (long) kk * hw, m);
-            lib.col2im(h, cols.pointer(), DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), geometryArray(g), m);
-        }
-        return x;
-    }
-
-    private static int chunk(int n, long floatsPerSample) {
-        return (int) Math.max(1, Math.min(n, COLS_BYTES / (4 * Math.max(1, floatsPerSample))));
-    }
-
-    // ---- Concat: each input is a block of `outer` rows; its adjoint copies the blocks back out.
-    private DeviceTensor concat(DeviceTensor[] x, Concat c) {
-        int[] s = x[0].shape();
-        int a = c.axis(s.length);
-        long outer = Tensor.product(s, 0, a);
-        long inner = Tensor.product(s, a + 1, s.length);
-        int total = 0;
-        for (DeviceTensor t : x) {
-            int[] ts = t.shape();
-            ts[a] = s[a];
-            if (!Arrays.equals(ts, s)) {
-                throw new ShapeException("cannot concatenate " + Arrays.toString(t.shape()) + " with "
-                        + Arrays.toString(s) + " along axis " + a);
-            }
-            total += t.shape()[a];
-        }
-        int[] os = s.clone();
-        os[a] = total;
-        DeviceTensor out = alloc(os);
-        long offset = 0;
-        for (DeviceTensor t : x) {
-            long w = t.shape()[a] * inner;
-            lib.copy2d(h, DeviceTensor.offset(out.pointer(), offset), total * inner, t.pointer(), w, w, outer);
-            offset += w;
-        }
-        return out;
-    }
-
-    private DeviceTensor[] split(DeviceTensor[] x, DeviceTensor gy, Concat c) {
-        int[] gs = gy.shape();
-        int a = c.axis(gs.length);
-        long outer = Tensor.product(gs, 0, a);
-        long inner = Tensor.product(gs, a + 1, gs.length);
-        DeviceTensor[] g = new DeviceTensor[x.length];
-        long offset = 0;
-        for (int j = 0; j < x.length; j++) {
-            int[] s = gs.clone();
-            s[a] = x[j].shape()[a];
-            g[j] = alloc(s);
-            long w = s[a] * inner;
-            lib.copy2d(h, g[j].pointer(), w, DeviceTensor.offset(gy.pointer(), offset), (long) gs[a] * inner, w, outer);
-            offset += w;
-        }
-        return g;
-    }
-
-    // ---- Narrow (Slice, Split): a block of rows of each outer index; its adjoint puts it back into zeros.
-    private DeviceTensor narrow(DeviceTensor x, Narrow s) {
-        int[] b = s.blocks(x.shape());
-        int[] os = x.shape();
-        os[s.axis()] = s.length();
-        DeviceTensor out = alloc(os);
-        long w = (long) s.length() * b[2];
-        lib.copy2d(h, out.pointer(), w, DeviceTensor.offset(x.pointer(), (long) s.start() * b[2]), (long) b[1] * b[2], w,
-                b[0]);
-        return out;
-    }
-
-    private DeviceTensor widen(DeviceTensor primalIn, DeviceTensor gy, Narrow s) {
-        int[] gs = gy.shape();
-        gs[s.axis()] = primalIn.shape()[s.axis()];
-        int[] b = s.blocks(gs);
-        DeviceTensor out = zeros(gs);
-        long w = (long) s.length() * b[2];
-        lib.copy2d(h, DeviceTensor.offset(out.pointer(), (long) s.start() * b[2]), (long) b[1] * b[2], gy.pointer(), w, w,
-                b[0]);
-        return out;
-    }
-
     // ---- Reduce: the broadcast adjoint (sum onto the kept shape), scaled; its adjoint broadcasts back.
     private DeviceTensor reduce(DeviceTensor x, Reduce r) {
         int[] s = x.shape();
@@ -446,46 +308,6 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         lib.channelAffine(h, x.pointer(), y.pointer(), cache.of(a.scale(), c).pointer(),
                 withShift ? cache.of(a.shift(), c).pointer() : MemorySegment.NULL, y.count(), c, x.rowSize() / c);
         return y;
-    }
-
-    private DeviceTensor upsample(DeviceTensor x, UpsampleNearest u) {
-        int[] s = x.shape();
-        if (s.length != 4) {
-            throw new ShapeException("expects [N, C, H, W], got " + Arrays.toString(s));
-        }
-        DeviceTensor y = alloc(new int[] {s[0], s[1], s[2] * u.factorY(), s[3] * u.factorX()});
-        lib.upsample(h, x.pointer(), y.pointer(), (long) s[0] * s[1], s[2], s[3], u.factorY(), u.factorX());
-        return y;
-    }
-
-    private DeviceTensor upsampleAdjoint(DeviceTensor g, UpsampleNearest u) {
-        int[] s = g.shape();
-        int hh = s[2] / u.factorY();
-        int ww = s[3] / u.factorX();
-        DeviceTensor x = alloc(new int[] {s[0], s[1], hh, ww});
-        lib.upsampleAdjoint(h, g.pointer(), x.pointer(), (long) s[0] * s[1], hh, ww, u.factorY(), u.factorX());
-        return x;
-    }
-
-    private DeviceTensor bilinear(DeviceTensor x, UpsampleLinear u) {
-        int[] s = x.shape();
-        if (s.length != 4) {
-            throw new ShapeException("expects [N, C, H, W], got " + Arrays.toString(s));
-        }
-        DeviceTensor y = alloc(new int[] {s[0], s[1], s[2] * u.factorY(), s[3] * u.factorX()});
-        lib.upsampleLinear(h, x.pointer(), y.pointer(), (long) s[0] * s[1], s[2], s[3], u.factorY(), u.factorX(),
-                u.mode().ordinal());
-        return y;
-    }
-
-    private DeviceTensor bilinearAdjoint(DeviceTensor g, UpsampleLinear u) {
-        int[] s = g.shape();
-        int hh = s[2] / u.factorY();
-        int ww = s[3] / u.factorX();
-        DeviceTensor x = alloc(new int[] {s[0], s[1], hh, ww});
-        lib.upsampleLinearAdjoint(h, g.pointer(), x.pointer(), (long) s[0] * s[1], hh, ww, u.factorY(), u.factorX(),
-                u.mode().ordinal());
-        return x;
     }
 
     // ---- Elementwise with broadcasting, and its derivatives (same formulas as Elementwise).

@@ -1,0 +1,100 @@
+package io.geomlens.cuda;
+
+import io.geomlens.graph.Conv2d;
+import io.geomlens.graph.ConvGeometry;
+import io.geomlens.graph.ShapeException;
+import io.geomlens.internal.ffi.Geomlens;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Conv and ConvTranspose on the GPU: im2col + strided batched GEMM (samples in chunks bounded by
+ * COLS_BYTES) and, the adjoint direction, GEMM + col2im.
+ */
+final class DeviceConv {
+    /** Bound on one im2col buffer; larger batches run in chunks. */
+    private static final long COLS_BYTES = 256L << 20;
+
+    private final CudaExecutor ex;
+    private final DeviceCache cache;
+    private final Geomlens lib;
+    private final MemorySegment h;
+
+    DeviceConv(CudaExecutor ex, CudaContext cx, DeviceCache cache) {
+        this.ex = ex;
+        this.cache = cache;
+        this.lib = cx.lib();
+        this.h = cx.handle();
+    }
+
+    private static int[] geometryArray(ConvGeometry g) {
+        return new int[] {g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw(), g.ho(),
+                g.wo()};
+    }
+
+    DeviceTensor conv(DeviceTensor x, Conv2d c, boolean withBias) {
+        int[] s = x.shape();
+        if (s.length != 4 || s[1] != c.inChannels()) {
+            throw new ShapeException("expects [N, " + c.inChannels() + ", H, W], got " + Arrays.toString(s));
+        }
+        ConvGeometry g = c.geometry(s[2], s[3]);
+        DeviceTensor y = c.transposed() ? convBackward(x, g, c, new int[] {s[0], g.cin(), g.h(), g.w()})
+                : convForward(x, g, c, new int[] {s[0], g.cout(), g.ho(), g.wo()});
+        if (withBias && c.bias() != null) {
+            int[] ys = y.shape();
+            lib.channelBias(h, y.pointer(), cache.of(c.bias(), c.bias().length).pointer(), y.count(), ys[1],
+                    (long) ys[2] * ys[3]);
+        }
+        return y;
+    }
+
+    DeviceTensor convAdjoint(DeviceTensor primalIn, DeviceTensor gy, Conv2d c) {
+        int[] s = primalIn.shape();
+        ConvGeometry g = c.geometry(s[2], s[3]);
+        int n = gy.shape()[0];
+        return c.transposed() ? convForward(gy, g, c, new int[] {n, g.cout(), g.ho(), g.wo()})
+                : convBackward(gy, g, c, new int[] {n, g.cin(), g.h(), g.w()});
+    }
+
+    /** out[s] = wmat [cout, kk] * im2col(x[s]). */
+    private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
+        int n = outShape[0];
+        int kk = g.cin() * g.kh() * g.kw();
+        int hw = g.ho() * g.wo();
+        DeviceTensor y = ex.alloc(outShape);
+        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
+        int chunk = chunk(n, (long) kk * hw);
+        DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int m = Math.min(chunk, n - s0);
+            lib.im2col(h, DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), cols.pointer(), geometryArray(g), m);
+            lib.gemm(h, false, false, g.cout(), hw, kk, 1f, w.pointer(), 0, cols.pointer(), (long) kk * hw, 0f,
+                    DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, m);
+        }
+        return y;
+    }
+
+    /** x[s] = col2im(wmat^T [kk, cout] * g[s]): the adjoint of convForward. */
+    private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
+        int n = outShape[0];
+        int kk = g.cin() * g.kh() * g.kw();
+        int hw = g.ho() * g.wo();
+        DeviceTensor x = ex.alloc(outShape);
+        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
+        int chunk = chunk(n, (long) kk * hw);
+        DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
+        for (int s0 = 0; s0 < n; s0 += chunk) {
+            int m = Math.min(chunk, n - s0);
+            lib.gemm(h, true, false, kk, hw, g.cout(), 1f, w.pointer(), 0,
+                    DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, 0f,
+                    cols.pointer(), (long) kk * hw, m);
+            lib.col2im(h, cols.pointer(), DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), geometryArray(g), m);
+        }
+        return x;
+    }
+
+    private static int chunk(int n, long floatsPerSample) {
+        return (int) Math.max(1, Math.min(n, COLS_BYTES / (4 * Math.max(1, floatsPerSample))));
+    }
+
+}
