@@ -116,4 +116,26 @@ class DescribeCommandTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("not an ONNX model"), r.err());
     }
+
+    @Test
+    void conditionalModelWithItsLabelFixed() throws Exception {
+        Path cgan = dir.resolve("cgan.onnx");
+        assertEquals(0, Cli.run("zoo", "--kind", "cgan", "--out", cgan.toString()).code());
+        String[] psi = new String[2];
+        for (int label = 3; label <= 4; label++) {
+            Path out = dir.resolve("d" + label + ".csv");
+            Cli r = Cli.run("describe", "--model", cgan.toString(), "--fix", "label=" + label, "--random", "2",
+                    "--seed", "4", "--backend", "cpu", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            psi[label - 3] = Files.readAllLines(out).get(1).split(",")[1];
+        }
+        assertTrue(!psi[0].equals(psi[1]), "the label changes the generator, so psi: " + psi[0] + " " + psi[1]);
+
+        Cli missing = Cli.run("describe", "--model", cgan.toString(), "--random", "2", "--backend", "cpu");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("(z, label)") && missing.err().contains("--fix"), missing.err());
+        Cli bad = Cli.run("describe", "--model", cgan.toString(), "--fix", "label=three", "--random", "2");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("'three' is not a comma-separated list"), bad.err());
+    }
 }

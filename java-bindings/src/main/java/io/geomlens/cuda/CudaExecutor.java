@@ -1,6 +1,7 @@
 package io.geomlens.cuda;
 
 import io.geomlens.graph.Activation;
+import io.geomlens.graph.BatchBroadcast;
 import io.geomlens.graph.BatchedMatMul;
 import io.geomlens.graph.Broadcast;
 import io.geomlens.graph.ChannelAffine;
@@ -176,6 +177,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Concat c -> copies.concat(x, c);
             case Narrow s -> copies.narrow(x[0], s);
             case Reduce r -> reduce(x[0], r);
+            case BatchBroadcast bb -> repeatRows(x[0], x[1].shape()[0]);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -199,6 +201,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Concat c -> copies.concat(t, c);
             case Narrow s -> copies.narrow(t[0], s);
             case Reduce r -> reduce(t[0], r);
+            case BatchBroadcast bb -> zeros(withBatch(x[0].shape(), k));
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -226,6 +229,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Concat c -> copies.split(x, gy, c);
             case Narrow s -> new DeviceTensor[] {copies.widen(x[0], gy, s)};
             case Reduce r -> new DeviceTensor[] {spread(x[0], gy, r)};
+            case BatchBroadcast bb -> new DeviceTensor[] {null, needs[1] ? zeros(withBatch(x[1].shape(), k)) : null};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -240,6 +244,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
                 || op instanceof UpsampleLinear || op instanceof Narrow || op instanceof Reduce
+                || op instanceof BatchBroadcast
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }

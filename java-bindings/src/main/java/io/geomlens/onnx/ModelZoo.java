@@ -67,6 +67,24 @@ public final class ModelZoo {
         return m.output("x");
     }
 
+    /**
+     * A class-conditional MLP generator G(z, label) = Sigmoid(MLP([z, embedding[label]])) as torch
+     * exports nn.Embedding and torch.cat: inputs z [N, latent] and label [N] (int64). Describe it
+     * with the label fixed (geomlens --fix label=3).
+     */
+    public static OnnxModelBuilder conditionalMlp(long seed, int classes, int embed, int latent, int hidden, int out) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", latent).inputLong("label");
+        m.initializer("embedding.weight", new int[] {classes, embed}, uniform(rnd, classes * embed, 1));
+        m.node("Gather", "/embedding/Gather", List.of("embedding.weight", "label"), "e", OnnxModelBuilder.Attr.i("axis", 0))
+                .node("Concat", "/Concat", List.of("z", "e"), "ze", OnnxModelBuilder.Attr.i("axis", 1));
+        String h = linear(m, rnd, "/fc0", "ze", latent + embed, hidden);
+        m.node("Relu", "/fc0/Relu", List.of(h), "h");
+        String y = linear(m, rnd, "/fc1", "h", hidden, out);
+        m.node("Sigmoid", "/fc1/Sigmoid", List.of(y), "x");
+        return m.output("x");
+    }
+
     /** A Gemm layer (weight [out, in], bias) with PyTorch-default uniform init; returns its output name. */
     public static String linear(OnnxModelBuilder m, SplittableRandom rnd, String name, String x, int in, int out) {
         m.initializer(name + ".weight", new int[] {out, in}, uniform(rnd, out * in, in));

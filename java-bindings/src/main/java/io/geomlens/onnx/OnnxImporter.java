@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.geomlens.graph.Activation;
+import io.geomlens.graph.BatchBroadcast;
 import io.geomlens.graph.BatchedMatMul;
 import io.geomlens.graph.ChannelAffine;
 import io.geomlens.graph.Concat;
@@ -43,31 +44,46 @@ public final class OnnxImporter {
             "Unsqueeze", "Upsample", "Slice (step 1)", "Shape, Gather, Cast (on constant and shape tensors)");
 
     private final String source;
+    /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
+    private final Map<String, double[]> fixed;
     private int opset;
     private final Map<String, Tensor> constants = new HashMap<>();
 
-    private OnnxImporter(String source) {
+    private OnnxImporter(String source, Map<String, double[]> fixed) {
         this.source = source;
+        this.fixed = fixed;
     }
 
     public static Graph read(Path path) throws IOException {
+        return read(path, Map.of());
+    }
+
+    /**
+     * Reads a model with several inputs: every input but the latent gets a fixed value (one sample's
+     * worth, the same for the whole batch), e.g. the class of a conditional GAN.
+     */
+    public static Graph read(Path path, Map<String, double[]> fixed) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "model file not found");
         }
-        return read(bytes, path.toString());
+        return read(bytes, path.toString(), fixed);
     }
 
     public static Graph read(byte[] bytes, String source) {
+        return read(bytes, source, Map.of());
+    }
+
+    public static Graph read(byte[] bytes, String source, Map<String, double[]> fixed) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new OnnxImportException(source + ": not an ONNX model (" + e.getMessage() + ")", e);
         }
-        OnnxImporter importer = new OnnxImporter(source);
+        OnnxImporter importer = new OnnxImporter(source, fixed);
         try {
             return importer.convert(model);
         } catch (OnnxImportException e) {
@@ -92,14 +108,27 @@ public final class OnnxImporter {
             constants.put(init.getName(), OnnxTensors.decode(init));
         }
         List<ValueInfoProto> inputs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (ValueInfoProto in : g.getInputList()) {
             if (!constants.containsKey(in.getName())) {
-                inputs.add(in);
+                names.add(in.getName());
+                if (fixed.containsKey(in.getName())) {
+                    constants.put(in.getName(), fixedValue(in));
+                } else {
+                    inputs.add(in);
+                }
+            }
+        }
+        for (String f : fixed.keySet()) {
+            if (!names.contains(f)) {
+                throw new OnnxImportException("a value was given for input '" + f + "', but the model's inputs are "
+                        + String.join(", ", names));
             }
         }
         if (inputs.size() != 1) {
-            throw new OnnxImportException("the model has " + inputs.size() + " inputs besides its initializers;"
-                    + " geomlens needs exactly one (the latent)");
+            throw new OnnxImportException("the model has " + inputs.size() + " inputs without a value ("
+                    + String.join(", ", inputs.stream().map(ValueInfoProto::getName).toList())
+                    + "); geomlens needs exactly one, the latent: fix the others (CLI: --fix NAME=VALUES)");
         }
         if (g.getOutputCount() != 1) {
             throw new OnnxImportException("the model has " + g.getOutputCount() + " outputs; geomlens needs exactly one");
@@ -126,12 +155,31 @@ public final class OnnxImporter {
         return b.build();
     }
 
+    /** The given value of a fixed input as a batch-1 constant of its declared sample shape. */
+    private Tensor fixedValue(ValueInfoProto in) {
+        int[] sample = sampleShape(in, 0);
+        double[] v = fixed.get(in.getName());
+        if (v.length != Tensor.count(sample)) {
+            throw new OnnxImportException("input '" + in.getName() + "' takes " + Tensor.count(sample) + " values per"
+                    + " sample (shape " + java.util.Arrays.toString(sample) + "), " + v.length + " were given");
+        }
+        int[] shape = new int[sample.length + 1];
+        shape[0] = 1;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        return new Tensor(shape, v.clone());
+    }
+
     private int[] sampleShape(ValueInfoProto in) {
+        return sampleShape(in, 2);
+    }
+
+    /** An input's shape without the batch dimension; minRank counts the batch. */
+    private int[] sampleShape(ValueInfoProto in, int minRank) {
         if (!in.getType().hasTensorType()) {
             throw new OnnxImportException("input '" + in.getName() + "' is not a tensor");
         }
         TensorShapeProto s = in.getType().getTensorType().getShape();
-        if (s.getDimCount() < 2) {
+        if (s.getDimCount() < Math.max(1, minRank)) {
             throw new OnnxImportException("input '" + in.getName() + "' has rank " + s.getDimCount()
                     + "; expected [batch, E] or [batch, E, 1, 1]");
         }
@@ -164,11 +212,19 @@ public final class OnnxImporter {
             case "Constant" -> b.constant(out, constants.get(out));
             case "Concat" -> {
                 if (in.stream().anyMatch(b::isVariable)) {
-                    if (!in.stream().allMatch(b::isVariable)) {
-                        throw ctx.fail("concatenating a constant with a"
-                                + " latent-dependent tensor is not supported (its batch would not match)");
+                    // A constant part (a fixed condition) is repeated over the latent's batch first.
+                    String ref = in.stream().filter(b::isVariable).findFirst().orElseThrow();
+                    List<String> parts = new ArrayList<>();
+                    for (int j = 0; j < in.size(); j++) {
+                        if (b.isVariable(in.get(j))) {
+                            parts.add(in.get(j));
+                        } else {
+                            b.node(name + "/batch" + j, "Expand", new BatchBroadcast(), List.of(in.get(j), ref),
+                                    name + "/batch" + j);
+                            parts.add(name + "/batch" + j);
+                        }
                     }
-                    b.node(name, op, new Concat((int) a.integer("axis", 0)), in, out);
+                    b.node(name, op, new Concat((int) a.integer("axis", 0)), parts, out);
                 } else {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }

@@ -65,6 +65,14 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** An int64 input with a dynamic batch (class labels, timesteps). */
+    public OnnxModelBuilder inputLong(String name, int... sampleShape) {
+        ValueInfoProto v = valueInfo(name, sampleShape);
+        graph.addInput(v.toBuilder().setType(v.getType().toBuilder().setTensorType(v.getType().getTensorType()
+                .toBuilder().setElemType(TensorProto.DataType.INT64_VALUE))).build());
+        return this;
+    }
+
     public OnnxModelBuilder output(String name) {
         graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));

@@ -85,6 +85,27 @@ class CudaBackendTest {
     }
 
     @Test
+    void conditionalModelWithAFixedLabelMatchesTheCpu() {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(TestModels.conditional().toBytes(), "cgan.onnx",
+                java.util.Map.of("label", new double[] {7}));
+        try (Generator c = new CpuBackend(Precision.FLOAT64).load(g); Generator d = gpu.load(g)) {
+            double[] z = Close.gaussian(new SplittableRandom(11), 4 * 8, 1.0);
+            double[] fc = c.forward(z, 4);
+            assertClose(fc, d.forward(z, 4), 1e-5 * scale(fc), 1e-5, "forward");
+            double[] z1 = java.util.Arrays.copyOf(z, 8);
+            double[] v = Close.gaussian(new SplittableRandom(12), 3 * 8, 1.0);
+            double[] jc = c.jvp(z1, v, 3);
+            assertClose(jc, d.jvp(z1, v, 3), 1e-4 * scale(jc), 1e-4, "jvp");
+            double[] u = Close.gaussian(new SplittableRandom(13), 3 * 16, 1.0);
+            double[] vc = c.vjp(z1, u, 3);
+            assertClose(vc, d.vjp(z1, u, 3), 1e-4 * scale(vc), 1e-4, "vjp");
+            double[] jb = c.jvpBatch(z, 4, v, 3);
+            assertClose(jb, d.jvpBatch(z, 4, v, 3), 1e-4 * scale(jb), 1e-4, "jvpBatch");
+        }
+    }
+
+    @Test
     void descriptorsMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         for (OnnxModelBuilder m : new OnnxModelBuilder[] {ModelZoo.mlp(11, "Relu", 16, 128, 128, 200),

@@ -91,7 +91,7 @@ class ImporterRejectsTest {
                                 .node("Add", "/add", List.of("z", "c"), "y").output("y"), "lost the batch dimension"),
                 Arguments.of("two latent inputs", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).input("c", 2).node("Relu", "/r", List.of("z"), "y").output("y"),
-                        "exactly one (the latent)"),
+                        "exactly one, the latent: fix the others"),
                 Arguments.of("output independent of the latent", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializer("k", new int[] {2}, new float[] {1, 2})
                         .node("Relu", "/r", List.of("k"), "y").output("y"), "does not depend on its input"),

@@ -287,6 +287,11 @@ public final class TestModels {
         return m.output("y");
     }
 
+    /** A conditional generator: z [N, 8] and an int64 label [N] (10 classes, embedding 4) -> 16. */
+    public static OnnxModelBuilder conditional() {
+        return ModelZoo.conditionalMlp(103, 10, 4, 8, 24, 16);
+    }
+
     /** Every model, kinks included: for comparing backends. */
     public static Map<String, OnnxModelBuilder> all() {
         Map<String, OnnxModelBuilder> m = smooth();
