@@ -10,6 +10,7 @@ import io.geomlens.graph.Conv2d;
 import io.geomlens.graph.Dense;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Executor;
+import io.geomlens.graph.ExpandTo;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
@@ -178,6 +179,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Narrow s -> copies.narrow(x[0], s);
             case Reduce r -> reduce(x[0], r);
             case BatchBroadcast bb -> repeatRows(x[0], x[1].shape()[0]);
+            case ExpandTo e -> expand(x[0], e.outputShape(x[0].shape()));
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -202,6 +204,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Narrow s -> copies.narrow(t[0], s);
             case Reduce r -> reduce(t[0], r);
             case BatchBroadcast bb -> zeros(withBatch(x[0].shape(), k));
+            case ExpandTo e -> expand(t[0], e.outputShape(t[0].shape()));
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -230,6 +233,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Narrow s -> new DeviceTensor[] {copies.widen(x[0], gy, s)};
             case Reduce r -> new DeviceTensor[] {spread(x[0], gy, r)};
             case BatchBroadcast bb -> new DeviceTensor[] {null, needs[1] ? zeros(withBatch(x[1].shape(), k)) : null};
+            case ExpandTo e -> new DeviceTensor[] {reduceTo(gy, withBatch(x[0].shape(), k))};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -244,7 +248,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
                 || op instanceof UpsampleLinear || op instanceof Narrow || op instanceof Reduce
-                || op instanceof BatchBroadcast
+                || op instanceof BatchBroadcast || op instanceof ExpandTo
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }

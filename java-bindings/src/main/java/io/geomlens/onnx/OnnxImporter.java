@@ -13,6 +13,7 @@ import io.geomlens.graph.ChannelAffine;
 import io.geomlens.graph.Concat;
 import io.geomlens.graph.Dense;
 import io.geomlens.graph.Elementwise;
+import io.geomlens.graph.ExpandTo;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
@@ -38,10 +39,11 @@ import java.util.Map;
  */
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
-            "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Flatten", "Gelu", "Gemm", "GroupNormalization",
+            "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Expand", "Flatten", "Gelu", "Gemm", "GroupNormalization",
             "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Pow", "PRelu",
             "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose",
-            "Unsqueeze", "Upsample", "Slice (step 1)", "Shape, Gather, Cast (on constant and shape tensors)");
+            "Unsqueeze", "Upsample", "Slice (step 1)",
+            "Shape, Gather, Cast, ConstantOfShape, Equal, Where (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -246,6 +248,16 @@ public final class OnnxImporter {
             }
             case "Split" -> Slicing.split(ctx);
             case "ReduceMean", "ReduceSum" -> ctx.unary(ReduceImport.reduce(ctx));
+            case "Expand" -> {
+                if (!b.isVariable(in.get(0))) {
+                    throw ctx.fail("Expand of a constant is not supported");
+                }
+                double[] shape = ctx.weight(1, "shape").data().clone();
+                if (shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1)) {
+                    shape[0] = 1;   // x.expand(x.size(0), ...) or expand(-1, ...): the batch stays
+                }
+                ctx.unary(new ExpandTo(java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray()));
+            }
             case "Pow" -> {
                 Tensor p = ctx.weight(1, "exponent (a constant)");
                 if (p.size() != 1) {
@@ -261,7 +273,7 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "Gather", "Cast" ->
+            case "Shape", "Gather", "Cast", "ConstantOfShape", "Equal", "Where" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

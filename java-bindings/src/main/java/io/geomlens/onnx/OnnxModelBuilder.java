@@ -95,6 +95,11 @@ public final class OnnxModelBuilder {
                 Attr.tensor("value", OnnxTensors.floats(output, shape, data)));
     }
 
+    /** A 1-element int64 tensor (the value of ConstantOfShape). */
+    public static ai.onnx.proto.OnnxMl.TensorProto longTensor(String name, long v) {
+        return OnnxTensors.longs(name, new long[] {v});
+    }
+
     /** A Constant node holding a 0-d int64 (as torch writes the index of x.shape[i]). */
     public OnnxModelBuilder constantLong(String output, long value) {
         return node("Constant", output + "_const", List.of(), output,

@@ -1,6 +1,7 @@
 package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Broadcast;
 import io.geomlens.graph.Concat;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Tensor;
@@ -19,7 +20,7 @@ final class ShapeFolding {
     /** Stands for the (dynamic) batch size inside folded shape tensors. */
     static final double BATCH = -987654321.0;
     static final List<String> OPS = List.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice",
-            "Sqrt");
+            "Sqrt", "ConstantOfShape", "Equal", "Where");
 
     private final Graph.Builder b;
     private final int opset;
@@ -57,8 +58,36 @@ final class ShapeFolding {
             }
             case "Cast" -> in.get(0);
             case "Sqrt" -> sqrt(in.get(0), where);
+            case "ConstantOfShape" -> constantOfShape(in.get(0), a, where);
+            case "Equal" -> Broadcast.apply(in.get(0), in.get(1), (p, q) -> p == q ? 1 : 0);
+            case "Where" -> where(in.get(0), in.get(1), in.get(2));
             default -> slice(in);
         };
+    }
+
+    /** torch's expand(-1, ...) writes Where(Equal(size, -1), 1, size) over ConstantOfShape: fold them. */
+    private static Tensor constantOfShape(Tensor shape, Attributes a, String where) {
+        double[] d = shape.data();
+        if (Arrays.stream(d).anyMatch(v -> v == BATCH)) {
+            throw new OnnxImportException(where + ": a constant the size of the batch is not supported");
+        }
+        double fill = a.has("value") ? OnnxTensors.decode(a.raw("value").getT()).data()[0] : 0;
+        int[] s = Arrays.stream(d).mapToInt(v -> (int) v).toArray();
+        double[] out = new double[(int) Tensor.count(s)];
+        Arrays.fill(out, fill);
+        return new Tensor(s, out);
+    }
+
+    private static Tensor where(Tensor cond, Tensor x, Tensor y) {
+        int[] xy = Broadcast.shape(x.shape(), y.shape());
+        Tensor c = Broadcast.apply(cond, new Tensor(xy, new double[(int) Tensor.count(xy)]), Double::sum);
+        Tensor a = Broadcast.apply(x, c, (v, w) -> v);
+        Tensor b = Broadcast.apply(y, c, (v, w) -> v);
+        double[] out = new double[c.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = c.data()[i] != 0 ? a.data()[i] : b.data()[i];
+        }
+        return new Tensor(c.shape(), out);
     }
 
     private static Tensor sqrt(Tensor t, String where) {

@@ -205,6 +205,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void expandOfLatentDependentValues() throws Exception {
+        check(io.geomlens.testing.TestModels.expanded(), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

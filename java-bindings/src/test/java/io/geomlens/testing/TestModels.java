@@ -32,6 +32,7 @@ public final class TestModels {
         m.put("layernorm-opset13", layerNormDecomposed());
         m.put("pixelnorm", pixelNorm());
         m.put("reduce-sum-mean", reductions());
+        m.put("expand", expanded());
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -290,6 +291,33 @@ public final class TestModels {
     /** A conditional generator: z [N, 8] and an int64 label [N] (10 classes, embedding 4) -> 16. */
     public static OnnxModelBuilder conditional() {
         return ModelZoo.conditionalMlp(103, 10, 4, 8, 24, 16);
+    }
+
+    /**
+     * z.view(n, 6, 1, 1).expand(-1, -1, 3, 4) as torch writes it without constant folding (the -1
+     * entries become 1 through ConstantOfShape, Mul, Equal, Where) into a conv, then a [N, 1, 24]
+     * row expanded to [N, 2, 24].
+     */
+    public static OnnxModelBuilder expanded() {
+        SplittableRandom rnd = new SplittableRandom(107);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 6);
+        m.initializerLongs("img", 0, 6, 1, 1).initializerLongs("size", -1, -1, 3, 4).initializerLongs("minus1", -1)
+                .initializer("w", new int[] {2, 6, 3, 3}, uniform(rnd, 108)).initializerLongs("rows", 0, 1, 24)
+                .initializerLongs("two", 1, 2, 1);
+        m.node("Shape", "/size/Shape", List.of("size"), "rank")
+                .node("ConstantOfShape", "/size/ones", List.of("rank"), "ones", Attr.tensor("value",
+                        io.geomlens.onnx.OnnxModelBuilder.longTensor("one", 1)))
+                .node("Mul", "/size/neg", List.of("ones", "minus1"), "negs")
+                .node("Equal", "/size/eq", List.of("size", "negs"), "isneg")
+                .node("Where", "/size/where", List.of("isneg", "ones", "size"), "to");
+        m.node("Reshape", "/r", List.of("z", "img"), "zi")
+                .node("Expand", "/expand", List.of("zi", "to"), "ze")
+                .node("Conv", "/conv", List.of("ze", "w"), "c", Attr.ints("pads", 1, 1, 1, 1))
+                .node("Tanh", "/t", List.of("c"), "t")
+                .node("Reshape", "/row", List.of("t", "rows"), "tr")
+                .node("Expand", "/twice", List.of("tr", "two"), "tt")
+                .node("Sigmoid", "/s", List.of("tt"), "y");
+        return m.output("y");
     }
 
     /** Every model, kinks included: for comparing backends. */
