@@ -182,7 +182,17 @@ void check_broadcast() {
             for (int k = 0; k < 5; k++) ref[i * 5 + k] += g[(i * 3 + j) * 5 + k];
     compare("reduce_to", download(dred, 20), ref, 1e-6, 1e-5,
             [&] { geomlens_reduce_to(ctx, dg, shape, 3, dred, ostrides, 20); });
-    for (float* p : {da, db, dout, dred, dg}) geomlens_free(ctx, p);
+    // out_count 0: a strided scatter into a buffer left as it is (zero padding's interior).
+    auto small = random_floats(6, 23);
+    float* dsmall = upload(small);
+    float* dpad = upload(std::vector<float>(20, 0.f));
+    int64_t sshape[2] = {2, 3}, pstrides[2] = {5, 1};
+    ok(geomlens_reduce_to(ctx, dsmall, sshape, 2, dpad + 6, pstrides, 0), "reduce_to scatter");
+    std::vector<double> padded(20, 0.0);
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 3; c++) padded[6 + r * 5 + c] = small[r * 3 + c];
+    compare("reduce_to as a strided scatter", download(dpad, 20), padded, 0, 0, [] {});
+    for (float* p : {da, db, dout, dred, dg, dsmall, dpad}) geomlens_free(ctx, p);
 }
 
 void check_im2col() {

@@ -97,8 +97,9 @@ GEOMLENS_API int geomlens_binary(geomlens_context* ctx, int op, const float* a, 
                                  const float* b, const int64_t* b_strides, float* out,
                                  const int64_t* out_shape, int rank);
 
-/* out (zeroed first) = sum of g over the broadcast dimensions: the adjoint of broadcasting.
- * out_strides are out's element strides against g's shape (0 where out is broadcast). */
+/* out (its first out_count elements zeroed first) += sum of g over the broadcast dimensions: the
+ * adjoint of broadcasting. out_strides are out's element strides against g's shape (0 where out
+ * is broadcast). With out_count 0 and an injective map it is a strided scatter (zero padding). */
 GEOMLENS_API int geomlens_reduce_to(geomlens_context* ctx, const float* g, const int64_t* g_shape, int rank,
                                     float* out, const int64_t* out_strides, int64_t out_count);
 

@@ -21,6 +21,7 @@ import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Softmax;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.Transpose;
+import io.geomlens.graph.ZeroPad;
 import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
 import io.geomlens.internal.ffi.Geomlens;
@@ -180,6 +181,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Reduce r -> reduce(x[0], r);
             case BatchBroadcast bb -> repeatRows(x[0], x[1].shape()[0]);
             case ExpandTo e -> expand(x[0], e.outputShape(x[0].shape()));
+            case ZeroPad p -> pad(x[0], p);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -205,6 +207,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Reduce r -> reduce(t[0], r);
             case BatchBroadcast bb -> zeros(withBatch(x[0].shape(), k));
             case ExpandTo e -> expand(t[0], e.outputShape(t[0].shape()));
+            case ZeroPad p -> pad(t[0], p);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -234,6 +237,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case Reduce r -> new DeviceTensor[] {spread(x[0], gy, r)};
             case BatchBroadcast bb -> new DeviceTensor[] {null, needs[1] ? zeros(withBatch(x[1].shape(), k)) : null};
             case ExpandTo e -> new DeviceTensor[] {reduceTo(gy, withBatch(x[0].shape(), k))};
+            case ZeroPad p -> new DeviceTensor[] {crop(gy, withBatch(x[0].shape(), k), p)};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -248,7 +252,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
                 || op instanceof UpsampleLinear || op instanceof Narrow || op instanceof Reduce
-                || op instanceof BatchBroadcast || op instanceof ExpandTo
+                || op instanceof BatchBroadcast || op instanceof ExpandTo || op instanceof ZeroPad
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }
@@ -292,6 +296,32 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         s[0] = gy.shape()[0];
         DeviceTensor g = reshape(gy, r.keptShape(s));
         return binary(Elementwise.Kind.MUL, expand(g, s), cache.of(r.factor()));
+    }
+
+    // ---- ZeroPad: zeros, then x scattered into the interior through reduce_to (out = the interior's
+    // first element, the padded strides, no zeroing by the call); crop reads the interior strided.
+    private DeviceTensor pad(DeviceTensor x, ZeroPad p) {
+        int[] ps = p.paddedShape(x.shape());
+        DeviceTensor out = zeros(ps);
+        lib.reduceTo(h, x.pointer(), longs(x.shape()), DeviceTensor.offset(out.pointer(), p.interiorOffset(ps)),
+                denseStrides(ps), 0);
+        return out;
+    }
+
+    private DeviceTensor crop(DeviceTensor g, int[] inner, ZeroPad p) {
+        int[] ps = g.shape();
+        return stridedCopy(new DeviceTensor(ps, DeviceTensor.offset(g.pointer(), p.interiorOffset(ps))),
+                denseStrides(ps), longs(inner), inner);
+    }
+
+    private static long[] denseStrides(int[] s) {
+        long[] st = new long[s.length];
+        long acc = 1;
+        for (int i = s.length - 1; i >= 0; i--) {
+            st[i] = acc;
+            acc *= s[i];
+        }
+        return st;
     }
 
     // ---- Pointwise pieces.

@@ -40,7 +40,7 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Expand", "Flatten", "Gelu", "Gemm", "GroupNormalization",
-            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Pow", "PRelu",
+            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Pad", "Pow", "PRelu",
             "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose",
             "Unsqueeze", "Upsample", "Slice (step 1)",
             "Shape, Gather, Cast, ConstantOfShape, Equal, Where (on constant and shape tensors)");
@@ -248,6 +248,7 @@ public final class OnnxImporter {
             }
             case "Split" -> Slicing.split(ctx);
             case "ReduceMean", "ReduceSum" -> ctx.unary(ReduceImport.reduce(ctx));
+            case "Pad" -> ctx.unary(PadImport.pad(ctx));
             case "Expand" -> {
                 if (!b.isVariable(in.get(0))) {
                     throw ctx.fail("Expand of a constant is not supported");

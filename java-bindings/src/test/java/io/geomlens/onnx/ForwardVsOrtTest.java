@@ -210,6 +210,12 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void zeroPaddingAsInputOrAttribute() throws Exception {
+        check(io.geomlens.testing.TestModels.padded(13), 3, 1.0);
+        check(io.geomlens.testing.TestModels.padded(9), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -59,6 +59,10 @@ class ImporterRejectsTest {
                 Arguments.of("Pow with a latent-dependent exponent", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 4).node("Pow", "/p", List.of("z", "z"), "y").output("y"),
                         "exponent (a constant)"),
+                Arguments.of("Pad reflect", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                        .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
+                        .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "reflect")).output("y"),
+                        "only constant (zero) padding"),
                 Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),

@@ -33,6 +33,7 @@ public final class TestModels {
         m.put("pixelnorm", pixelNorm());
         m.put("reduce-sum-mean", reductions());
         m.put("expand", expanded());
+        m.put("pad", padded(13));
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -317,6 +318,20 @@ public final class TestModels {
                 .node("Reshape", "/row", List.of("t", "rows"), "tr")
                 .node("Expand", "/twice", List.of("tr", "two"), "tt")
                 .node("Sigmoid", "/s", List.of("tt"), "y");
+        return m.output("y");
+    }
+
+    /** F.pad(x, (2, 1, 1, 0)) before a conv (pads as an input from opset 11, an attribute before). */
+    public static OnnxModelBuilder padded(int opset) {
+        SplittableRandom rnd = new SplittableRandom(109);
+        OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 2, 3, 4);
+        m.initializer("w", new int[] {3, 2, 3, 3}, uniform(rnd, 54)).initializerLongs("pads", 0, 0, 1, 2, 0, 0, 0, 1);
+        if (opset >= 11) {
+            m.node("Pad", "/pad", List.of("z", "pads"), "p");
+        } else {
+            m.node("Pad", "/pad", List.of("z"), "p", Attr.ints("pads", 0, 0, 1, 2, 0, 0, 0, 1));
+        }
+        m.node("Conv", "/conv", List.of("p", "w"), "c").node("Tanh", "/t", List.of("c"), "y");
         return m.output("y");
     }
 
