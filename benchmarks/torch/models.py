@@ -3,6 +3,7 @@ scaled-down latent-diffusion VAE decoder, exported to ONNX with torch.onnx.expor
 dynamic batch) so geomlens and torch.func run the same models.
 
 Usage: python models.py OUTDIR [model ...]   (default: every model in MODELS)"""
+import inspect
 import sys
 
 import torch
@@ -132,11 +133,14 @@ def export(name, path):
             m.sdpa = True
     z = torch.randn(2, *shape)
     kw = dict(input_names=["z"], output_names=["x"], opset_version=17, dynamic_axes={"z": {0: "N"}, "x": {0: "N"}})
+    if "dynamo" not in inspect.signature(torch.onnx.export).parameters:  # torch < 2.5: TorchScript only
+        torch.onnx.export(model, (z,), path, **kw)
+        return
     try:
         torch.onnx.export(model, (z,), path, dynamo=False, **kw)
     except Exception as e:  # a torch without the TorchScript exporter: the dynamo one
         print(f"{name}: TorchScript export failed ({e}); trying dynamo=True", flush=True)
-        torch.onnx.export(model, (z,), path, dynamo=True, external_data=False, **kw)
+        torch.onnx.export(model, (z,), path, dynamo=True, **kw)
 
 
 if __name__ == "__main__":
