@@ -11,6 +11,8 @@ java=/tmp/geomlens-jre/jre25/bin/java
 if [[ "${GEOMLENS_EMULATE:-0}" == 1 ]]; then
   # Dry run of the device scripts without a GPU: the host emulation stands in for the CUDA build.
   echo "device-env: GEOMLENS_EMULATE=1, using the host emulation instead of a CUDA build (no GPU result)"
+  # The emulation's "device" memory is this host's RAM: small chunks of latents per call.
+  export GEOMLENS_JAVA_OPTS="${GEOMLENS_JAVA_OPTS:-} -Dgeomlens.deviceChunk=2"
   mkdir -p build-gpu
   bash scripts/build-host-emulation.sh build-gpu >/dev/null
   cp build-gpu/libgeomlens_host.so build-gpu/libgeomlens.so
@@ -25,6 +27,7 @@ fi
 lib=$PWD/build-gpu/libgeomlens.so
 [[ -f "$lib" ]] || { echo "libgeomlens.so was not built: see $out/cmake-build.log" >&2; exit 1; }
 geomlens() {
-  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  # shellcheck disable=SC2086
+  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${GEOMLENS_JAVA_OPTS:-} \
     -Dgeomlens.library.path="$lib" -jar device/geomlens.jar "$@"
 }

@@ -37,9 +37,21 @@ if grep -Eq "\[ +[1-9][0-9]* tests aborted" "$out/junit.log"; then
   status=1
 fi
 
-step "CLI on the GPU"
-geomlens describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cuda --out "$out/demo-gpu.csv" || status=1
-geomlens describe --model examples/demo-mlp.onnx --random 256 --seed 1 --backend cpu --out "$out/demo-cpu.csv" || status=1
+step "CLI on the GPU (psi, nu against the float64 CPU backend: 1e-3 + 1e-5 |ref|)"
+geomlens zoo --kind vae --out "$out/vae.onnx" || status=1
+for m in examples/demo-mlp.onnx "$out/vae.onnx"; do
+  n=$(basename "$m" .onnx)
+  geomlens describe --model "$m" --random 16 --seed 1 --backend cuda --out "$out/$n-gpu.csv" || status=1
+  geomlens describe --model "$m" --random 16 --seed 1 --backend cpu64 --out "$out/$n-cpu64.csv" || status=1
+  python3 - "$out/$n-gpu.csv" "$out/$n-cpu64.csv" <<'PY' || status=1
+import csv, sys
+gpu, ref = ([r for r in csv.DictReader(open(f))] for f in sys.argv[1:3])
+worst = max(abs(float(g[c]) - float(r[c])) / (1e-3 + 1e-5 * abs(float(r[c])))
+            for g, r in zip(gpu, ref) for c in ("psi", "nu"))
+print(f"{sys.argv[1]}: {len(gpu)} latents, worst psi/nu error {worst:.3f} x tolerance")
+sys.exit(0 if len(gpu) == len(ref) and worst <= 1 else 1)
+PY
+done
 geomlens hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out "$out/demo-hessian.json" || status=1
 
 step "Summary"
