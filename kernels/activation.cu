@@ -21,6 +21,10 @@ __device__ inline float act_value(int kind, float alpha, float x) {
         case GEOMLENS_SQRT: return sqrtf(x);
         case GEOMLENS_RECIPROCAL: return 1.f / x;
         case GEOMLENS_POW: return powf(x, alpha);
+        case GEOMLENS_EXP: return expf(x);
+        case GEOMLENS_LOG: return logf(x);
+        case GEOMLENS_SIN: return sinf(x);
+        case GEOMLENS_COS: return cosf(x);
         default: return erff(x);
     }
 }
@@ -50,6 +54,10 @@ __device__ inline float act_slope(int kind, float alpha, float x) {
         case GEOMLENS_SQRT: return 0.5f / sqrtf(x);
         case GEOMLENS_RECIPROCAL: return -1.f / (x * x);
         case GEOMLENS_POW: return alpha * powf(x, alpha - 1.f);
+        case GEOMLENS_EXP: return expf(x);
+        case GEOMLENS_LOG: return 1.f / x;
+        case GEOMLENS_SIN: return cosf(x);
+        case GEOMLENS_COS: return -sinf(x);
         default: return 1.12837916709551257f * expf(-x * x);
     }
 }

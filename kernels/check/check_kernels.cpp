@@ -100,6 +100,10 @@ double act(int kind, double alpha, double x) {
         case GEOMLENS_SQRT: return std::sqrt(x);
         case GEOMLENS_RECIPROCAL: return 1 / x;
         case GEOMLENS_POW: return std::pow(x, alpha);
+        case GEOMLENS_EXP: return std::exp(x);
+        case GEOMLENS_LOG: return std::log(x);
+        case GEOMLENS_SIN: return std::sin(x);
+        case GEOMLENS_COS: return std::cos(x);
         default: return std::erf(x);
     }
 }
@@ -122,12 +126,13 @@ void check_activations() {
     float *dy = nullptr, *dout = nullptr;
     ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dy)), "alloc");
     ok(geomlens_alloc(ctx, 4 * t.size(), reinterpret_cast<void**>(&dout)), "alloc");
-    // Square root, reciprocal and power on positive inputs (their domain in normalization statistics).
+    // Square root, reciprocal, power and log on positive inputs (their domain).
     auto xp = x;
     for (auto& v : xp) v = std::fabs(v) + 0.5f;
     float* dxp = upload(xp);
     for (int kind = GEOMLENS_RELU; kind <= GEOMLENS_LAST_ACTIVATION; kind++) {
-        bool positive = kind >= GEOMLENS_SQRT;
+        bool positive = kind == GEOMLENS_SQRT || kind == GEOMLENS_RECIPROCAL || kind == GEOMLENS_POW ||
+                        kind == GEOMLENS_LOG;
         float alpha = kind == GEOMLENS_POW ? 2.5f : 0.1f;
         float* dx = positive ? dxp : dx_all;
         const auto& x = positive ? xp : x_all;

@@ -40,6 +40,10 @@ float act_value(int kind, float alpha, float x) {
         case GEOMLENS_SQRT: return std::sqrt(x);
         case GEOMLENS_RECIPROCAL: return 1.f / x;
         case GEOMLENS_POW: return std::pow(x, alpha);
+        case GEOMLENS_EXP: return std::exp(x);
+        case GEOMLENS_LOG: return std::log(x);
+        case GEOMLENS_SIN: return std::sin(x);
+        case GEOMLENS_COS: return std::cos(x);
         default: return std::erf(x);
     }
 }
@@ -68,6 +72,10 @@ float act_slope(int kind, float alpha, float x) {
         case GEOMLENS_SQRT: return 0.5f / std::sqrt(x);
         case GEOMLENS_RECIPROCAL: return -1.f / (x * x);
         case GEOMLENS_POW: return alpha * std::pow(x, alpha - 1.f);
+        case GEOMLENS_EXP: return std::exp(x);
+        case GEOMLENS_LOG: return 1.f / x;
+        case GEOMLENS_SIN: return std::cos(x);
+        case GEOMLENS_COS: return -std::sin(x);
         default: return 1.12837916709551257f * std::exp(-x * x);
     }
 }

@@ -3,7 +3,9 @@ package io.geomlens.graph;
 /** Elementwise nonlinearity: forward f(x); both derivatives multiply by f'(x) at the primal. */
 public final class Activation implements Op {
     /** In the order of geomlens_activation in native/include/geomlens.h. */
-    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS, SQRT, RECIPROCAL, POW }
+    public enum Kind {
+        RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS, SQRT, RECIPROCAL, POW, EXP, LOG, SIN, COS
+    }
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
     private static final double INV_SQRT_2 = 1.0 / Math.sqrt(2.0);
@@ -28,12 +30,12 @@ public final class Activation implements Op {
     /**
      * The activations count (MATH.md's list and its kin). A lone Erf is a GELU that the importer
      * could not fuse (an unusual export order); its input x / sqrt 2 has the sign of the GELU's
-     * input, so its neurons are the GELU's. SQRT, RECIPROCAL and POW (alpha the exponent) are the
-     * arithmetic of normalization statistics, not neurons.
+     * input, so its neurons are the GELU's. SQRT, RECIPROCAL, POW (alpha the exponent), EXP, LOG,
+     * SIN and COS are arithmetic (normalization statistics, scales, embeddings), not neurons.
      */
     @Override
     public boolean isNonlinearity() {
-        return kind != Kind.SQRT && kind != Kind.RECIPROCAL && kind != Kind.POW;
+        return kind.ordinal() < Kind.SQRT.ordinal();
     }
 
     public double value(double x) {
@@ -50,6 +52,10 @@ public final class Activation implements Op {
             case SQRT -> Math.sqrt(x);
             case RECIPROCAL -> 1.0 / x;
             case POW -> Math.pow(x, alpha);
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
         };
     }
 
@@ -78,6 +84,10 @@ public final class Activation implements Op {
             case SQRT -> 0.5 / Math.sqrt(x);
             case RECIPROCAL -> -1.0 / (x * x);
             case POW -> alpha * Math.pow(x, alpha - 1);
+            case EXP -> Math.exp(x);
+            case LOG -> 1.0 / x;
+            case SIN -> Math.cos(x);
+            case COS -> -Math.sin(x);
         };
     }
 

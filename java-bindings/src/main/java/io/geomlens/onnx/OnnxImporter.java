@@ -39,11 +39,12 @@ import java.util.Map;
  */
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
-            "Constant", "Conv", "ConvTranspose", "Div", "Elu", "Erf", "Expand", "Flatten", "Gelu", "Gemm", "GroupNormalization",
-            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "MatMul", "Mul", "Pad", "Pow", "PRelu",
-            "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose",
-            "Unsqueeze", "Upsample", "Slice (step 1)",
-            "Shape, Gather, Cast, ConstantOfShape, Equal, Where (on constant and shape tensors)");
+            "Constant", "Conv", "ConvTranspose", "Cos", "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten",
+            "Gelu", "Gemm", "GroupNormalization", "Identity", "InstanceNormalization", "LayerNormalization",
+            "LeakyRelu", "Log", "MatMul", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceMean",
+            "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt",
+            "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
+            "Shape, Gather, ConstantOfShape, Equal, Where (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -267,6 +268,20 @@ public final class OnnxImporter {
                 ctx.unary(new Activation(Activation.Kind.POW, p.data()[0]));
             }
             case "Reciprocal" -> ctx.unary(new Activation(Activation.Kind.RECIPROCAL, 0));
+            case "Exp" -> ctx.unary(new Activation(Activation.Kind.EXP, 0));
+            case "Log" -> ctx.unary(new Activation(Activation.Kind.LOG, 0));
+            case "Sin" -> ctx.unary(new Activation(Activation.Kind.SIN, 0));
+            case "Cos" -> ctx.unary(new Activation(Activation.Kind.COS, 0));
+            case "Neg" -> {
+                b.constant(name + "/minus_one", Tensor.scalar(-1));
+                b.node(name, "Neg", new Elementwise(Elementwise.Kind.MUL), List.of(in.get(0), name + "/minus_one"), out);
+            }
+            case "Dropout" -> {   // inference: the identity; the training mask has no value here
+                if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
+                    throw ctx.fail("the Dropout mask output is not supported; export in eval() mode");
+                }
+                b.alias(out, in.get(0));
+            }
             case "Sqrt" -> {
                 if (b.isVariable(in.get(0))) {
                     ctx.unary(new Activation(Activation.Kind.SQRT, 0));
@@ -274,7 +289,19 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "Gather", "Cast", "ConstantOfShape", "Equal", "Where" ->
+            case "Cast" -> {
+                if (b.isVariable(in.get(0))) {
+                    long to = a.integer("to", 1);
+                    if (to != 1 && to != 10 && to != 11 && to != 16) {   // float, float16, double, bfloat16
+                        throw ctx.fail("a cast of a latent-dependent value to ONNX type " + to + " (not a float)"
+                                + " is not supported");
+                    }
+                    b.alias(out, in.get(0));   // computed in the backend's own precision
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                }
+            }
+            case "Shape", "Gather", "ConstantOfShape", "Equal", "Where" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

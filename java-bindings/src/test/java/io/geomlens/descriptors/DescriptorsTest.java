@@ -197,5 +197,6 @@ class DescriptorsTest {
                 .layerNames());
         assertEquals(List.of("/map0/act"), load(io.geomlens.testing.TestModels.pixelNorm(), Precision.FLOAT64)
                 .layerNames());
+        assertEquals(List.of(), load(io.geomlens.testing.TestModels.elementary(), Precision.FLOAT64).layerNames());
     }
 }

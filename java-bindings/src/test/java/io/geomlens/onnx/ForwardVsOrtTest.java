@@ -216,6 +216,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void elementaryFunctionsCastAndDropout() throws Exception {
+        check(io.geomlens.testing.TestModels.elementary(), 4, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -63,6 +63,9 @@ class ImporterRejectsTest {
                         .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "reflect")).output("y"),
                         "only constant (zero) padding"),
+                Arguments.of("Cast of the latent to an integer", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                        .input("z", 4).node("Cast", "/c", List.of("z"), "y", Attr.i("to", 7)).output("y"),
+                        "ONNX type 7 (not a float)"),
                 Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),

@@ -34,6 +34,7 @@ public final class TestModels {
         m.put("reduce-sum-mean", reductions());
         m.put("expand", expanded());
         m.put("pad", padded(13));
+        m.put("elementary", elementary());
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -332,6 +333,24 @@ public final class TestModels {
             m.node("Pad", "/pad", List.of("z"), "p", Attr.ints("pads", 0, 0, 1, 2, 0, 0, 0, 1));
         }
         m.node("Conv", "/conv", List.of("p", "w"), "c").node("Tanh", "/t", List.of("c"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * Elementary functions of latent-dependent values: sin, cos, exp, log, neg, a float Cast and an
+     * inference Dropout (identity), e.g. a Fourier-feature decoder.
+     */
+    public static OnnxModelBuilder elementary() {
+        SplittableRandom rnd = new SplittableRandom(113);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 5);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 5, 12);
+        m.constant("one", new int[0], 1f).constant("ratio", new int[0], 0.1f);
+        m.node("Sin", "/sin", List.of(h), "s").node("Cos", "/cos", List.of(h), "c")
+                .node("Neg", "/neg", List.of(h), "nh").node("Exp", "/exp", List.of("nh"), "e")
+                .node("Add", "/add", List.of("e", "one"), "e1").node("Log", "/log", List.of("e1"), "l")
+                .node("Mul", "/sc", List.of("s", "c"), "sc").node("Add", "/sum", List.of("sc", "l"), "u")
+                .node("Cast", "/cast", List.of("u"), "uc", Attr.i("to", 1))
+                .node("Dropout", "/drop", List.of("uc", "ratio"), "y");
         return m.output("y");
     }
 
