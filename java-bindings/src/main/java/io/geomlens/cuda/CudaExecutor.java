@@ -155,7 +155,9 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
 
     @Override
     public DeviceTensor expand(DeviceTensor t, int[] shape) {
-        return binary(Elementwise.Kind.ADD, t, zeros(shape));
+        // One strided read (stride 0 on broadcast axes), not an add against a zeroed tensor.
+        int[] os = Broadcast.shape(t.shape(), shape);
+        return stridedCopy(t, longs(Broadcast.strides(t.shape(), os)), longs(os), os);
     }
 
     @Override
