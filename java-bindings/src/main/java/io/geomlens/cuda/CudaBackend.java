@@ -170,7 +170,8 @@ public final class CudaBackend implements Backend {
                     rows = e;
                     cols = d;
                 } else {
-                    m = run.vjp(zt, ex.tile(ex.upload(frame, run.outputShape(k)), n));
+                    // The frame W is fixed for a Descriptors run: upload it once (cached by identity).
+                    m = run.vjp(zt, ex.tile(cache.of(frame, run.outputShape(k)), n));
                     rows = k;
                     cols = e;
                 }
