@@ -9,28 +9,32 @@ struct Geometry {
     int cin, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo;
 };
 
-__global__ void im2col_kernel(const float* __restrict__ x, float* __restrict__ cols, Geometry g, int64_t count) {
+__global__ void im2col_kernel(const float* __restrict__ x, float* __restrict__ cols, Geometry g, int64_t count,
+                              int64_t ss, int64_t rs) {
     int64_t hw = (int64_t)g.ho * g.wo;
+    int64_t rows = (int64_t)g.cin * g.kh * g.kw;
     for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < count; i += (int64_t)gridDim.x * blockDim.x) {
-        // i = ((s * cin + c) * kh + ki) * kw + kj) * hw + oy * wo + ox
+        // i = (s * rows + row) * hw + oy * wo + ox, row = (c * kh + ki) * kw + kj
         int64_t pos = i % hw;
-        int64_t row = i / hw;
+        int64_t sr = i / hw;
+        int64_t row = sr % rows, s = sr / rows;
         int kj = row % g.kw;
         int ki = (row / g.kw) % g.kh;
-        int64_t sc = row / ((int64_t)g.kw * g.kh);  // s * cin + c
+        int64_t sc = sr / ((int64_t)g.kw * g.kh);  // s * cin + c
         int oy = pos / g.wo, ox = pos % g.wo;
         int iy = oy * g.sh - g.ph + ki * g.dh;
         int ix = ox * g.sw - g.pw + kj * g.dw;
-        cols[i] = (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) ? x[(sc * g.h + iy) * g.w + ix] : 0.f;
+        cols[s * ss + row * rs + pos] = (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) ? x[(sc * g.h + iy) * g.w + ix] : 0.f;
     }
 }
 
-__global__ void col2im_kernel(const float* __restrict__ cols, float* __restrict__ x, Geometry g, int64_t count) {
-    int64_t hw = (int64_t)g.ho * g.wo;
+__global__ void col2im_kernel(const float* __restrict__ cols, float* __restrict__ x, Geometry g, int64_t count,
+                              int64_t ss, int64_t rs) {
     for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < count; i += (int64_t)gridDim.x * blockDim.x) {
         int ix = i % g.w;
         int iy = (i / g.w) % g.h;
-        int64_t sc = i / ((int64_t)g.w * g.h);
+        int64_t sc = i / ((int64_t)g.w * g.h);  // s * cin + c
+        const float* base = cols + (sc / g.cin) * ss + (int64_t)(sc % g.cin) * g.kh * g.kw * rs;
         float sum = 0.f;
         for (int ki = 0; ki < g.kh; ki++) {
             int ty = iy + g.ph - ki * g.dh;
@@ -42,7 +46,7 @@ __global__ void col2im_kernel(const float* __restrict__ cols, float* __restrict_
                 if (tx < 0 || tx % g.sw != 0) continue;
                 int ox = tx / g.sw;
                 if (ox >= g.wo) continue;
-                sum += cols[((sc * g.kh + ki) * g.kw + kj) * hw + (int64_t)oy * g.wo + ox];
+                sum += base[(int64_t)(ki * g.kw + kj) * rs + (int64_t)oy * g.wo + ox];
             }
         }
         x[i] = sum;
@@ -60,26 +64,32 @@ Geometry read(const int* p) {
 
 }  // namespace
 
-extern "C" int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* geometry, int n) {
+extern "C" int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* geometry, int n,
+                               int64_t sample_stride, int64_t row_stride) {
     return geomlens::guard("geomlens_im2col", [&] {
         cudaStream_t s = geomlens::stream_of(ctx);
         Geometry g = read(geometry);
         int64_t count = (int64_t)n * g.cin * g.kh * g.kw * g.ho * g.wo;
         if (count == 0) return;
         geomlens::require(x && cols, "null pointer");
-        im2col_kernel<<<geomlens::grid_for(count), geomlens::kThreads, 0, s>>>(x, cols, g, count);
+        geomlens::require(sample_stride > 0 && row_stride > 0, "column strides must be positive");
+        im2col_kernel<<<geomlens::grid_for(count), geomlens::kThreads, 0, s>>>(x, cols, g, count, sample_stride,
+                                                                              row_stride);
         GEOMLENS_CHECK_LAUNCH("im2col_kernel");
     });
 }
 
-extern "C" int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* geometry, int n) {
+extern "C" int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* geometry, int n,
+                               int64_t sample_stride, int64_t row_stride) {
     return geomlens::guard("geomlens_col2im", [&] {
         cudaStream_t s = geomlens::stream_of(ctx);
         Geometry g = read(geometry);
         int64_t count = (int64_t)n * g.cin * g.h * g.w;
         if (count == 0) return;
         geomlens::require(x && cols, "null pointer");
-        col2im_kernel<<<geomlens::grid_for(count), geomlens::kThreads, 0, s>>>(cols, x, g, count);
+        geomlens::require(sample_stride > 0 && row_stride > 0, "column strides must be positive");
+        col2im_kernel<<<geomlens::grid_for(count), geomlens::kThreads, 0, s>>>(cols, x, g, count, sample_stride,
+                                                                              row_stride);
         GEOMLENS_CHECK_LAUNCH("col2im_kernel");
     });
 }

@@ -201,40 +201,49 @@ void check_broadcast() {
 }
 
 void check_im2col() {
-    // cin 3, 7x6 input, kernel 3x2, stride (2,1), pad (1,0), dilation (1,2) -> ho, wo
+    // cin 3, 7x6 input, kernel 3x2, stride (2,1), pad (1,0), dilation (1,2) -> ho, wo; both column
+    // layouts: per-sample matrices, and one wide matrix [rows, n*ho*wo] for a single GEMM.
     int cin = 3, h = 7, w = 6, kh = 3, kw = 2, sh = 2, sw = 1, ph = 1, pw = 0, dh = 1, dw = 2;
     int ho = (h + 2 * ph - ((kh - 1) * dh + 1)) / sh + 1, wo = (w + 2 * pw - ((kw - 1) * dw + 1)) / sw + 1;
     int geom[13] = {cin, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo};
     int n = 2;
-    size_t xs = n * cin * h * w, cs = (size_t)n * cin * kh * kw * ho * wo;
+    int64_t hw = ho * wo, rows = cin * kh * kw;
+    size_t xs = n * cin * h * w, cs = (size_t)n * rows * hw;
     auto x = random_floats(xs, 6);
     float* dx = upload(x);
     float* dc = nullptr;
     ok(geomlens_alloc(ctx, 4 * cs, reinterpret_cast<void**>(&dc)), "alloc");
-    ok(geomlens_im2col(ctx, dx, dc, geom, n), "im2col");
-    std::vector<double> ref(cs, 0.0);
-    for (int s = 0; s < n; s++)
-        for (int c = 0; c < cin; c++)
-            for (int i = 0; i < kh; i++)
-                for (int j = 0; j < kw; j++)
-                    for (int oy = 0; oy < ho; oy++)
-                        for (int ox = 0; ox < wo; ox++) {
-                            int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
-                            size_t row = ((size_t)(s * cin + c) * kh + i) * kw + j;
-                            ref[row * ho * wo + oy * wo + ox] =
-                                (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((s * cin + c) * h + iy) * w + ix] : 0;
-                        }
-    compare("im2col", download(dc, cs), ref, 0, 0, [&] { geomlens_im2col(ctx, dx, dc, geom, n); });
-    // col2im is the adjoint: <im2col(x), c> == <x, col2im(c)>
     auto c = random_floats(cs, 7);
     float* dc2 = upload(c);
-    ok(geomlens_col2im(ctx, dc2, dx, geom, n), "col2im");
-    auto back = download(dx, xs);
-    double lhs = 0, rhs = 0;
-    for (size_t i = 0; i < cs; i++) lhs += ref[i] * c[i];
-    for (size_t i = 0; i < xs; i++) rhs += static_cast<double>(x[i]) * back[i];
-    compare("col2im (adjoint identity)", std::vector<double>{rhs}, std::vector<double>{lhs}, 1e-4, 1e-5,
-            [&] { geomlens_col2im(ctx, dc2, dx, geom, n); });
+    const int64_t layouts[2][2] = {{rows * hw, hw}, {hw, n * hw}};
+    for (int l = 0; l < 2; l++) {
+        int64_t ss = layouts[l][0], rs = layouts[l][1];
+        std::string tag = l == 0 ? "" : " (wide)";
+        ok(geomlens_upload(ctx, dx, x.data(), 4 * xs), "upload");
+        ok(geomlens_im2col(ctx, dx, dc, geom, n, ss, rs), "im2col");
+        std::vector<double> ref(cs, 0.0);
+        for (int s = 0; s < n; s++)
+            for (int ch = 0; ch < cin; ch++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        for (int oy = 0; oy < ho; oy++)
+                            for (int ox = 0; ox < wo; ox++) {
+                                int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
+                                int64_t row = ((int64_t)ch * kh + i) * kw + j;
+                                ref[s * ss + row * rs + oy * wo + ox] =
+                                    (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((s * cin + ch) * h + iy) * w + ix] : 0;
+                            }
+        compare(("im2col" + tag).c_str(), download(dc, cs), ref, 0, 0,
+                [&] { geomlens_im2col(ctx, dx, dc, geom, n, ss, rs); });
+        // col2im is the adjoint: <im2col(x), c> == <x, col2im(c)>
+        ok(geomlens_col2im(ctx, dc2, dx, geom, n, ss, rs), "col2im");
+        auto back = download(dx, xs);
+        double lhs = 0, rhs = 0;
+        for (size_t i = 0; i < cs; i++) lhs += ref[i] * c[i];
+        for (size_t i = 0; i < xs; i++) rhs += static_cast<double>(x[i]) * back[i];
+        compare(("col2im (adjoint identity)" + tag).c_str(), std::vector<double>{rhs}, std::vector<double>{lhs}, 1e-4,
+                1e-5, [&] { geomlens_col2im(ctx, dc2, dx, geom, n, ss, rs); });
+    }
     for (float* p : {dx, dc, dc2}) geomlens_free(ctx, p);
 }
 

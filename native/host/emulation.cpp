@@ -336,7 +336,8 @@ int geomlens_reduce_to(geomlens_context* ctx, const float* g, const int64_t* gs,
     });
 }
 
-int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* p, int n) {
+int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* p, int n, int64_t ss,
+                    int64_t rs) {
     return guard("geomlens_im2col", [&] {
         need(ctx);
         require(p, "geometry is null");
@@ -349,14 +350,15 @@ int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const in
                         for (int oy = 0; oy < ho; oy++)
                             for (int ox = 0; ox < wo; ox++) {
                                 int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
-                                int64_t row = ((s * cin + c) * kh + i) * kw + j;
-                                cols[row * ho * wo + oy * wo + ox] =
+                                int64_t row = (c * kh + i) * kw + j;
+                                cols[s * ss + row * rs + oy * wo + ox] =
                                     (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((s * cin + c) * h + iy) * w + ix] : 0.f;
                             }
     });
 }
 
-int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* p, int n) {
+int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* p, int n, int64_t ss,
+                    int64_t rs) {
     return guard("geomlens_col2im", [&] {
         need(ctx);
         require(p, "geometry is null");
@@ -371,8 +373,8 @@ int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const in
                             for (int ox = 0; ox < wo; ox++) {
                                 int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
                                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                                int64_t row = ((s * cin + c) * kh + i) * kw + j;
-                                x[((s * cin + c) * h + iy) * w + ix] += cols[row * ho * wo + oy * wo + ox];
+                                int64_t row = (c * kh + i) * kw + j;
+                                x[((s * cin + c) * h + iy) * w + ix] += cols[s * ss + row * rs + oy * wo + ox];
                             }
     });
 }

@@ -104,10 +104,15 @@ GEOMLENS_API int geomlens_binary(geomlens_context* ctx, int op, const float* a, 
 GEOMLENS_API int geomlens_reduce_to(geomlens_context* ctx, const float* g, const int64_t* g_shape, int rank,
                                     float* out, const int64_t* out_strides, int64_t out_count);
 
-/* im2col / col2im for samples stored back to back: x [n, cin, h, w] <-> cols [n, cin*kh*kw, ho*wo].
+/* im2col / col2im for samples stored back to back: x [n, cin, h, w] <-> cols, where element (s, r, p)
+ * (sample s, row r < cin*kh*kw, output pixel p < ho*wo) sits at s * sample_stride + r * row_stride + p.
+ * Per-sample matrices: sample_stride = cin*kh*kw*ho*wo, row_stride = ho*wo. One wide matrix
+ * [rows, n*ho*wo] for a single GEMM over all samples: sample_stride = ho*wo, row_stride = n*ho*wo.
  * geometry = {cin, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo}. col2im overwrites x. */
-GEOMLENS_API int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* geometry, int n);
-GEOMLENS_API int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* geometry, int n);
+GEOMLENS_API int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const int* geometry, int n,
+                                 int64_t sample_stride, int64_t row_stride);
+GEOMLENS_API int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const int* geometry, int n,
+                                 int64_t sample_stride, int64_t row_stride);
 
 /* y[i] = scale[c] * x[i] + (shift ? shift[c] : 0), c = (i / plane) % channels. */
 GEOMLENS_API int geomlens_channel_affine(geomlens_context* ctx, const float* x, float* y, const float* scale,

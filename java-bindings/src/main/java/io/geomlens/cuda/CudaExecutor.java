@@ -136,9 +136,14 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     /** A dense tensor of outShape holding t read with the given element strides over view (same count). */
     DeviceTensor stridedCopy(DeviceTensor t, long[] strides, long[] view, int[] outShape) {
         DeviceTensor out = alloc(outShape);
-        lib.binary(h, Elementwise.Kind.ADD.ordinal(), t.pointer(), strides, cache.of(ZERO).pointer(),
-                new long[view.length], out.pointer(), view);
+        stridedCopyInto(t.pointer(), strides, view, out.pointer());
         return out;
+    }
+
+    /** dst (dense over view) = src read with the given element strides. */
+    void stridedCopyInto(MemorySegment src, long[] strides, long[] view, MemorySegment dst) {
+        lib.binary(h, Elementwise.Kind.ADD.ordinal(), src, strides, cache.of(ZERO).pointer(), new long[view.length], dst,
+                view);
     }
 
     /** Device float64 scratch owned by this call's scope. */

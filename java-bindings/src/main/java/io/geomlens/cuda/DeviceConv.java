@@ -12,8 +12,10 @@ import java.util.Arrays;
  * COLS_BYTES) and, the adjoint direction, GEMM + col2im.
  */
 final class DeviceConv {
-    /** Bound on one im2col buffer; larger batches run in chunks. */
+    /** Bound on one chunk's column (and wide output) buffers; larger batches run in chunks. */
     private static final long COLS_BYTES = 256L << 20;
+    /** One GEMM per chunk over all its samples unless -Dgeomlens.convLayout=batched (one per sample). */
+    private static final boolean WIDE = !"batched".equals(System.getProperty("geomlens.convLayout"));
 
     private final CudaExecutor ex;
     private final DeviceCache cache;
@@ -56,39 +58,63 @@ final class DeviceConv {
                 : convBackward(gy, g, c, new int[] {n, g.cin(), g.h(), g.w()});
     }
 
-    /** out[s] = wmat [cout, kk] * im2col(x[s]). */
+    /**
+     * out[s] = wmat [cout, kk] * im2col(x[s]). Wide layout: the columns of a chunk's samples side
+     * by side, [kk, m * hw], so one GEMM with N = m * hw serves them all (layers with few output
+     * pixels would otherwise be m thin GEMMs), then [cout, m, hw] is transposed into place.
+     */
     private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
         int kk = g.cin() * g.kh() * g.kw();
         int hw = g.ho() * g.wo();
         DeviceTensor y = ex.alloc(outShape);
         DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
-        int chunk = chunk(n, (long) kk * hw);
+        int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
         DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
+        DeviceTensor wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int m = Math.min(chunk, n - s0);
-            lib.im2col(h, DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), cols.pointer(), geometryArray(g), m);
-            lib.gemm(h, false, false, g.cout(), hw, kk, 1f, w.pointer(), 0, cols.pointer(), (long) kk * hw, 0f,
-                    DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, m);
+            MemorySegment xs = DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize());
+            MemorySegment ys = DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize());
+            if (WIDE) {
+                lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, hw, (long) m * hw);
+                lib.gemm(h, false, false, g.cout(), m * hw, kk, 1f, w.pointer(), 0, cols.pointer(), 0, 0f,
+                        wide.pointer(), 0, 1);
+                ex.stridedCopyInto(wide.pointer(), new long[] {hw, (long) m * hw, 1}, new long[] {m, g.cout(), hw}, ys);
+            } else {
+                lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, (long) kk * hw, hw);
+                lib.gemm(h, false, false, g.cout(), hw, kk, 1f, w.pointer(), 0, cols.pointer(), (long) kk * hw, 0f,
+                        ys, (long) g.cout() * hw, m);
+            }
         }
         return y;
     }
 
-    /** x[s] = col2im(wmat^T [kk, cout] * g[s]): the adjoint of convForward. */
+    /** x[s] = col2im(wmat^T [kk, cout] * g[s]): the adjoint of convForward (same two layouts). */
     private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
         int kk = g.cin() * g.kh() * g.kw();
         int hw = g.ho() * g.wo();
         DeviceTensor x = ex.alloc(outShape);
         DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
-        int chunk = chunk(n, (long) kk * hw);
+        int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
         DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
+        DeviceTensor wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int m = Math.min(chunk, n - s0);
-            lib.gemm(h, true, false, kk, hw, g.cout(), 1f, w.pointer(), 0,
-                    DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()), (long) g.cout() * hw, 0f,
-                    cols.pointer(), (long) kk * hw, m);
-            lib.col2im(h, cols.pointer(), DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), geometryArray(g), m);
+            MemorySegment gs = DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize());
+            MemorySegment xs = DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize());
+            if (WIDE) {
+                ex.stridedCopyInto(gs, new long[] {hw, (long) g.cout() * hw, 1}, new long[] {g.cout(), m, hw},
+                        wide.pointer());
+                lib.gemm(h, true, false, kk, m * hw, g.cout(), 1f, w.pointer(), 0, wide.pointer(), 0, 0f,
+                        cols.pointer(), 0, 1);
+                lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, hw, (long) m * hw);
+            } else {
+                lib.gemm(h, true, false, kk, hw, g.cout(), 1f, w.pointer(), 0, gs, (long) g.cout() * hw, 0f,
+                        cols.pointer(), (long) kk * hw, m);
+                lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, (long) kk * hw, hw);
+            }
         }
         return x;
     }

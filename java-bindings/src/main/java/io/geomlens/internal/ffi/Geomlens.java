@@ -93,8 +93,10 @@ public final class Geomlens {
                 ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         reduceTo = b.bind("geomlens_reduce_to", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
                 ADDRESS, JAVA_LONG));
-        im2col = b.bind("geomlens_im2col", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        col2im = b.bind("geomlens_col2im", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        im2col = b.bind("geomlens_im2col", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
+                JAVA_LONG, JAVA_LONG));
+        col2im = b.bind("geomlens_col2im", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
+                JAVA_LONG, JAVA_LONG));
         channelAffine = b.bind("geomlens_channel_affine", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG));
         channelBias = b.bind("geomlens_channel_bias", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
@@ -338,17 +340,22 @@ public final class Geomlens {
         }
     }
 
-    public void im2col(MemorySegment ctx, MemorySegment x, MemorySegment cols, int[] geometry, int n) {
+    /** Columns of sample s, row r, pixel p at s * sampleStride + r * rowStride + p. */
+    public void im2col(MemorySegment ctx, MemorySegment x, MemorySegment cols, int[] geometry, int n,
+                       long sampleStride, long rowStride) {
         try (Arena ar = Arena.ofConfined()) {
-            check((int) im2col.invokeExact(ctx, x, cols, ar.allocateFrom(JAVA_INT, geometry), n), "geomlens_im2col");
+            check((int) im2col.invokeExact(ctx, x, cols, ar.allocateFrom(JAVA_INT, geometry), n, sampleStride,
+                    rowStride), "geomlens_im2col");
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    public void col2im(MemorySegment ctx, MemorySegment cols, MemorySegment x, int[] geometry, int n) {
+    public void col2im(MemorySegment ctx, MemorySegment cols, MemorySegment x, int[] geometry, int n,
+                       long sampleStride, long rowStride) {
         try (Arena ar = Arena.ofConfined()) {
-            check((int) col2im.invokeExact(ctx, cols, x, ar.allocateFrom(JAVA_INT, geometry), n), "geomlens_col2im");
+            check((int) col2im.invokeExact(ctx, cols, x, ar.allocateFrom(JAVA_INT, geometry), n, sampleStride,
+                    rowStride), "geomlens_col2im");
         } catch (Throwable t) {
             throw rethrow(t);
         }
