@@ -12,4 +12,9 @@ public interface JacobianSpectra {
      *         (k x E), descending
      */
     double[][] singularValues(double[] z, int n, double[] frame, int k);
+
+    /** Latents one call should take, given the rows (tangents) per latent: what fits the device. */
+    default int latentsPerCall(int rowsPerLatent) {
+        return 32;
+    }
 }

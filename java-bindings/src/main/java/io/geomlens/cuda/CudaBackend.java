@@ -191,6 +191,22 @@ public final class CudaBackend implements Backend {
             });
         }
 
+        /**
+         * Half the free device memory over one latent's footprint: every value of the graph for
+         * each of its rows, four times over (primal repeated per row, tangent, temporaries).
+         */
+        @Override
+        public int latentsPerCall(int rowsPerLatent) {
+            long floats = Tensor.count(graph.inputShape());
+            for (Graph.Node node : graph.nodes()) {
+                int[] s = graph.valueShape(node.output());
+                floats += s == null ? 0 : Tensor.count(s);
+            }
+            long bytes = 16L * floats * Math.max(1, rowsPerLatent);
+            long free = cx.memInfo()[0];
+            return (int) Math.max(1, Math.min(4096, free / 2 / Math.max(1, bytes)));
+        }
+
         @Override
         public SignPattern preActivationSigns(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");

@@ -24,11 +24,14 @@ public final class Descriptors {
     private final double[] w;
     private final double[] basis;
     /**
-     * Latents per chunk: enough to fill the GPU (-Dgeomlens.deviceChunk, default 32; halved on
-     * out-of-memory), or all cores on the CPU with fine-grained progress.
+     * Latents per chunk: on a device what its generator says fits (or -Dgeomlens.deviceChunk),
+     * halved on out-of-memory and remembered for the next calls; on the CPU all cores with
+     * fine-grained progress.
      */
-    private static final int DEVICE_CHUNK = Integer.getInteger("geomlens.deviceChunk", 32);
+    private static final Integer DEVICE_CHUNK = Integer.getInteger("geomlens.deviceChunk");
     private static final int HOST_CHUNK = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** The device chunk learned so far (0: not yet asked). */
+    private volatile int deviceChunk;
 
     public Descriptors(Generator gen, DescriptorOptions opt) {
         this.gen = gen;
@@ -83,7 +86,7 @@ public final class Descriptors {
         int e = gen.latentDim();
         Inputs.matrix("latents", z, n, e, "latent dimension E");
         LatentDescriptors[] out = new LatentDescriptors[n];
-        int chunk = gen instanceof JacobianSpectra ? Math.max(1, DEVICE_CHUNK) : HOST_CHUNK;
+        int chunk = gen instanceof JacobianSpectra js ? deviceChunk(js) : HOST_CHUNK;
         for (int start = 0; start < n; ) {
             int m = Math.min(chunk, n - start);
             double[] zc = java.util.Arrays.copyOfRange(z, start * e, (start + m) * e);
@@ -97,6 +100,9 @@ public final class Descriptors {
                     throw oom;
                 }
                 chunk = m / 2;   // the device is full: retry this chunk in halves
+                if (gen instanceof JacobianSpectra) {
+                    deviceChunk = chunk;
+                }
                 continue;
             }
             for (int i = 0; i < m; i++) {
@@ -110,6 +116,14 @@ public final class Descriptors {
             }
         }
         return new DescriptorBatch(route, k, opt, gen.layerNames(), List.of(out));
+    }
+
+    private int deviceChunk(JacobianSpectra js) {
+        if (deviceChunk == 0) {
+            deviceChunk = Math.max(1, DEVICE_CHUNK != null ? DEVICE_CHUNK
+                    : js.latentsPerCall(route == Route.EXACT ? gen.latentDim() : k));
+        }
+        return deviceChunk;
     }
 
     public DescriptorBatch describe(double[] z, int n) {

@@ -106,6 +106,18 @@ class CudaBackendTest {
     }
 
     @Test
+    void chunkSizeFollowsTheModelsFootprintAndTheFreeMemory() {
+        CudaBackend gpu = Gpu.backend();
+        try (Generator small = gpu.load(OnnxImporter.read(ModelZoo.mlp(1, "Relu", 8, 16, 8).toBytes(), "s"));
+             Generator big = gpu.load(OnnxImporter.read(ModelZoo.dcgan(2, 20, 16, 3).toBytes(), "b"))) {
+            int s120 = ((io.geomlens.JacobianSpectra) small).latentsPerCall(120);
+            int b120 = ((io.geomlens.JacobianSpectra) big).latentsPerCall(120);
+            int b1 = ((io.geomlens.JacobianSpectra) big).latentsPerCall(1);
+            assertTrue(s120 >= b120 && b1 >= b120 && b120 >= 1 && s120 <= 4096, s120 + " " + b120 + " " + b1);
+        }
+    }
+
+    @Test
     void descriptorsMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         for (OnnxModelBuilder m : new OnnxModelBuilder[] {ModelZoo.mlp(11, "Relu", 16, 128, 128, 200),

@@ -93,6 +93,13 @@ class DeviceChunkingTest {
         assertEquals(List.of(32, 16, 8, 4), calls.subList(0, 4), "halved until it fits");
         assertTrue(calls.stream().skip(3).allMatch(c -> c <= 5), calls.toString());
 
+        // The next call on the same Descriptors starts at the size that fitted: no new failure.
+        Descriptors again = new Descriptors(new SmallDevice(cpu, 5, calls), o);
+        again.describe(z, n);
+        calls.clear();
+        again.describe(z, n);
+        assertTrue(calls.stream().allMatch(c -> c <= 4), "remembered: " + calls);
+
         List<Integer> none = new ArrayList<>();
         assertThrows(OutOfDeviceMemoryException.class,
                 () -> new Descriptors(new SmallDevice(cpu, 0, none), o).describe(java.util.Arrays.copyOf(z, 18), 3));
