@@ -59,62 +59,77 @@ final class DeviceConv {
     }
 
     /**
-     * out[s] = wmat [cout, kk] * im2col(x[s]). Wide layout: the columns of a chunk's samples side
-     * by side, [kk, m * hw], so one GEMM with N = m * hw serves them all (layers with few output
-     * pixels would otherwise be m thin GEMMs), then [cout, m, hw] is transposed into place.
+     * out[s] = wmat * im2col(x[s]), one GEMM per group (wmat [cout, kg], kg = a group's rows of the
+     * columns). Wide layout: the columns of a chunk's samples side by side, [kk, m * hw], so one
+     * strided batched GEMM over the groups with N = m * hw serves every sample (layers with few
+     * output pixels would otherwise be m thin GEMMs), then [cout, m, hw] is transposed into place.
      */
     private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
         int kk = g.cin() * g.kh() * g.kw();
+        int kg = g.groupRows();
+        int groups = g.groups();
+        int cg = g.cout() / groups;
         int hw = g.ho() * g.wo();
         DeviceTensor y = ex.alloc(outShape);
-        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
+        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kg);
         int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
         DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
         DeviceTensor wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int m = Math.min(chunk, n - s0);
+            long mhw = (long) m * hw;
             MemorySegment xs = DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize());
             MemorySegment ys = DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize());
             if (WIDE) {
-                lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, hw, (long) m * hw);
-                lib.gemm(h, false, false, g.cout(), m * hw, kk, 1f, w.pointer(), 0, cols.pointer(), 0, 0f,
-                        wide.pointer(), 0, 1);
-                ex.stridedCopyInto(wide.pointer(), new long[] {hw, (long) m * hw, 1}, new long[] {m, g.cout(), hw}, ys);
-            } else {
-                lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, (long) kk * hw, hw);
-                lib.gemm(h, false, false, g.cout(), hw, kk, 1f, w.pointer(), 0, cols.pointer(), (long) kk * hw, 0f,
-                        ys, (long) g.cout() * hw, m);
+                lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, hw, mhw);
+                lib.gemm(h, false, false, cg, (int) mhw, kg, 1f, w.pointer(), (long) cg * kg, cols.pointer(), kg * mhw,
+                        0f, wide.pointer(), cg * mhw, groups);
+                ex.stridedCopyInto(wide.pointer(), new long[] {hw, mhw, 1}, new long[] {m, g.cout(), hw}, ys);
+                continue;
+            }
+            lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, (long) kk * hw, hw);
+            for (int q = 0; q < groups; q++) {
+                lib.gemm(h, false, false, cg, hw, kg, 1f, DeviceTensor.offset(w.pointer(), (long) q * cg * kg), 0,
+                        DeviceTensor.offset(cols.pointer(), (long) q * kg * hw), (long) kk * hw, 0f,
+                        DeviceTensor.offset(ys, (long) q * cg * hw), (long) g.cout() * hw, m);
             }
         }
         return y;
     }
 
-    /** x[s] = col2im(wmat^T [kk, cout] * g[s]): the adjoint of convForward (same two layouts). */
+    /** x[s] = col2im(wmat^T * g[s]) per group: the adjoint of convForward (same two layouts). */
     private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
         int kk = g.cin() * g.kh() * g.kw();
+        int kg = g.groupRows();
+        int groups = g.groups();
+        int cg = g.cout() / groups;
         int hw = g.ho() * g.wo();
         DeviceTensor x = ex.alloc(outShape);
-        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kk);
+        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kg);
         int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
         DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
         DeviceTensor wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int m = Math.min(chunk, n - s0);
+            long mhw = (long) m * hw;
             MemorySegment gs = DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize());
             MemorySegment xs = DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize());
             if (WIDE) {
                 ex.stridedCopyInto(gs, new long[] {hw, (long) g.cout() * hw, 1}, new long[] {g.cout(), m, hw},
                         wide.pointer());
-                lib.gemm(h, true, false, kk, m * hw, g.cout(), 1f, w.pointer(), 0, wide.pointer(), 0, 0f,
-                        cols.pointer(), 0, 1);
-                lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, hw, (long) m * hw);
-            } else {
-                lib.gemm(h, true, false, kk, hw, g.cout(), 1f, w.pointer(), 0, gs, (long) g.cout() * hw, 0f,
-                        cols.pointer(), (long) kk * hw, m);
-                lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, (long) kk * hw, hw);
+                lib.gemm(h, true, false, kg, (int) mhw, cg, 1f, w.pointer(), (long) cg * kg, wide.pointer(), cg * mhw,
+                        0f, cols.pointer(), kg * mhw, groups);
+                lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, hw, mhw);
+                continue;
             }
+            for (int q = 0; q < groups; q++) {
+                lib.gemm(h, true, false, kg, hw, cg, 1f, DeviceTensor.offset(w.pointer(), (long) q * cg * kg), 0,
+                        DeviceTensor.offset(gs, (long) q * cg * hw), (long) g.cout() * hw, 0f,
+                        DeviceTensor.offset(cols.pointer(), (long) q * kg * hw), (long) kk * hw, m);
+            }
+            lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, (long) kk * hw, hw);
         }
         return x;
     }

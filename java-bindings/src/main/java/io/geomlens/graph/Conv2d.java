@@ -4,7 +4,7 @@ import io.geomlens.linalg.Gemm;
 import java.util.Arrays;
 
 /**
- * ONNX Conv (2-D, group 1): weights [cout, cin, kh, kw], optional bias. ConvTranspose is the same
+ * ONNX Conv (2-D, any group): weights [cout, cin / group, kh, kw], optional bias. ConvTranspose is the same
  * index map run backwards, so one class serves both; {@code transposed} picks the direction.
  */
 public final class Conv2d implements LinearOp {
@@ -20,27 +20,40 @@ public final class Conv2d implements LinearOp {
     private final double[] wmat;
     private final double[] wmatT;
     private final double[] bias;
+    private final int groups;
 
     /**
-     * @param weights ONNX layout: [cout, cin, kh, kw] for Conv, [cin, cout, kh, kw] for ConvTranspose
+     * @param weights ONNX layout: [cout, cin / groups, kh, kw] for Conv, [cin, cout / groups, kh, kw]
+     *                for ConvTranspose
      * @param pads    [top, left, bottom, right]
      */
     public Conv2d(boolean transposed, int[] wShape, double[] weights, double[] bias, int[] strides,
-                  int[] pads, int[] dilations, int[] outputPadding) {
+                  int[] pads, int[] dilations, int[] outputPadding, int groups) {
+        if (groups < 1 || wShape[0] % groups != 0) {
+            throw new ShapeException("group=" + groups + " does not divide the " + wShape[0] + " channels of W "
+                    + Arrays.toString(wShape) + (transposed ? " (ConvTranspose)" : ""));
+        }
         this.transposed = transposed;
-        this.cIn = transposed ? wShape[0] : wShape[1];
-        this.cOut = transposed ? wShape[1] : wShape[0];
+        this.groups = groups;
+        this.cIn = transposed ? wShape[0] : wShape[1] * groups;
+        this.cOut = transposed ? wShape[1] * groups : wShape[0];
         this.kh = wShape[2];
         this.kw = wShape[3];
         this.strides = strides.clone();
         this.pads = pads.clone();
         this.dilations = dilations.clone();
         this.outputPadding = outputPadding.clone();
-        // Both layouts are [rows of the conv's output channels, cols of its input channels x kernel].
+        // Both layouts are [rows of the conv's output channels, cols of one group's input channels x
+        // kernel]; the adjoint needs each group's block transposed.
         int rows = wShape[0];
         int cols = wShape[1] * kh * kw;
+        int rg = rows / groups;
         this.wmat = weights;
-        this.wmatT = Gemm.transpose(weights, rows, cols);
+        this.wmatT = new double[weights.length];
+        for (int g = 0; g < groups; g++) {
+            double[] block = Gemm.transpose(Arrays.copyOfRange(weights, g * rg * cols, (g + 1) * rg * cols), rg, cols);
+            System.arraycopy(block, 0, wmatT, g * rg * cols, block.length);
+        }
         this.bias = bias;
         if (bias != null && bias.length != cOut) {
             throw new ShapeException("bias has " + bias.length + " values for " + cOut + " output channels");
@@ -59,7 +72,11 @@ public final class Conv2d implements LinearOp {
         return cOut;
     }
 
-    /** Weights as the conv matrix [rows, cols] = [conv output channels, conv input channels x kh x kw]. */
+    public int groups() {
+        return groups;
+    }
+
+    /** Weights as the conv matrix [rows, cols] = [conv output channels, one group's input channels x kh x kw]. */
     public double[] weightMatrix() {
         return wmat;
     }
@@ -81,7 +98,7 @@ public final class Conv2d implements LinearOp {
                 throw new ShapeException("kernel " + kh + "x" + kw + " does not fit input " + h + "x" + w);
             }
             return new ConvGeometry(cIn, h, w, cOut, kh, kw, strides[0], strides[1], pads[0], pads[1],
-                    dilations[0], dilations[1], ho, wo);
+                    dilations[0], dilations[1], ho, wo, groups);
         }
         int ho = strides[0] * (h - 1) + outputPadding[0] + ekh - pads[0] - pads[2];
         int wo = strides[1] * (w - 1) + outputPadding[1] + ekw - pads[1] - pads[3];
@@ -90,7 +107,7 @@ public final class Conv2d implements LinearOp {
         }
         // Seen as a conv, the transpose's output is the conv's input and vice versa.
         return new ConvGeometry(cOut, ho, wo, cIn, kh, kw, strides[0], strides[1], pads[0], pads[1],
-                dilations[0], dilations[1], h, w);
+                dilations[0], dilations[1], h, w, groups);
     }
 
     @Override

@@ -5,11 +5,12 @@ import java.util.stream.IntStream;
 
 /**
  * A 2-D convolution's index map, shared by Conv (conv) and ConvTranspose (its adjoint):
- * input [cin, h, w] -> output [cout, ho, wo], kernel kh x kw, strides, begin pads, dilations.
- * Both directions go through im2col and one GEMM per sample; samples run in parallel.
+ * input [cin, h, w] -> output [cout, ho, wo], kernel kh x kw, strides, begin pads, dilations,
+ * channels in groups (output channel group g reads input channel group g only). Both directions
+ * go through im2col and one GEMM per sample and group; samples run in parallel.
  */
 public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int sh, int sw,
-                           int ph, int pw, int dh, int dw, int ho, int wo) {
+                           int ph, int pw, int dh, int dw, int ho, int wo, int groups) {
 
     public int inSize() {
         return cin * h * w;
@@ -19,24 +20,38 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
         return cout * ho * wo;
     }
 
-    /** out[n] = wmat[cout, cin*kh*kw] * im2col(x[n]). */
+    /** Rows of one group's block of the column matrix: (cin / groups) * kh * kw. */
+    public int groupRows() {
+        return cin / groups * kh * kw;
+    }
+
+    /** out[n] = wmat * im2col(x[n]), per group g: rows g of wmat [cout, groupRows] times its columns. */
     public void conv(double[] x, double[] wmat, double[] out, int n) {
-        int kk = cin * kh * kw;
+        int kg = groupRows();
+        int cg = cout / groups;
         int hw = ho * wo;
         IntStream.range(0, n).parallel().forEach(s -> {
-            double[] cols = new double[kk * hw];
+            double[] cols = new double[kg * groups * hw];
             im2col(x, s * inSize(), cols);
-            Gemm.multiply(wmat, 0, cols, 0, out, s * outSize(), cout, hw, kk, false);
+            for (int g = 0; g < groups; g++) {
+                Gemm.multiply(wmat, g * cg * kg, cols, g * kg * hw, out, s * outSize() + g * cg * hw, cg, hw, kg, false);
+            }
         });
     }
 
-    /** x[n] = col2im(wmatT[cin*kh*kw, cout] * g[n]): the adjoint of conv. */
+    /**
+     * x[n] = col2im(wmatT * g[n]): the adjoint of conv. wmatT holds each group's transposed
+     * block [groupRows, cout / groups], the blocks back to back.
+     */
     public void convAdjoint(double[] g, double[] wmatT, double[] x, int n) {
-        int kk = cin * kh * kw;
+        int kg = groupRows();
+        int cg = cout / groups;
         int hw = ho * wo;
         IntStream.range(0, n).parallel().forEach(s -> {
-            double[] cols = new double[kk * hw];
-            Gemm.multiply(wmatT, 0, g, s * outSize(), cols, 0, kk, hw, cout, false);
+            double[] cols = new double[kg * groups * hw];
+            for (int q = 0; q < groups; q++) {
+                Gemm.multiply(wmatT, q * kg * cg, g, s * outSize() + q * cg * hw, cols, q * kg * hw, kg, hw, cg, false);
+            }
             col2im(cols, x, s * inSize());
         });
     }

@@ -54,7 +54,7 @@ public final class FlopCount {
             }
             case Conv2d c -> {
                 ConvGeometry geo = c.geometry(in[2], in[3]);
-                long gemm = 2L * geo.cout() * geo.cin() * geo.kh() * geo.kw() * geo.ho() * geo.wo();
+                long gemm = 2L * geo.cout() * geo.groupRows() * geo.ho() * geo.wo();
                 yield gemm + (tangent || c.bias() == null ? 0 : outCount);
             }
             case BatchedMatMul m -> {

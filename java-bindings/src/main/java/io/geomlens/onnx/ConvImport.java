@@ -8,13 +8,13 @@ import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Tensor;
 import java.util.List;
 
-/** Conv and ConvTranspose, 2-D and 1-D, grouped or not, as one dense {@link Conv2d}. */
+/** Conv and ConvTranspose, 2-D and 1-D (1 x k over a height-1 image), any group, as a {@link Conv2d}. */
 final class ConvImport {
     private ConvImport() {}
 
     /**
      * Conv / ConvTranspose, 2-D or 1-D (run as 1 x k over a height-1 image between two reshapes),
-     * grouped ones with block-diagonal weights.
+     * with its groups (one GEMM per group).
      */
     static void convolution(NodeContext ctx, boolean transposed) {
         Graph.Builder b = ctx.b();
@@ -27,8 +27,7 @@ final class ConvImport {
         }
         int groups = (int) a.integer("group", 1);
         if (w.rank() == 4) {
-            ctx.unary(conv(ctx, transposed, ConvWeights.ungroup(w, groups, transposed),
-                    ctx.optionalWeight(2, "B"), 2));
+            ctx.unary(conv(ctx, transposed, w, ctx.optionalWeight(2, "B"), 2, groups));
             return;
         }
         String x = n.getInput(0);
@@ -36,8 +35,9 @@ final class ConvImport {
         if (s.length != 3) {
             throw ctx.fail("a 1-D convolution expects [N, C, L], got rank " + s.length);
         }
-        Conv2d c = conv(ctx, transposed, ConvWeights.ungroup(ConvWeights.as2d(w), groups, transposed),
-                ctx.optionalWeight(2, "B"), 1);
+        int[] ws = w.shape();   // [a, b, k] -> [a, b, 1, k]
+        Conv2d c = conv(ctx, transposed, w.reshape(new int[] {ws[0], ws[1], 1, ws[2]}), ctx.optionalWeight(2, "B"), 1,
+                groups);
         b.node(name + "/as2d", "Reshape", new Reshape(new int[] {0, s[1], 1, s[2]}), List.of(x), name + "/image")
                 .node(name, n.getOpType(), c, List.of(name + "/image"), name + "/conv2d")
                 .node(name + "/as1d", "Reshape", new Reshape(new int[] {0, c.outChannels(), -1}),
@@ -45,7 +45,7 @@ final class ConvImport {
     }
 
     /** A dense 2-D conv from 2-D weights; spatial attributes have 2 entries (or 1 for a 1-D conv: height 1 added). */
-    static Conv2d conv(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int spatial) {
+    static Conv2d conv(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int spatial, int groups) {
         Attributes a = ctx.a();
         String autoPad = a.string("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
@@ -73,6 +73,6 @@ final class ConvImport {
             outputPadding = new int[] {0, outputPadding[0]};
         }
         return new Conv2d(transposed, w.shape(), w.data(), bias == null ? null : bias.data(), strides, pads, dilations,
-                outputPadding);
+                outputPadding, groups);
     }
 }

@@ -43,6 +43,15 @@ class FlopCountTest {
     }
 
     @Test
+    void groupedConvCountsOnlyEachGroupsChannels() {
+        // Depthwise 3x3 conv of 4 channels on 5x5 with padding 1: each output pixel meets 9 weights.
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4, 5, 5);
+        m.initializer("w", new int[] {4, 1, 3, 3}, new float[36]);
+        m.node("Conv", "/dw", List.of("z", "w"), "y", Attr.i("group", 4), Attr.ints("pads", 1, 1, 1, 1));
+        assertEquals(2L * 4 * 25 * 9, FlopCount.forward(read(m.output("y"))));
+    }
+
+    @Test
     void latentTimesLatentMatMulCostsTwoProductsPerTangent() {
         // z [N, 4, 6] times tanh(z)^T [N, 6, 4], both from the latent: the JVP is dA B + A dB.
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4, 6);
