@@ -4,6 +4,7 @@ import io.geomlens.Backend;
 import io.geomlens.Backends;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
+import io.geomlens.onnx.ImportOptions;
 import io.geomlens.onnx.OnnxImporter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,11 +24,15 @@ final class ModelOptions {
                     + " every latent: numbers (label=3, cond=0.5,0.1) or a .npy file (cond=@c.npy). Repeatable.")
     List<String> fixes = List.of();
 
+    @Option(names = "--output", paramLabel = "NAME",
+            description = "For a model with several outputs: the one to study (its name in the ONNX graph).")
+    String output;
+
     @Option(names = "--backend", description = "cpu, cpu64, cuda or auto (default: -Dgeomlens.backend, else auto).")
     String backend;
 
     Graph graph() throws IOException {
-        return OnnxImporter.read(model, fixedInputs());
+        return OnnxImporter.read(model, ImportOptions.DEFAULTS.withFixed(fixedInputs()).withOutput(output));
     }
 
     /** --fix values by input name; a malformed one is an IllegalArgumentException naming it. */

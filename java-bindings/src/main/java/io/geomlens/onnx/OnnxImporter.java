@@ -52,13 +52,16 @@ public final class OnnxImporter {
     private int opset;
     private final Map<String, Tensor> constants = new HashMap<>();
 
-    private OnnxImporter(String source, Map<String, double[]> fixed) {
+    private final String output;
+
+    private OnnxImporter(String source, ImportOptions options) {
         this.source = source;
-        this.fixed = fixed;
+        this.fixed = options.fixed();
+        this.output = options.output();
     }
 
     public static Graph read(Path path) throws IOException {
-        return read(path, Map.of());
+        return read(path, ImportOptions.DEFAULTS);
     }
 
     /**
@@ -66,27 +69,35 @@ public final class OnnxImporter {
      * worth, the same for the whole batch), e.g. the class of a conditional GAN.
      */
     public static Graph read(Path path, Map<String, double[]> fixed) throws IOException {
+        return read(path, ImportOptions.DEFAULTS.withFixed(fixed));
+    }
+
+    public static Graph read(Path path, ImportOptions options) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "model file not found");
         }
-        return read(bytes, path.toString(), fixed);
+        return read(bytes, path.toString(), options);
     }
 
     public static Graph read(byte[] bytes, String source) {
-        return read(bytes, source, Map.of());
+        return read(bytes, source, ImportOptions.DEFAULTS);
     }
 
     public static Graph read(byte[] bytes, String source, Map<String, double[]> fixed) {
+        return read(bytes, source, ImportOptions.DEFAULTS.withFixed(fixed));
+    }
+
+    public static Graph read(byte[] bytes, String source, ImportOptions options) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new OnnxImportException(source + ": not an ONNX model (" + e.getMessage() + ")", e);
         }
-        OnnxImporter importer = new OnnxImporter(source, fixed);
+        OnnxImporter importer = new OnnxImporter(source, options);
         try {
             return importer.convert(model);
         } catch (OnnxImportException e) {
@@ -133,8 +144,12 @@ public final class OnnxImporter {
                     + String.join(", ", inputs.stream().map(ValueInfoProto::getName).toList())
                     + "); geomlens needs exactly one, the latent: fix the others (CLI: --fix NAME=VALUES)");
         }
-        if (g.getOutputCount() != 1) {
-            throw new OnnxImportException("the model has " + g.getOutputCount() + " outputs; geomlens needs exactly one");
+        List<String> outputs = g.getOutputList().stream().map(ValueInfoProto::getName).toList();
+        String chosen = output != null ? output : outputs.size() == 1 ? outputs.get(0) : null;
+        if (chosen == null || !outputs.contains(chosen)) {
+            throw new OnnxImportException((output == null ? "the model has " + outputs.size() + " outputs"
+                    : "the model has no output '" + output + "'") + " (" + String.join(", ", outputs)
+                    + "); choose the one to study (CLI: --output NAME)");
         }
         Graph.Builder b = new Graph.Builder(opset);
         b.input(inputs.get(0).getName(), sampleShape(inputs.get(0)));
@@ -154,7 +169,7 @@ public final class OnnxImporter {
                 throw new OnnxImportException(where(n, name) + ": " + e.getMessage(), e);
             }
         }
-        b.output(g.getOutput(0).getName());
+        b.output(chosen);
         return b.build();
     }
 

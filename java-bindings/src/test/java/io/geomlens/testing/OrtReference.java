@@ -32,6 +32,25 @@ public final class OrtReference {
         }
     }
 
+    /** Runs the model and returns the named output (for models with several). */
+    public static float[] runOutput(byte[] model, float[] input, int n, int[] sampleShape, String output)
+            throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = n;
+        for (int i = 0; i < sampleShape.length; i++) {
+            shape[i + 1] = sampleShape[i];
+        }
+        try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
+             OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+             OrtSession.Result r = s.run(java.util.Map.of(s.getInputNames().iterator().next(), t))) {
+            FloatBuffer fb = ((OnnxTensor) r.get(output).orElseThrow()).getFloatBuffer();
+            float[] o = new float[fb.remaining()];
+            fb.get(o);
+            return o;
+        }
+    }
+
     /** Runs the model on n inputs of the given per-sample shape; returns the flat float output. */
     public static float[] run(byte[] model, float[] input, int n, int... sampleShape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** A class-conditional generator with its label input fixed: the latent is the only variable. */
-class ConditionalModelTest {
+/** Import options: fixed extra inputs (a class-conditional generator) and the choice among several outputs. */
+class ImportOptionsTest {
     @Test
     void fixedLabelMatchesOnnxRuntimeAndItsDerivativesFiniteDifferences() throws Exception {
         byte[] bytes = io.geomlens.testing.TestModels.conditional().toBytes();
@@ -46,6 +46,27 @@ class ConditionalModelTest {
                 assertClose(fdiff, gen.jvp(z1, v, 1), 1e-8, 1e-6, "jvp label " + label);
             }
         }
+    }
+
+    @Test
+    void oneOfSeveralOutputsIsChosenByName() throws Exception {
+        // G(z) = (tanh(A z), sigmoid(A z)): two outputs; the second studied on its own.
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 9);
+        m.node("Tanh", "/t", java.util.List.of(h), "a").node("Sigmoid", "/s", java.util.List.of(h), "b");
+        byte[] bytes = m.output("a").output("b").toBytes();
+        var e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(bytes, "two.onnx"));
+        assertTrue(e.getMessage().contains("2 outputs (a, b)") && e.getMessage().contains("--output"), e.getMessage());
+        Graph g = OnnxImporter.read(bytes, "two.onnx", ImportOptions.DEFAULTS.withOutput("b"));
+        double[] z = Close.gaussian(new SplittableRandom(6), 6, 1.0);
+        float[] ref = OrtReference.runOutput(bytes, Close.toFloat(z), 1, new int[] {6}, "b");
+        try (Generator gen = new CpuBackend().load(g)) {
+            assertClose(Close.toDouble(ref), gen.forward(Close.toDouble(Close.toFloat(z)), 1), 1e-6, 1e-5, "output b");
+        }
+        e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(bytes, "two.onnx",
+                ImportOptions.DEFAULTS.withOutput("c")));
+        assertTrue(e.getMessage().contains("no output 'c'"), e.getMessage());
     }
 
     @Test
