@@ -258,7 +258,23 @@ public final class Graph {
             if (output < 0 || constants.get(output) != null) {
                 throw new GraphException("the model's output does not depend on its input");
             }
+            pruneToOutput();
             return new Graph(this);
+        }
+
+        /** Drops nodes the output does not depend on (other outputs' branches): they are not part of G. */
+        private void pruneToOutput() {
+            boolean[] needed = new boolean[dummies.size()];
+            needed[output] = true;
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node n = nodes.get(i);
+                if (needed[n.output()]) {
+                    for (int v : n.inputs()) {
+                        needed[v] = true;
+                    }
+                }
+            }
+            nodes.removeIf(n -> !needed[n.output()]);
         }
 
         private int id(String name, String opType, String node) {

@@ -59,6 +59,7 @@ class ImportOptionsTest {
         var e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(bytes, "two.onnx"));
         assertTrue(e.getMessage().contains("2 outputs (a, b)") && e.getMessage().contains("--output"), e.getMessage());
         Graph g = OnnxImporter.read(bytes, "two.onnx", ImportOptions.DEFAULTS.withOutput("b"));
+        assertEquals(java.util.List.of("/s"), g.layerNames(), "the other output's branch is not part of G");
         double[] z = Close.gaussian(new SplittableRandom(6), 6, 1.0);
         float[] ref = OrtReference.runOutput(bytes, Close.toFloat(z), 1, new int[] {6}, "b");
         try (Generator gen = new CpuBackend().load(g)) {
