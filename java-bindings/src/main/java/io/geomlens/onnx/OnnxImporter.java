@@ -40,11 +40,11 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Cos", "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten",
-            "Gelu", "Gemm", "GroupNormalization", "Identity", "InstanceNormalization", "LayerNormalization",
+            "Gather", "Gelu", "Gemm", "GroupNormalization", "Identity", "InstanceNormalization", "LayerNormalization",
             "LeakyRelu", "Log", "MatMul", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceMean",
             "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt",
             "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
-            "Shape, Gather, ConstantOfShape, Equal, Where (on constant and shape tensors)");
+            "Shape, ConstantOfShape, Equal, Where (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -316,7 +316,14 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "Gather", "ConstantOfShape", "Equal", "Where" ->
+            case "Gather" -> {
+                if (b.isVariable(in.get(0))) {
+                    Slicing.gather(ctx);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                }
+            }
+            case "Shape", "ConstantOfShape", "Equal", "Where" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

@@ -1,8 +1,10 @@
 package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Concat;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Narrow;
+import io.geomlens.graph.Reshape;
 import io.geomlens.graph.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,6 +95,53 @@ final class Slicing {
             if (!n.getOutput(j).isEmpty()) {
                 b.node(name + "/" + j, "Split", new Narrow(ax, off, sizes[j]), List.of(x), n.getOutput(j));
             }
+        }
+    }
+
+    /**
+     * Gather of a latent-dependent value with constant indices along a non-batch axis: x[:, i]
+     * (a scalar index: the element, axis dropped) or x[:, [i, j, ...]] (a list: those elements in
+     * that order, as Narrows joined by a Concat).
+     */
+    static void gather(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        String x = ctx.input(0);
+        int[] s = b.shapeOf(x);
+        int ax = (int) ctx.a().integer("axis", 0);
+        ax = ax < 0 ? ax + s.length : ax;
+        if (ax <= 0 || ax >= s.length) {
+            throw ctx.fail("gathering along axis " + ctx.a().integer("axis", 0) + " (the batch or out of range) is"
+                    + " not supported");
+        }
+        Tensor idx = ctx.weight(1, "indices");
+        if (idx.rank() > 1) {
+            throw ctx.fail("indices of rank " + idx.rank() + " are not supported; a scalar or a list");
+        }
+        int dim = s[ax];
+        List<String> parts = new ArrayList<>();
+        for (int j = 0; j < idx.size(); j++) {
+            int i = (int) idx.data()[j];
+            i = i < 0 ? i + dim : i;
+            if (i < 0 || i >= dim) {
+                throw ctx.fail("index " + (long) idx.data()[j] + " is out of range for axis " + ax + " of size " + dim);
+            }
+            b.node(name + "/" + j, "Gather", new Narrow(ax, i, 1), List.of(x), name + "/" + j);
+            parts.add(name + "/" + j);
+        }
+        String out = ctx.output(0);
+        if (idx.rank() == 0) {   // the axis goes away
+            int[] spec = new int[s.length - 1];
+            for (int d = 0, o = 0; d < s.length; d++) {
+                if (d != ax) {
+                    spec[o++] = d == 0 ? 0 : s[d];
+                }
+            }
+            b.node(name, "Gather", new Reshape(spec), parts, out);
+        } else if (parts.size() == 1) {
+            b.alias(out, parts.get(0));
+        } else {
+            b.node(name, "Gather", new Concat(ax), parts, out);
         }
     }
 

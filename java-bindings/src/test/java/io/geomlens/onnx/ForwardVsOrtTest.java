@@ -221,6 +221,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void gatherOfLatentDependentValues() throws Exception {
+        check(io.geomlens.testing.TestModels.gathered(), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -35,6 +35,7 @@ public final class TestModels {
         m.put("expand", expanded());
         m.put("pad", padded(13));
         m.put("elementary", elementary());
+        m.put("gather", gathered());
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -351,6 +352,21 @@ public final class TestModels {
                 .node("Mul", "/sc", List.of("s", "c"), "sc").node("Add", "/sum", List.of("sc", "l"), "u")
                 .node("Cast", "/cast", List.of("u"), "uc", Attr.i("to", 1))
                 .node("Dropout", "/drop", List.of("uc", "ratio"), "y");
+        return m.output("y");
+    }
+
+    /** x[:, 2] (a scalar index: the axis goes) and x[:, :, [3, 0, 3]] (a list) of latent tokens [N, 4, 6]. */
+    public static OnnxModelBuilder gathered() {
+        SplittableRandom rnd = new SplittableRandom(127);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("tokens", 0, 4, 6).initializerLongs("pick", 3, 0, 3).constantLong("two", 2);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("Gather", "/row", List.of("x", "two"), "r", Attr.i("axis", 1))
+                .node("Gather", "/cols", List.of("x", "pick"), "c", Attr.i("axis", 2))
+                .node("Tanh", "/t", List.of("c"), "ct")
+                .node("Flatten", "/f", List.of("ct"), "cf")
+                .node("Concat", "/cat", List.of("r", "cf"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 
