@@ -40,10 +40,11 @@ import java.util.Map;
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Cos", "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten",
-            "Gather", "Gelu", "Gemm", "GroupNormalization", "Identity", "InstanceNormalization", "LayerNormalization",
-            "LeakyRelu", "Log", "MatMul", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceMean",
-            "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt",
-            "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
+            "Gather", "Gelu", "Gemm", "GroupNormalization", "HardSigmoid", "HardSwish", "Identity",
+            "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul", "Neg", "Pad",
+            "Pow", "PRelu", "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Sin",
+            "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Upsample",
+            "Slice (step 1)", "Cast (to float types)",
             "Shape, ConstantOfShape, Equal, Where (on constant and shape tensors)");
 
     private final String source;
@@ -337,6 +338,15 @@ public final class OnnxImporter {
             case "Softplus" -> ctx.unary(new Activation(Activation.Kind.SOFTPLUS, 0));
             case "Clip" -> PiecewiseLinear.clip(ctx);
             case "PRelu" -> PiecewiseLinear.prelu(ctx);
+            case "HardSigmoid" -> PiecewiseLinear.hard(ctx, false);
+            case "HardSwish" -> PiecewiseLinear.hard(ctx, true);
+            case "Mish" -> {   // x tanh(softplus(x)) (opset 18): the two activations, one layer each
+                b.node(name + "/Softplus", "Softplus", new Activation(Activation.Kind.SOFTPLUS, 0), in.subList(0, 1),
+                                name + "/sp")
+                        .node(name + "/Tanh", "Tanh", new Activation(Activation.Kind.TANH, 0), List.of(name + "/sp"),
+                                name + "/t")
+                        .node(name, "Mish", new Elementwise(Elementwise.Kind.MUL), List.of(in.get(0), name + "/t"), out);
+            }
             case "Gelu" -> {
                 String approx = a.string("approximate", "none");
                 if (!approx.equals("none") && !approx.equals("tanh")) {

@@ -16,13 +16,11 @@ final class PiecewiseLinear {
      * min(., max) = . - relu(. - max): one ReLU layer per kink, so delta counts both boundaries.
      */
     static void clip(NodeContext ctx) {
-        Graph.Builder b = ctx.b();
-        NodeProto n = ctx.n();
-        String name = ctx.name();
-        Double lo = clipBound(ctx, 1, "min");
-        Double hi = clipBound(ctx, 2, "max");
-        String x = n.getInput(0);
-        String out = n.getOutput(0);
+        clamp(ctx.b(), ctx.name(), ctx.input(0), clipBound(ctx, 1, "min"), clipBound(ctx, 2, "max"), ctx.output(0));
+    }
+
+    /** out = min(max(x, lo), hi) through ReLU layers; a null bound is absent. */
+    private static void clamp(Graph.Builder b, String name, String x, Double lo, Double hi, String out) {
         if (lo == null && hi == null) {
             b.alias(out, x);
             return;
@@ -46,6 +44,28 @@ final class PiecewiseLinear {
                             List.of(name + "/upper/Sub_out"), name + "/upper/Relu_out")
                     .node(name + "/upper/Sub_1", "Sub", new Elementwise(Elementwise.Kind.SUB),
                             List.of(base, name + "/upper/Relu_out"), out);
+        }
+    }
+
+    /**
+     * HardSigmoid(x) = clamp(alpha x + beta, 0, 1) (defaults alpha 0.2, beta 0.5) and HardSwish(x) =
+     * x HardSigmoid(x) with alpha 1/6 (MobileNet-style blocks): the clamp's two ReLU layers.
+     */
+    static void hard(NodeContext ctx, boolean swish) {
+        Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        double alpha = swish ? 1.0 / 6 : ctx.a().real("alpha", 0.2);
+        double beta = swish ? 0.5 : ctx.a().real("beta", 0.5);
+        b.constant(name + "/alpha", Tensor.scalar(alpha)).constant(name + "/beta", Tensor.scalar(beta));
+        b.node(name + "/Mul", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(ctx.input(0), name + "/alpha"),
+                        name + "/scaled")
+                .node(name + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD),
+                        List.of(name + "/scaled", name + "/beta"), name + "/shifted");
+        String gate = swish ? name + "/gate" : ctx.output(0);
+        clamp(b, name, name + "/shifted", 0.0, 1.0, gate);
+        if (swish) {
+            b.node(name + "/Mul_1", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(ctx.input(0), gate),
+                    ctx.output(0));
         }
     }
 

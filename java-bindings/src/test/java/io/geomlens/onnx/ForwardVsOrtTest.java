@@ -226,6 +226,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void hardSigmoidHardSwishAndMish() throws Exception {
+        check(io.geomlens.testing.TestModels.hardAndMish(), 5, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

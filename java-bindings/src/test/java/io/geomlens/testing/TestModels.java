@@ -370,6 +370,21 @@ public final class TestModels {
         return m.output("y");
     }
 
+    /** HardSigmoid (alpha 0.3, beta 0.4), HardSwish and Mish (opset 18 ops) in an MLP. */
+    public static OnnxModelBuilder hardAndMish() {
+        SplittableRandom rnd = new SplittableRandom(131);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc0", "z", 6, 20);
+        m.constant("k", new int[0], 5f).node("Mul", "/wide", List.of(h, "k"), "hk")
+                .node("HardSwish", "/hswish", List.of("hk"), "a");
+        String g = ModelZoo.linear(m, rnd, "/fc1", "a", 20, 16);
+        m.node("Mish", "/mish", List.of(g), "b");
+        String f = ModelZoo.linear(m, rnd, "/fc2", "b", 16, 10);
+        m.node("Mul", "/wide2", List.of(f, "k"), "fk")
+                .node("HardSigmoid", "/hsig", List.of("fk"), "y", Attr.f("alpha", 0.3), Attr.f("beta", 0.4));
+        return m.output("y");
+    }
+
     /** Every model, kinks included: for comparing backends. */
     public static Map<String, OnnxModelBuilder> all() {
         Map<String, OnnxModelBuilder> m = smooth();
@@ -379,6 +394,7 @@ public final class TestModels {
         m.put("upsample-convT", upsampleConvT());
         m.put("relu6-hardtanh", clipped());
         m.put("prelu-conv", prelu());
+        m.put("hard-mish", hardAndMish());
         m.putAll(convVariants());
         return m;
     }
