@@ -177,6 +177,14 @@ int geomlens_mem_info(geomlens_context* ctx, size_t* free_bytes, size_t* total_b
 
 int geomlens_synchronize(geomlens_context* ctx) { return guard("geomlens_synchronize", [&] { need(ctx); }); }
 
+int geomlens_stream(geomlens_context* ctx, void** stream) {
+    return guard("geomlens_stream", [&] {
+        need(ctx);
+        require(stream != nullptr, "stream must not be null");
+        *stream = nullptr;
+    });
+}
+
 int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out) {
     return guard("geomlens_alloc", [&] {
         need(ctx);

@@ -55,6 +55,9 @@ GEOMLENS_API int geomlens_context_destroy(geomlens_context* ctx);
 GEOMLENS_API int geomlens_device_name(geomlens_context* ctx, char* buf, int len);
 GEOMLENS_API int geomlens_mem_info(geomlens_context* ctx, size_t* free_bytes, size_t* total_bytes);
 GEOMLENS_API int geomlens_synchronize(geomlens_context* ctx);
+/* The context's CUDA stream (a cudaStream_t; NULL on the host emulation): every call is queued
+ * there, so events recorded on it time the calls between them. */
+GEOMLENS_API int geomlens_stream(geomlens_context* ctx, void** stream);
 
 /* Device memory. Out of memory names the bytes asked for and the bytes free. */
 GEOMLENS_API int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out);

@@ -97,6 +97,13 @@ extern "C" int geomlens_synchronize(geomlens_context* ctx) {
     });
 }
 
+extern "C" int geomlens_stream(geomlens_context* ctx, void** stream) {
+    return geomlens::guard("geomlens_stream", [&] {
+        geomlens::require(stream != nullptr, "stream must not be null");
+        *stream = geomlens::stream_of(ctx);
+    });
+}
+
 extern "C" int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out) {
     return geomlens::guard("geomlens_alloc", [&] {
         cudaStream_t s = geomlens::stream_of(ctx);

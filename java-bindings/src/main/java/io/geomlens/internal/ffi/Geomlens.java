@@ -13,7 +13,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Bindings to libgeomlens.so (native/include/geomlens.h), one method per C function. Every call
+ * Bindings to libgeomlens.so (native/include/geomlens.h), one method per C function (but
+ * geomlens_stream, which only native timing code uses). Every call
  * checks the returned status and throws with the native message (which names the failed call);
  * out-of-memory becomes {@link OutOfDeviceMemoryException}. Pointers are MemorySegments.
  */
