@@ -121,7 +121,8 @@ class CudaBackendTest {
     void descriptorsMatchTheCpu() {
         CudaBackend gpu = Gpu.backend();
         for (OnnxModelBuilder m : new OnnxModelBuilder[] {ModelZoo.mlp(11, "Relu", 16, 128, 128, 200),
-                ModelZoo.convDecoder(12, 16), ModelZoo.dcgan(13, 24, 8, 3)}) {
+                ModelZoo.convDecoder(12, 16), ModelZoo.dcgan(13, 24, 8, 3),
+                io.geomlens.onnx.DiffusionDecoder.build(14, 2, 4, 8, 2)}) {
             Graph g = OnnxImporter.read(m.toBytes(), "model");
             double[] z = Close.gaussian(new SplittableRandom(9), 6 * g.latentDim(), 1.0);
             for (Route r : new Route[] {Route.EXACT, Route.PROJECTED}) {
