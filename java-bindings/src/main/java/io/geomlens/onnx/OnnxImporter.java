@@ -358,8 +358,12 @@ public final class OnnxImporter {
             case "Gemm" -> ctx.unary(gemm(ctx));
             case "MatMul" -> {
                 Tensor w = b.constantOf(in.get(1));
+                Tensor left = b.constantOf(in.get(0));
                 if (w != null && w.rank() == 2 && b.isVariable(in.get(0))) {
                     ctx.unary(matmul(ctx));
+                } else if (left != null && left.rank() == 2 && b.isVariable(in.get(1))
+                        && b.shapeOf(in.get(1)).length >= 3) {
+                    leftMatMul(ctx, left);
                 } else {
                     if (b.shapeOf(in.get(0)).length < 3 || b.shapeOf(in.get(1)).length < 3) {
                         throw ctx.fail("both operands depend on the latent (or the"
@@ -454,15 +458,35 @@ public final class OnnxImporter {
     private static Op matmul(NodeContext ctx) {
         Graph.Builder b = ctx.b();
         NodeProto n = ctx.n();
-        if (b.constantOf(n.getInput(0)) != null) {
-            throw ctx.fail("the latent-dependent operand must be the first;"
-                    + " constant @ x is not supported");
-        }
         Tensor w = ctx.weight(1, "B");
         if (w.rank() != 2) {
             throw new ShapeException("the constant operand must be a matrix, got " + w);
         }
         return new Dense(w.dim(0), w.dim(1), w.data(), null);
+    }
+
+    /**
+     * W @ x for a constant matrix W [m, k] and x [N, ..., k, n] (token mixing): (x^T W^T)^T, a
+     * Dense between two transposes of the last two axes.
+     */
+    private static void leftMatMul(NodeContext ctx, Tensor w) {
+        Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        int[] s = b.shapeOf(ctx.input(1));
+        int r = s.length;
+        if (s[r - 2] != w.dim(1)) {
+            throw ctx.fail("cannot multiply " + w + " by " + java.util.Arrays.toString(s));
+        }
+        int[] perm = new int[r];
+        for (int i = 0; i < r; i++) {
+            perm[i] = i;
+        }
+        perm[r - 2] = r - 1;
+        perm[r - 1] = r - 2;
+        b.node(name + "/Transpose", "Transpose", new Transpose(perm), List.of(ctx.input(1)), name + "/xt")
+                .node(name + "/MatMul", "MatMul", new Dense(w.dim(1), w.dim(0), Gemm.transpose(w.data(), w.dim(0),
+                        w.dim(1)), null), List.of(name + "/xt"), name + "/yt")
+                .node(name, "Transpose", new Transpose(perm), List.of(name + "/yt"), ctx.output(0));
     }
 
     private static Op batchNorm(NodeContext ctx) {

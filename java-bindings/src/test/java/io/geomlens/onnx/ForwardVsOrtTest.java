@@ -231,6 +231,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void constantTimesLatentMatMul() throws Exception {
+        check(io.geomlens.testing.TestModels.tokenMixing(), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -36,6 +36,7 @@ public final class TestModels {
         m.put("pad", padded(13));
         m.put("elementary", elementary());
         m.put("gather", gathered());
+        m.put("token-mixing", tokenMixing());
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -382,6 +383,19 @@ public final class TestModels {
         String f = ModelZoo.linear(m, rnd, "/fc2", "b", 16, 10);
         m.node("Mul", "/wide2", List.of(f, "k"), "fk")
                 .node("HardSigmoid", "/hsig", List.of("fk"), "y", Attr.f("alpha", 0.3), Attr.f("beta", 0.4));
+        return m.output("y");
+    }
+
+    /** MLP-Mixer token mixing: W [5, 4] @ x [N, 4, 6] (constant on the left), then Tanh. */
+    public static OnnxModelBuilder tokenMixing() {
+        SplittableRandom rnd = new SplittableRandom(137);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("tokens", 0, 4, 6).initializer("mix", new int[] {5, 4}, uniform(rnd, 20));
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("MatMul", "/mix", List.of("mix", "x"), "mx")
+                .node("Tanh", "/t", List.of("mx"), "t")
+                .node("Flatten", "/f", List.of("t"), "y");
         return m.output("y");
     }
 
