@@ -72,10 +72,6 @@ public final class Conv2d implements LinearOp {
         return cOut;
     }
 
-    public int groups() {
-        return groups;
-    }
-
     /** Weights as the conv matrix [rows, cols] = [conv output channels, one group's input channels x kh x kw]. */
     public double[] weightMatrix() {
         return wmat;
