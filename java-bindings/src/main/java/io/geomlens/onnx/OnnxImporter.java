@@ -39,7 +39,7 @@ import java.util.Map;
  */
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
-            "Constant", "Conv", "ConvTranspose", "Cos", "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten",
+            "Constant", "Conv", "ConvTranspose", "Cos", "Div", "Dropout", "Einsum", "Elu", "Erf", "Exp", "Expand", "Flatten",
             "Gather", "Gelu", "Gemm", "GroupNormalization", "HardSigmoid", "HardSwish", "Identity",
             "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul", "Neg", "Pad",
             "Pow", "PRelu", "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Sin",
@@ -372,6 +372,7 @@ public final class OnnxImporter {
                     b.node(name, op, new BatchedMatMul(), in.subList(0, 2), out);
                 }
             }
+            case "Einsum" -> EinsumImport.einsum(ctx);
             case "Transpose" -> ctx.unary(new Transpose(a.ints("perm", reversed(b.shapeOf(in.get(0)).length))));
             case "Softmax" -> {
                 int rank = b.shapeOf(in.get(0)).length;

@@ -236,6 +236,17 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void einsumAttentionAndLinear() throws Exception {
+        check(io.geomlens.testing.TestModels.einsumAttention(1), 3, 1.0);
+        check(io.geomlens.testing.TestModels.einsumAttention(2), 3, 1.0);
+        SplittableRandom rnd = new SplittableRandom(11);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 3, 4);
+        m.initializer("w", new int[] {4, 5}, ModelZoo.uniform(rnd, 20, 4));
+        m.node("Einsum", "/lin", List.of("z", "w"), "y", Attr.s("equation", "bij,jk->bik"));
+        check(m.output("y"), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -37,6 +37,8 @@ public final class TestModels {
         m.put("elementary", elementary());
         m.put("gather", gathered());
         m.put("token-mixing", tokenMixing());
+        m.put("einsum-attention", einsumAttention(1));
+        m.put("einsum-attention-2heads", einsumAttention(2));
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
         return m;
@@ -396,6 +398,42 @@ public final class TestModels {
                 .node("MatMul", "/mix", List.of("mix", "x"), "mx")
                 .node("Tanh", "/t", List.of("mx"), "t")
                 .node("Flatten", "/f", List.of("t"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * Attention written with Einsum as CompVis' LDM code does: q, k, v by "bij,kj->bik" with
+     * constant [out, in] weights, scores "bid,bjd->bij" (or "bhid,bhjd->bhij" with heads), softmax,
+     * then "bij,bjd->bid" ("bhij,bhjd->bhid").
+     */
+    public static OnnxModelBuilder einsumAttention(int heads) {
+        SplittableRandom rnd = new SplittableRandom(139);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("tokens", 0, 4, 6).initializerLongs("split", 0, 4, heads, 6 / heads)
+                .initializerLongs("merge", 0, 4, 6);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x");
+        for (String p : List.of("q", "k", "v")) {
+            m.initializer("w" + p, new int[] {6, 6}, uniform(rnd, 36));
+            m.node("Einsum", "/" + p, List.of("x", "w" + p), p, Attr.s("equation", "bij,kj->bik"));
+            if (heads > 1) {
+                m.node("Reshape", "/" + p + "/split", List.of(p, "split"), p + "s")
+                        .node("Transpose", "/" + p + "/heads", List.of(p + "s"), p + "h", Attr.ints("perm", 0, 2, 1, 3));
+            }
+        }
+        String pre = heads > 1 ? "h" : "";
+        String sc = heads > 1 ? "bhid,bhjd->bhij" : "bid,bjd->bij";
+        String mix = heads > 1 ? "bhij,bhjd->bhid" : "bij,bjd->bid";
+        m.node("Einsum", "/scores", List.of("q" + pre, "k" + pre), "s", Attr.s("equation", sc))
+                .node("Softmax", "/softmax", List.of("s"), "a", Attr.i("axis", -1))
+                .node("Einsum", "/mix", List.of("a", "v" + pre), "o", Attr.s("equation", mix));
+        String o = "o";
+        if (heads > 1) {
+            m.node("Transpose", "/merge", List.of("o"), "om", Attr.ints("perm", 0, 2, 1, 3))
+                    .node("Reshape", "/merged", List.of("om", "merge"), "oo");
+            o = "oo";
+        }
+        m.node("Add", "/res", List.of(o, "x"), "r").node("Flatten", "/f", List.of("r"), "y");
         return m.output("y");
     }
 

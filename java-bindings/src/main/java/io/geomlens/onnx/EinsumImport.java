@@ -1,0 +1,154 @@
+package io.geomlens.onnx;
+
+import io.geomlens.graph.BatchedMatMul;
+import io.geomlens.graph.Dense;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Reshape;
+import io.geomlens.graph.Tensor;
+import io.geomlens.graph.Transpose;
+import io.geomlens.linalg.Gemm;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Two-operand Einsum as attention and linear layers write it ("bid,bjd->bij", "bij,bjd->bid",
+ * "bhid,bhjd->bhij", "bij,jk->bik"): labels in both operands and the output are batch labels
+ * (the latent's batch first), labels in both operands only are contracted, the others are
+ * free. Both operands latent-dependent: Transpose, Reshape and a batched MatMul; a constant
+ * right operand: a Dense layer. Explicit "->", single letters, no ellipsis, no repeated labels.
+ */
+final class EinsumImport {
+    private EinsumImport() {}
+
+    static void einsum(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        String eq = ctx.a().string("equation", "").replace(" ", "");
+        if (ctx.n().getInputCount() != 2 || !eq.matches("[a-zA-Z]+,[a-zA-Z]+->[a-zA-Z]*")) {
+            throw ctx.fail("equation '" + eq + "' is not supported; two operands with explicit output"
+                    + " ('bid,bjd->bij'), single-letter labels, no '...'");
+        }
+        String[] io = eq.split("->");
+        String p = io[0].split(",")[0];
+        String q = io[0].split(",")[1];
+        String out = io[1];
+        for (String term : new String[] {p, q, out}) {
+            if (term.chars().distinct().count() != term.length()) {
+                throw ctx.fail("label repeated in '" + term + "' (a trace or diagonal) is not supported");
+            }
+        }
+        String x = ctx.input(0);
+        String y = ctx.input(1);
+        if (!b.isVariable(x)) {
+            throw ctx.fail("the first operand must depend on the latent");
+        }
+        String batch = "";
+        String contracted = "";
+        String left = "";
+        String right = "";
+        for (char c : p.toCharArray()) {
+            boolean inQ = q.indexOf(c) >= 0;
+            boolean inOut = out.indexOf(c) >= 0;
+            if (!inQ && !inOut) {
+                throw ctx.fail("label '" + c + "' is summed within one operand; not supported");
+            }
+            batch += inQ && inOut ? c : "";
+            contracted += inQ && !inOut ? c : "";
+            left += !inQ ? c : "";
+        }
+        for (char c : q.toCharArray()) {
+            if (p.indexOf(c) < 0) {
+                if (out.indexOf(c) < 0) {
+                    throw ctx.fail("label '" + c + "' is summed within one operand; not supported");
+                }
+                right += c;
+            }
+        }
+        int[] xs = b.shapeOf(x);
+        if (p.length() != xs.length) {
+            throw ctx.fail("'" + p + "' has " + p.length() + " labels for an input of rank " + xs.length);
+        }
+        char n = p.charAt(0);
+        if (out.isEmpty() || out.charAt(0) != n) {
+            throw ctx.fail("the latent's batch label '" + n + "' must lead the output");
+        }
+        if (!b.isVariable(y)) {
+            constantRight(ctx, x, xs, p, q, out, b.constantOf(y), contracted);
+            return;
+        }
+        if (batch.indexOf(n) != 0 || q.charAt(0) != n) {
+            throw ctx.fail("the batch label '" + n + "' must lead both operands");
+        }
+        int[] ys = b.shapeOf(y);
+        String name = ctx.name();
+        // x -> [batch..., left, contracted], y -> [batch..., contracted, right], each group flattened.
+        String xm = grouped(b, name + "/lhs", x, p, xs, batch, left, contracted);
+        String ym = grouped(b, name + "/rhs", y, q, ys, batch, contracted, right);
+        b.node(name + "/MatMul", "MatMul", new BatchedMatMul(), List.of(xm, ym), name + "/prod");
+        // [batch..., L, R] -> [batch..., left labels..., right labels...] -> the output's order.
+        String have = batch + left + right;
+        int[] dims = new int[have.length()];
+        for (int i = 0; i < have.length(); i++) {
+            char c = have.charAt(i);
+            dims[i] = p.indexOf(c) >= 0 ? xs[p.indexOf(c)] : ys[q.indexOf(c)];
+        }
+        dims[0] = 0;
+        b.node(name + "/unflatten", "Reshape", new Reshape(dims), List.of(name + "/prod"), name + "/labels");
+        permute(b, name, name + "/labels", have, out, ctx.output(0));
+    }
+
+    /** src (labels `have`, shape s) transposed to groups g1 g2 g3 and reshaped to [g1..., |g2|, |g3|]. */
+    private static String grouped(Graph.Builder b, String name, String src, String have, int[] s, String g1, String g2,
+                                  String g3) {
+        String want = g1 + g2 + g3;
+        String t = name + "/ordered";
+        permute(b, name, src, have, want, t);
+        int[] dims = new int[g1.length() + 2];
+        for (int i = 0; i < g1.length(); i++) {
+            dims[i] = i == 0 ? 0 : s[have.indexOf(g1.charAt(i))];
+        }
+        dims[g1.length()] = product(s, have, g2);
+        dims[g1.length() + 1] = product(s, have, g3);
+        b.node(name + "/Reshape", "Reshape", new Reshape(dims), List.of(t), name + "/matrix");
+        return name + "/matrix";
+    }
+
+    private static int product(int[] s, String have, String labels) {
+        int p = 1;
+        for (char c : labels.toCharArray()) {
+            p *= s[have.indexOf(c)];
+        }
+        return p;
+    }
+
+    /** A Transpose from label order `have` to `want` (an alias when they agree). */
+    private static void permute(Graph.Builder b, String name, String src, String have, String want, String dst) {
+        if (have.equals(want)) {
+            b.alias(dst, src);
+            return;
+        }
+        int[] perm = new int[want.length()];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = have.indexOf(want.charAt(i));
+        }
+        b.node(name + "/Transpose", "Transpose", new Transpose(perm), List.of(src), dst);
+    }
+
+    /** x contracted with a constant matrix over x's last labels: "bij,jk->bik" is a Dense layer. */
+    private static void constantRight(NodeContext ctx, String x, int[] xs, String p, String q, String out, Tensor w,
+                                      String contracted) {
+        String keep = p.substring(0, p.length() - contracted.length());
+        String right = q.replaceAll("[" + contracted + "]", "");
+        if (w == null || w.rank() != 2 || contracted.length() != 1 || !p.endsWith(contracted)
+                || !out.equals(keep + right)) {
+            throw ctx.fail("with a constant operand only x[..., j] W[j, k] -> [..., k] (or W[k, j]) is supported");
+        }
+        boolean transposed = q.charAt(1) == contracted.charAt(0);   // "kj": W given as [out, in]
+        int in = xs[xs.length - 1];
+        int outF = transposed ? w.dim(0) : w.dim(1);
+        double[] m = transposed ? Gemm.transpose(w.data(), w.dim(0), w.dim(1)) : w.data();
+        if ((transposed ? w.dim(1) : w.dim(0)) != in) {
+            throw ctx.fail("cannot contract " + Arrays.toString(xs) + " with " + w);
+        }
+        ctx.b().node(ctx.name(), "Einsum", new Dense(in, outF, m, null), List.of(x), ctx.output(0));
+    }
+}
