@@ -145,6 +145,34 @@ final class Slicing {
         }
     }
 
+    /** Tile of a latent-dependent value: per repeated non-batch axis, a Concat of r copies. */
+    static void tile(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        String x = ctx.input(0);
+        if (!b.isVariable(x)) {
+            throw ctx.fail("Tile of a constant is not supported");
+        }
+        double[] repeats = ctx.weight(1, "repeats").data();
+        int rank = b.shapeOf(x).length;
+        if (repeats.length != rank || repeats[0] != 1) {
+            throw ctx.fail("repeats " + Arrays.toString(repeats) + " must have " + rank + " entries and leave the"
+                    + " batch (entry 0) at 1");
+        }
+        String cur = x;
+        for (int ax = 1; ax < rank; ax++) {
+            int r = (int) repeats[ax];
+            if (r < 1) {
+                throw ctx.fail("repeat " + r + " on axis " + ax + " is not positive");
+            }
+            if (r > 1) {
+                String next = ctx.name() + "/axis" + ax;
+                b.node(next, "Tile", new Concat(ax), java.util.Collections.nCopies(r, cur), next);
+                cur = next;
+            }
+        }
+        b.alias(ctx.output(0), cur);
+    }
+
     /** x through the given Narrows in turn, the last one writing out (an alias when there are none). */
     static void chain(Graph.Builder b, String name, String x, String out, List<Narrow> cuts) {
         if (cuts.isEmpty()) {

@@ -247,6 +247,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void tileOfLatentDependentValues() throws Exception {
+        check(io.geomlens.testing.TestModels.tiled(), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

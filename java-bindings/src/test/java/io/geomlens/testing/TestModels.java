@@ -33,6 +33,7 @@ public final class TestModels {
         m.put("pixelnorm", pixelNorm());
         m.put("reduce-sum-mean", reductions());
         m.put("expand", expanded());
+        m.put("tile", tiled());
         m.put("pad", padded(13));
         m.put("elementary", elementary());
         m.put("gather", gathered());
@@ -434,6 +435,17 @@ public final class TestModels {
             o = "oo";
         }
         m.node("Add", "/res", List.of(o, "x"), "r").node("Flatten", "/f", List.of("r"), "y");
+        return m.output("y");
+    }
+
+    /** Tile of latent tokens [N, 2, 3] by (1, 2, 3), then Tanh: each token used six times. */
+    public static OnnxModelBuilder tiled() {
+        SplittableRandom rnd = new SplittableRandom(149);
+        OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 5);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 5, 6);
+        m.initializerLongs("tokens", 0, 2, 3).initializerLongs("reps", 1, 2, 3);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x").node("Tile", "/tile", List.of("x", "reps"), "t")
+                .node("Tanh", "/act", List.of("t"), "y");
         return m.output("y");
     }
 
