@@ -166,6 +166,11 @@ public final class Graph {
             return this;
         }
 
+        /** The latent input's value name. */
+        public String latentName() {
+            return names.get(input);
+        }
+
         public Builder constant(String name, Tensor value) {
             define(name, value);
             return this;

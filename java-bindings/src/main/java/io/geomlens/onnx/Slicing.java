@@ -145,20 +145,28 @@ final class Slicing {
         }
     }
 
-    /** Tile of a latent-dependent value: per repeated non-batch axis, a Concat of r copies. */
+    /**
+     * Tile: per repeated non-batch axis, a Concat of r copies. A constant repeated batch-size
+     * times (StyleGAN's learned input, const.repeat(N, 1, 1, 1)) is first broadcast over the
+     * latent's batch.
+     */
     static void tile(NodeContext ctx) {
         Graph.Builder b = ctx.b();
         String x = ctx.input(0);
-        if (!b.isVariable(x)) {
-            throw ctx.fail("Tile of a constant is not supported");
-        }
         double[] repeats = ctx.weight(1, "repeats").data();
         int rank = b.shapeOf(x).length;
-        if (repeats.length != rank || repeats[0] != 1) {
+        String cur = x;
+        if (!b.isVariable(x)) {
+            if (repeats.length != rank || repeats[0] != ShapeFolding.BATCH) {
+                throw ctx.fail("Tile of a constant is supported only batch-size times (repeat(x.size(0), ...)),"
+                        + " got repeats " + Arrays.toString(repeats));
+            }
+            cur = ctx.name() + "/batch";
+            b.node(cur, "Tile", new io.geomlens.graph.BatchBroadcast(), List.of(x, b.latentName()), cur);
+        } else if (repeats.length != rank || repeats[0] != 1) {
             throw ctx.fail("repeats " + Arrays.toString(repeats) + " must have " + rank + " entries and leave the"
                     + " batch (entry 0) at 1");
         }
-        String cur = x;
         for (int ax = 1; ax < rank; ax++) {
             int r = (int) repeats[ax];
             if (r < 1) {

@@ -199,4 +199,17 @@ class DescriptorsTest {
                 .layerNames());
         assertEquals(List.of(), load(io.geomlens.testing.TestModels.elementary(), Precision.FLOAT64).layerNames());
     }
+
+    @Test
+    void pixelNormRemovesTheRadialDirection() {
+        // G(z) = S(z / rms(z)) is constant along z itself, so J z = 0 (up to the 1e-8 in the rms):
+        // numeric rank E - 1 on the exact route, for every latent.
+        Generator g = load(io.geomlens.onnx.StyleGanLite.build(151, 8, 4), Precision.FLOAT64);
+        double[] z = io.geomlens.testing.Close.gaussian(new java.util.SplittableRandom(8), 4 * 8, 1.0);
+        DescriptorBatch b = new Descriptors(g, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT).withComplexity(false))
+                .describe(z, 4);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(7, b.latents().get(i).rank(), "latent " + i);
+        }
+    }
 }

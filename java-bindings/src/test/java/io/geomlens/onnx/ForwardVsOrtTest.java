@@ -252,6 +252,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void styleGanWithUnfusedModulatedConvolutions() throws Exception {
+        check(StyleGanLite.build(157, 16, 8), 3, 1.0);
+    }
+
+    @Test
     void groupNormAsTorchExportsIt() throws Exception {
         check(io.geomlens.testing.TestModels.groupNorm(), 4, 1.0);
     }

@@ -457,6 +457,7 @@ public final class TestModels {
         m.put("dcgan-small", ModelZoo.dcgan(6, 20, 4, 3));
         m.put("upsample-convT", upsampleConvT());
         m.put("relu6-hardtanh", clipped());
+        m.put("stylegan-lite", io.geomlens.onnx.StyleGanLite.build(151, 8, 4));
         m.put("prelu-conv", prelu());
         m.put("hard-mish", hardAndMish());
         m.putAll(convVariants());
