@@ -10,6 +10,7 @@ import io.geomlens.linalg.Orthonormal;
 import io.geomlens.metric.MetricTensor;
 import io.geomlens.onnx.DiffusionDecoder;
 import io.geomlens.onnx.ModelZoo;
+import io.geomlens.onnx.StyleGanLite;
 import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.onnx.OnnxModelBuilder;
 import java.util.SplittableRandom;
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class PrimitivesBenchmark {
-    /** The three target shapes of issue 5; "vae" (a latent-diffusion decoder) on request with -p model=vae. */
+    /** The three target shapes of issue 5; "vae" (a latent-diffusion decoder) and "stylegan" with -p model=... */
     @Param({"mlp", "conv", "dcgan"})
     public String model;
 
@@ -72,6 +73,7 @@ public class PrimitivesBenchmark {
             case "conv" -> ModelZoo.convDecoder(2026, 32);
             case "dcgan" -> ModelZoo.dcgan(2026, 100, 64, 3);
             case "vae" -> DiffusionDecoder.build(2026, 4, 8, 64, 32);
+            case "stylegan" -> StyleGanLite.build(2026, 64, 32);
             default -> throw new IllegalArgumentException(model);
         };
         be = Backends.select(backend, System.err::println);
