@@ -73,6 +73,7 @@ public final class CudaBackend implements Backend {
     private final class CudaGenerator implements Generator, JacobianSpectra {
         private final Graph graph;
         private final DeviceCache cache;
+        private double[] identity;
 
         CudaGenerator(Graph graph, DeviceCache cache) {
             this.graph = graph;
@@ -162,11 +163,7 @@ public final class CudaBackend implements Backend {
                 int cols;
                 DeviceTensor m;
                 if (frame == null) {
-                    double[] eye = new double[e * e];
-                    for (int i = 0; i < e; i++) {
-                        eye[i * e + i] = 1;
-                    }
-                    m = run.jvp(zt, ex.tile(ex.upload(eye, run.inputShape(e)), n));
+                    m = run.jvp(zt, ex.tile(cache.of(identity(), run.inputShape(e)), n));
                     rows = e;
                     cols = d;
                 } else {
@@ -219,6 +216,18 @@ public final class CudaBackend implements Backend {
             });
             System.arraycopy(host, 0, signs.bits(), 0, host.length);
             return signs;
+        }
+
+        /** The E x E identity (the exact route's tangents), made once so the device cache keeps one copy. */
+        private double[] identity() {
+            if (identity == null) {
+                int e = latentDim();
+                identity = new double[e * e];
+                for (int i = 0; i < e; i++) {
+                    identity[i * e + i] = 1;
+                }
+            }
+            return identity;
         }
 
         private double[] download(DeviceTensor t) {
