@@ -15,17 +15,18 @@ import java.util.List;
  * "bhid,bhjd->bhij", "bij,jk->bik"): labels in both operands and the output are batch labels
  * (the latent's batch first), labels in both operands only are contracted, the others are
  * free. Both operands latent-dependent: Transpose, Reshape and a batched MatMul; a constant
- * right operand: a Dense layer. Explicit "->", single letters, no ellipsis, no repeated labels.
+ * right operand: a Dense layer. Explicit "->", single letters, no repeated labels; "..." stands
+ * for the same leading dimensions in every term ("...ij,...jk->...ik").
  */
 final class EinsumImport {
     private EinsumImport() {}
 
     static void einsum(NodeContext ctx) {
         Graph.Builder b = ctx.b();
-        String eq = ctx.a().string("equation", "").replace(" ", "");
+        String eq = expandEllipsis(ctx, ctx.a().string("equation", "").replace(" ", ""));
         if (ctx.n().getInputCount() != 2 || !eq.matches("[a-zA-Z]+,[a-zA-Z]+->[a-zA-Z]*")) {
             throw ctx.fail("equation '" + eq + "' is not supported; two operands with explicit output"
-                    + " ('bid,bjd->bij'), single-letter labels, no '...'");
+                    + " ('bid,bjd->bij'), single-letter labels");
         }
         String[] io = eq.split("->");
         String p = io[0].split(",")[0];
@@ -94,6 +95,40 @@ final class EinsumImport {
         dims[0] = 0;
         b.node(name + "/unflatten", "Reshape", new Reshape(dims), List.of(name + "/prod"), name + "/labels");
         permute(b, name, name + "/labels", have, out, ctx.output(0));
+    }
+
+    /**
+     * "..." replaced by the same fresh letters in every term: as many as the first operand's rank
+     * leaves to it; the second operand's "..." must cover as many dimensions (no broadcasting).
+     */
+    private static String expandEllipsis(NodeContext ctx, String eq) {
+        if (!eq.contains("...")) {
+            return eq;
+        }
+        String[] io = eq.split("->", -1);
+        String[] ops = io[0].split(",", -1);
+        if (io.length != 2 || ops.length != 2) {
+            throw ctx.fail("equation '" + eq + "' needs two operands and an explicit '->'");
+        }
+        int[] ranks = {ctx.b().shapeOf(ctx.input(0)).length, ctx.b().shapeOf(ctx.input(1)).length};
+        int dots = -1;
+        for (int i = 0; i < 2; i++) {
+            if (ops[i].contains("...")) {
+                int d = ranks[i] - (ops[i].length() - 3);
+                if (dots >= 0 && d != dots) {
+                    throw ctx.fail("'...' covers " + dots + " and " + d + " dimensions in '" + eq + "'; broadcasting"
+                            + " inside '...' is not supported");
+                }
+                dots = d;
+            }
+        }
+        StringBuilder fresh = new StringBuilder();
+        for (char c = 'A'; c <= 'Z' && fresh.length() < Math.max(0, dots); c++) {
+            if (eq.indexOf(c) < 0) {
+                fresh.append(c);
+            }
+        }
+        return eq.replace("...", fresh);
     }
 
     /** src (labels `have`, shape s) transposed to groups g1 g2 g3 and reshaped to [g1..., |g2|, |g3|]. */

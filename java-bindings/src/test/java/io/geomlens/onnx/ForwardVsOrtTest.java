@@ -244,6 +244,11 @@ class ForwardVsOrtTest {
         m.initializer("w", new int[] {4, 5}, ModelZoo.uniform(rnd, 20, 4));
         m.node("Einsum", "/lin", List.of("z", "w"), "y", Attr.s("equation", "bij,jk->bik"));
         check(m.output("y"), 3, 1.0);
+        // "...": the same leading dimensions everywhere (the batch among them).
+        OnnxModelBuilder e = new OnnxModelBuilder(13).input("z", 2, 3, 4);
+        e.node("Tanh", "/t", List.of("z"), "t")
+                .node("Einsum", "/gram", List.of("z", "t"), "y", Attr.s("equation", "...ij,...kj->...ik"));
+        check(e.output("y"), 3, 1.0);
     }
 
     @Test
