@@ -137,5 +137,12 @@ class DescribeCommandTest {
         Cli bad = Cli.run("describe", "--model", cgan.toString(), "--fix", "label=three", "--random", "2");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("'three' is not a comma-separated list"), bad.err());
+        Cli noValue = Cli.run("describe", "--model", cgan.toString(), "--fix", "label", "--random", "2");
+        assertEquals(1, noValue.code());
+        assertTrue(noValue.err().contains("is not NAME=VALUES"), noValue.err());
+        Cli twice = Cli.run("describe", "--model", cgan.toString(), "--fix", "label=1", "--fix", "label=2", "--random",
+                "2");
+        assertEquals(1, twice.code());
+        assertTrue(twice.err().contains("gives input 'label' twice"), twice.err());
     }
 }

@@ -216,6 +216,16 @@ class CudaBackendTest {
                 java.lang.foreign.MemorySegment.NULL, 0, java.lang.foreign.MemorySegment.NULL, 0, 0f,
                 java.lang.foreign.MemorySegment.NULL, 0, 1));
         assertTrue(bad.getMessage().startsWith("geomlens_gemm"), bad.getMessage());
+        var nul = java.lang.foreign.MemorySegment.NULL;
+        var rows = assertThrows(NativeCallException.class, () -> cx.lib().softmaxTangent(cx.handle(), nul, nul, nul, 7,
+                4, 3));
+        assertTrue(rows.getMessage().contains("multiple of the primal rows"), rows.getMessage());
+        var planes = assertThrows(NativeCallException.class, () -> cx.lib().instanceNormTangent(cx.handle(), nul, nul,
+                nul, nul, 1e-5f, 5, 1, 4, 2));
+        assertTrue(planes.getMessage().contains("multiple of the primal planes"), planes.getMessage());
+        var mode = assertThrows(NativeCallException.class, () -> cx.lib().upsampleLinear(cx.handle(), nul, nul, 1, 2,
+                2, 2, 2, 7));
+        assertTrue(mode.getMessage().contains("coordinate mode"), mode.getMessage());
         assertTrue(cx.memInfo()[0] > 0, "the context still works after the errors");
     }
 }

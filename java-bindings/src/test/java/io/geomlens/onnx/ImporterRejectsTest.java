@@ -69,6 +69,39 @@ class ImporterRejectsTest {
                 Arguments.of("Einsum in implicit mode", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
                         .input("z", 3, 4).node("Einsum", "/e", List.of("z", "z"), "y",
                                 Attr.s("equation", "bij,bkj")).output("y"), "explicit output"),
+                Arguments.of("Slice with a step", (Supplier<OnnxModelBuilder>) () -> dense(13).initializerLongs("s", 0)
+                        .initializerLongs("e", 4).initializerLongs("a", 1).initializerLongs("st", 2)
+                        .node("Slice", "/s", List.of("z", "s", "e", "a", "st"), "y").output("y"), "step 2"),
+                Arguments.of("Slice of the batch axis", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerLongs("s", 0).initializerLongs("e", 2).initializerLongs("a", 0)
+                        .node("Slice", "/s", List.of("z", "s", "e", "a"), "y").output("y"), "slicing the batch axis"),
+                Arguments.of("Split sizes not covering the axis", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerLongs("sz", 1, 2).graphNode("Split", "/sp", List.of("z", "sz"), List.of("y", "w"),
+                                Attr.i("axis", 1)).output("y"), "do not cover the 4 elements"),
+                Arguments.of("Gather out of range", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerLongs("i", 9).node("Gather", "/g", List.of("z", "i"), "y", Attr.i("axis", 1))
+                        .output("y"), "index 9 is out of range"),
+                Arguments.of("Gather of the batch axis", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerLongs("i", 0).node("Gather", "/g", List.of("z", "i"), "y").output("y"),
+                        "the batch or out of range"),
+                Arguments.of("Einsum summing within one operand", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3, 4).node("Einsum", "/e", List.of("z", "z"), "y",
+                                Attr.s("equation", "bij,bkl->bik")).output("y"), "summed within one operand"),
+                Arguments.of("Einsum with the batch elsewhere", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3, 4).node("Einsum", "/e", List.of("z", "z"), "y",
+                                Attr.s("equation", "bij,bkj->ibk")).output("y"), "must lead the output"),
+                Arguments.of("Tile of a constant", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerLongs("r", 2, 1).initializer("c", new int[] {1, 4}, new float[4])
+                        .node("Tile", "/t", List.of("c", "r"), "ct").node("Add", "/a", List.of("z", "ct"), "y")
+                        .output("y"), "only batch-size times"),
+                Arguments.of("Pad with a non-zero value", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerLongs("p", 0, 1, 0, 1).initializer("v", new int[0], new float[] {1})
+                        .node("Pad", "/p", List.of("z", "p", "v"), "y").output("y"), "only zero padding"),
+                Arguments.of("Pow with a tensor exponent", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializer("e", new int[] {2}, new float[] {1, 2})
+                        .node("Pow", "/p", List.of("z", "e"), "y").output("y"), "must be a scalar"),
+                Arguments.of("Dropout mask", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .graphNode("Dropout", "/d", List.of("z"), List.of("y", "mask")).output("y"), "mask output"),
                 Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),
