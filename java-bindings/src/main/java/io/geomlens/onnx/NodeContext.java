@@ -22,6 +22,19 @@ record NodeContext(Graph.Builder b, NodeProto n, String name, Attributes a, int 
         b.node(name, n.getOpType(), op, List.of(n.getInput(0)), n.getOutput(0));
     }
 
+    /** Input 0, which must depend on the latent; `doing` names the op's action for the message. */
+    String variableInput(String doing) {
+        if (!b.isVariable(n.getInput(0))) {
+            throw fail(doing + " a constant is not supported");
+        }
+        return n.getInput(0);
+    }
+
+    /** An ONNX axis (negative counts from the end) as an index into a rank-`rank` shape. */
+    static int axis(long axis, int rank) {
+        return (int) (axis < 0 ? axis + rank : axis);
+    }
+
     String input(int i) {
         return n.getInput(i);
     }

@@ -23,10 +23,7 @@ final class Normalizations {
         NodeProto n = ctx.n();
         String name = ctx.name();
         Attributes a = ctx.a();
-        String x = n.getInput(0);
-        if (!b.isVariable(x)) {
-            throw ctx.fail("normalizing a constant is not supported");
-        }
+        String x = ctx.variableInput("normalizing");
         if (n.getOutputList().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
             throw ctx.fail("the Mean/InvStdDev outputs (training) are not supported");
         }
@@ -42,7 +39,7 @@ final class Normalizations {
             return;
         }
         int axis = (int) a.integer("axis", -1);
-        axis = axis < 0 ? axis + s.length : axis;
+        axis = NodeContext.axis(axis, s.length);
         if (axis < 1 || axis >= s.length) {
             throw ctx.fail("axis " + a.integer("axis", -1) + " normalizes across the"
                     + " batch; only axes after the batch dimension are supported");

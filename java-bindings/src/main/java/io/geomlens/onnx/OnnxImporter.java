@@ -268,9 +268,7 @@ public final class OnnxImporter {
             case "ReduceMean", "ReduceSum" -> ctx.unary(ReduceImport.reduce(ctx));
             case "Pad" -> ctx.unary(PadImport.pad(ctx));
             case "Expand" -> {
-                if (!b.isVariable(in.get(0))) {
-                    throw ctx.fail("Expand of a constant is not supported");
-                }
+                ctx.variableInput("expanding");
                 double[] shape = ctx.weight(1, "shape").data().clone();
                 if (shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1)) {
                     shape[0] = 1;   // x.expand(x.size(0), ...) or expand(-1, ...): the batch stays
@@ -378,7 +376,7 @@ public final class OnnxImporter {
             case "Softmax" -> {
                 int rank = b.shapeOf(in.get(0)).length;
                 int axis = (int) a.integer("axis", opset >= 13 ? -1 : 1);
-                if ((axis < 0 ? axis + rank : axis) != rank - 1) {
+                if (NodeContext.axis(axis, rank) != rank - 1) {
                     throw ctx.fail("Softmax over axis " + axis + " of a rank-" + rank
                             + " input; only the last axis is supported");
                 }
@@ -458,8 +456,6 @@ public final class OnnxImporter {
     }
 
     private static Op matmul(NodeContext ctx) {
-        Graph.Builder b = ctx.b();
-        NodeProto n = ctx.n();
         Tensor w = ctx.weight(1, "B");
         if (w.rank() != 2) {
             throw new ShapeException("the constant operand must be a matrix, got " + w);

@@ -9,9 +9,7 @@ final class PadImport {
     private PadImport() {}
 
     static ZeroPad pad(NodeContext ctx) {
-        if (!ctx.b().isVariable(ctx.input(0))) {
-            throw ctx.fail("padding a constant is not supported");
-        }
+        ctx.variableInput("padding");
         String mode = ctx.a().string("mode", "constant");
         if (!mode.equals("constant")) {
             throw ctx.fail("mode='" + mode + "' is not supported; only constant (zero) padding");
@@ -34,7 +32,7 @@ final class PadImport {
                 int[] full = new int[2 * rank];
                 double[] axes = axesT.data();
                 for (int i = 0; i < axes.length; i++) {
-                    int ax = (int) (axes[i] < 0 ? axes[i] + rank : axes[i]);
+                    int ax = NodeContext.axis((long) axes[i], rank);
                     full[ax] = pads[i];
                     full[rank + ax] = pads[axes.length + i];
                 }

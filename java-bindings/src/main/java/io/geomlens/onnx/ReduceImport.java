@@ -8,10 +8,7 @@ final class ReduceImport {
     private ReduceImport() {}
 
     static Reduce reduce(NodeContext ctx) {
-        String x = ctx.input(0);
-        if (!ctx.b().isVariable(x)) {
-            throw ctx.fail("reducing a constant is not supported");
-        }
+        String x = ctx.variableInput("reducing");
         int[] s = ctx.b().shapeOf(x);
         boolean mean = ctx.n().getOpType().equals("ReduceMean");
         // axes moved from an attribute to an input at opset 13 (ReduceSum) and 18 (ReduceMean).
@@ -23,7 +20,7 @@ final class ReduceImport {
             }
             throw ctx.fail("reducing every axis includes the batch; give the non-batch axes");
         }
-        int[] resolved = Arrays.stream(axes).map(a -> a < 0 ? a + s.length : a).sorted().distinct().toArray();
+        int[] resolved = Arrays.stream(axes).map(a -> NodeContext.axis(a, s.length)).sorted().distinct().toArray();
         if (resolved[0] < 1 || resolved[resolved.length - 1] >= s.length) {
             throw ctx.fail("axes " + Arrays.toString(axes) + " include the batch axis or do not exist in rank "
                     + s.length + "; only non-batch axes can be reduced");

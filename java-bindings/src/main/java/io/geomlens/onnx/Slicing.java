@@ -30,7 +30,7 @@ final class Slicing {
         Tensor steps = opset < 10 ? null : ctx.optionalWeight(4, "steps");
         List<Narrow> cuts = new java.util.ArrayList<>();
         for (int i = 0; i < starts.length; i++) {
-            int ax = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + s.length : axes[i]);
+            int ax = axes == null ? i : NodeContext.axis((long) axes[i], s.length);
             if (steps != null && steps.data()[i] != 1) {
                 throw ctx.fail("step " + (long) steps.data()[i] + " is not supported;"
                         + " only contiguous slices (step 1)");
@@ -61,13 +61,9 @@ final class Slicing {
         String name = ctx.name();
         Attributes a = ctx.a();
         int opset = ctx.opset();
-        String x = n.getInput(0);
-        if (!b.isVariable(x)) {
-            throw ctx.fail("Split of a constant is not supported");
-        }
+        String x = ctx.variableInput("splitting");
         int[] s = b.shapeOf(x);
-        int ax = (int) a.integer("axis", 0);
-        ax = ax < 0 ? ax + s.length : ax;
+        int ax = NodeContext.axis(a.integer("axis", 0), s.length);
         if (ax <= 0 || ax >= s.length) {
             throw ctx.fail("splitting axis " + a.integer("axis", 0) + " (the batch or"
                     + " out of range) is not supported");
@@ -108,8 +104,7 @@ final class Slicing {
         String name = ctx.name();
         String x = ctx.input(0);
         int[] s = b.shapeOf(x);
-        int ax = (int) ctx.a().integer("axis", 0);
-        ax = ax < 0 ? ax + s.length : ax;
+        int ax = NodeContext.axis(ctx.a().integer("axis", 0), s.length);
         if (ax <= 0 || ax >= s.length) {
             throw ctx.fail("gathering along axis " + ctx.a().integer("axis", 0) + " (the batch or out of range) is"
                     + " not supported");
