@@ -321,7 +321,8 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
                 denseStrides(ps), longs(inner), inner);
     }
 
-    private static long[] denseStrides(int[] s) {
+    /** Row-major element strides of shape s. */
+    static long[] denseStrides(int[] s) {
         long[] st = new long[s.length];
         long acc = 1;
         for (int i = s.length - 1; i >= 0; i--) {

@@ -29,12 +29,7 @@ final class DeviceAttention {
         if (s.length != perm.length) {
             throw new ShapeException("perm has " + perm.length + " entries for an input of rank " + s.length);
         }
-        long[] inStride = new long[s.length];
-        long st = 1;
-        for (int i = s.length - 1; i >= 0; i--) {
-            inStride[i] = st;
-            st *= s[i];
-        }
+        long[] inStride = CudaExecutor.denseStrides(s);
         int[] os = new int[s.length];
         long[] strides = new long[s.length];
         for (int i = 0; i < s.length; i++) {
