@@ -66,16 +66,17 @@ final class DeviceConv {
      */
     private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
-        int kk = g.cin() * g.kh() * g.kw();
-        int kg = g.groupRows();
+        Plan p = plan(g, c, n);
+        int kk = p.kk();
+        int kg = p.kg();
         int groups = g.groups();
-        int cg = g.cout() / groups;
-        int hw = g.ho() * g.wo();
+        int cg = p.cg();
+        int hw = p.hw();
+        int chunk = p.chunk();
+        DeviceTensor w = p.w();
+        DeviceTensor cols = p.cols();
+        DeviceTensor wide = p.wide();
         DeviceTensor y = ex.alloc(outShape);
-        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kg);
-        int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
-        DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
-        DeviceTensor wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int m = Math.min(chunk, n - s0);
             long mhw = (long) m * hw;
@@ -101,16 +102,17 @@ final class DeviceConv {
     /** x[s] = col2im(wmat^T * g[s]) per group: the adjoint of convForward (same two layouts). */
     private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
-        int kk = g.cin() * g.kh() * g.kw();
-        int kg = g.groupRows();
+        Plan p = plan(g, c, n);
+        int kk = p.kk();
+        int kg = p.kg();
         int groups = g.groups();
-        int cg = g.cout() / groups;
-        int hw = g.ho() * g.wo();
+        int cg = p.cg();
+        int hw = p.hw();
+        int chunk = p.chunk();
+        DeviceTensor w = p.w();
+        DeviceTensor cols = p.cols();
+        DeviceTensor wide = p.wide();
         DeviceTensor x = ex.alloc(outShape);
-        DeviceTensor w = cache.of(c.weightMatrix(), g.cout(), kg);
-        int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
-        DeviceTensor cols = ex.alloc(new int[] {chunk, kk, hw});
-        DeviceTensor wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int m = Math.min(chunk, n - s0);
             long mhw = (long) m * hw;
@@ -132,6 +134,22 @@ final class DeviceConv {
             lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, (long) kk * hw, hw);
         }
         return x;
+    }
+
+    /**
+     * What both directions need: sizes (kk column rows, kg per group, cg output channels per
+     * group, hw output pixels), the device weights, samples per chunk and the chunk's buffers.
+     */
+    private record Plan(int kk, int kg, int cg, int hw, int chunk, DeviceTensor w, DeviceTensor cols,
+                        DeviceTensor wide) {}
+
+    private Plan plan(ConvGeometry g, Conv2d c, int n) {
+        int kk = g.cin() * g.kh() * g.kw();
+        int hw = g.ho() * g.wo();
+        int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
+        return new Plan(kk, g.groupRows(), g.cout() / g.groups(), hw, chunk, cache.of(c.weightMatrix(), g.cout(),
+                g.groupRows()), ex.alloc(new int[] {chunk, kk, hw}),
+                WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null);
     }
 
     private static int chunk(int n, long floatsPerSample) {

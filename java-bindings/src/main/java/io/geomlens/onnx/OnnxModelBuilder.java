@@ -107,13 +107,7 @@ public final class OnnxModelBuilder {
     }
 
     public OnnxModelBuilder node(String op, String name, List<String> inputs, String output, Attr... attrs) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs)
-                .addOutput(output);
-        for (Attr a : attrs) {
-            n.addAttribute(a.proto());
-        }
-        graph.addNode(n);
-        return this;
+        return graphNode(op, name, inputs, List.of(output), attrs);
     }
 
     /** A node with several outputs (Split). */

@@ -24,7 +24,7 @@ class ImportOptionsTest {
             Graph g = OnnxImporter.read(bytes, "cgan.onnx", Map.of("label", new double[] {label}));
             assertEquals(8, g.latentDim());
             double[] z = Close.gaussian(new SplittableRandom(label), 5 * 8, 1.0);
-            float[] ref = OrtReference.runWithLabel(bytes, "z", Close.toFloat(z), 5, new int[] {8}, "label", label);
+            float[] ref = OrtReference.runWithLabel(bytes, Close.toFloat(z), 5, new int[] {8}, "label", label);
             try (Generator gen = new CpuBackend(Precision.FLOAT64).load(g)) {
                 assertClose(Close.toDouble(ref), gen.forward(Close.toDouble(Close.toFloat(z)), 5), 1e-6, 1e-5,
                         "label " + label);

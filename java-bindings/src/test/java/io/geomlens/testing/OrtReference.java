@@ -5,14 +5,34 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.Map;
 
 /** ONNX Runtime as the independent forward reference. */
 public final class OrtReference {
     private OrtReference() {}
 
-    /** Runs a model with a latent input and an int64 [N] input holding the same label for every sample. */
-    public static float[] runWithLabel(byte[] model, String latent, float[] input, int n, int[] sampleShape,
-                                       String labelName, long label) throws OrtException {
+    /** Runs the model on n inputs of the given per-sample shape; returns the flat float output. */
+    public static float[] run(byte[] model, float[] input, int n, int... sampleShape) throws OrtException {
+        return run(model, input, n, sampleShape, null, 0, null);
+    }
+
+    /** Runs a model with a latent (first) input and an int64 [N] input holding the same label for every sample. */
+    public static float[] runWithLabel(byte[] model, float[] input, int n, int[] sampleShape, String labelName,
+                                       long label) throws OrtException {
+        return run(model, input, n, sampleShape, labelName, label, null);
+    }
+
+    /** Runs the model and returns the named output (for models with several). */
+    public static float[] runOutput(byte[] model, float[] input, int n, int[] sampleShape, String output)
+            throws OrtException {
+        return run(model, input, n, sampleShape, null, 0, output);
+    }
+
+    /** The latent is the session's first input; labelName (if not null) gets label per sample. */
+    private static float[] run(byte[] model, float[] input, int n, int[] sampleShape, String labelName, long label,
+                               String output) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = n;
@@ -23,50 +43,19 @@ public final class OrtReference {
         java.util.Arrays.fill(labels, label);
         try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
              OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-             OnnxTensor l = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(labels), new long[] {n});
-             OrtSession.Result r = s.run(java.util.Map.of(latent, t, labelName, l))) {
-            FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-            float[] o = new float[fb.remaining()];
-            fb.get(o);
-            return o;
-        }
-    }
-
-    /** Runs the model and returns the named output (for models with several). */
-    public static float[] runOutput(byte[] model, float[] input, int n, int[] sampleShape, String output)
-            throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long[] shape = new long[sampleShape.length + 1];
-        shape[0] = n;
-        for (int i = 0; i < sampleShape.length; i++) {
-            shape[i + 1] = sampleShape[i];
-        }
-        try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
-             OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-             OrtSession.Result r = s.run(java.util.Map.of(s.getInputNames().iterator().next(), t))) {
-            FloatBuffer fb = ((OnnxTensor) r.get(output).orElseThrow()).getFloatBuffer();
-            float[] o = new float[fb.remaining()];
-            fb.get(o);
-            return o;
-        }
-    }
-
-    /** Runs the model on n inputs of the given per-sample shape; returns the flat float output. */
-    public static float[] run(byte[] model, float[] input, int n, int... sampleShape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long[] shape = new long[sampleShape.length + 1];
-        shape[0] = n;
-        for (int i = 0; i < sampleShape.length; i++) {
-            shape[i + 1] = sampleShape[i];
-        }
-        try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
-             OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-             OrtSession.Result r = s.run(java.util.Map.of(s.getInputNames().iterator().next(), t))) {
-            OnnxTensor out = (OnnxTensor) r.get(0);
-            FloatBuffer fb = out.getFloatBuffer();
-            float[] o = new float[fb.remaining()];
-            fb.get(o);
-            return o;
+             OnnxTensor l = OnnxTensor.createTensor(env, LongBuffer.wrap(labels), new long[] {n})) {
+            Map<String, OnnxTensor> feeds = new HashMap<>();
+            feeds.put(s.getInputNames().iterator().next(), t);
+            if (labelName != null) {
+                feeds.put(labelName, l);
+            }
+            try (OrtSession.Result r = s.run(feeds)) {
+                OnnxTensor out = (OnnxTensor) (output == null ? r.get(0) : r.get(output).orElseThrow());
+                FloatBuffer fb = out.getFloatBuffer();
+                float[] o = new float[fb.remaining()];
+                fb.get(o);
+                return o;
+            }
         }
     }
 }
