@@ -58,98 +58,96 @@ final class DeviceConv {
                 : convBackward(gy, g, c, new int[] {n, g.cin(), g.h(), g.w()});
     }
 
-    /**
-     * out[s] = wmat * im2col(x[s]), one GEMM per group (wmat [cout, kg], kg = a group's rows of the
-     * columns). Wide layout: the columns of a chunk's samples side by side, [kk, m * hw], so one
-     * strided batched GEMM over the groups with N = m * hw serves every sample (layers with few
-     * output pixels would otherwise be m thin GEMMs), then [cout, m, hw] is transposed into place.
-     */
+    /** out[s] = wmat * im2col(x[s]) for every sample, chunk by chunk (see {@link Plan#forward}). */
     private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
         int n = outShape[0];
-        Plan p = plan(g, c, n);
-        int kk = p.kk();
-        int kg = p.kg();
-        int groups = g.groups();
-        int cg = p.cg();
-        int hw = p.hw();
-        int chunk = p.chunk();
-        DeviceTensor w = p.w();
-        DeviceTensor cols = p.cols();
-        DeviceTensor wide = p.wide();
+        Plan p = new Plan(g, c, n);
         DeviceTensor y = ex.alloc(outShape);
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int m = Math.min(chunk, n - s0);
+        for (int s0 = 0; s0 < n; s0 += p.chunk) {
+            p.forward(DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()),
+                    DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), Math.min(p.chunk, n - s0));
+        }
+        return y;
+    }
+
+    /** x[s] = col2im(wmat^T * g[s]): the adjoint of convForward, chunk by chunk. */
+    private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
+        int n = outShape[0];
+        Plan p = new Plan(g, c, n);
+        DeviceTensor x = ex.alloc(outShape);
+        for (int s0 = 0; s0 < n; s0 += p.chunk) {
+            p.backward(DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()),
+                    DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), Math.min(p.chunk, n - s0));
+        }
+        return x;
+    }
+
+    /**
+     * One conv's sizes (kk column rows, kg of them per group, cg output channels per group, hw
+     * output pixels), device weights [cout, kg], samples per chunk and the chunk's buffers. Wide
+     * layout: a chunk's columns side by side, [kk, m * hw], so one strided batched GEMM over the
+     * groups with N = m * hw serves every sample (layers with few output pixels would otherwise be
+     * m thin GEMMs), with [cout, m, hw] transposed to or from the samples' layout.
+     */
+    private final class Plan {
+        final ConvGeometry g;
+        final int kk;
+        final int kg;
+        final int cg;
+        final int hw;
+        final int chunk;
+        final DeviceTensor w;
+        final DeviceTensor cols;
+        final DeviceTensor wide;
+
+        Plan(ConvGeometry g, Conv2d c, int n) {
+            this.g = g;
+            kk = g.cin() * g.kh() * g.kw();
+            kg = g.groupRows();
+            cg = g.cout() / g.groups();
+            hw = g.ho() * g.wo();
+            chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
+            w = cache.of(c.weightMatrix(), g.cout(), kg);
+            cols = ex.alloc(new int[] {chunk, kk, hw});
+            wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
+        }
+
+        /** ys[s] = wmat * im2col(xs[s]) for m samples, one GEMM per group. */
+        void forward(MemorySegment xs, MemorySegment ys, int m) {
             long mhw = (long) m * hw;
-            MemorySegment xs = DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize());
-            MemorySegment ys = DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize());
             if (WIDE) {
                 lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, hw, mhw);
                 lib.gemm(h, false, false, cg, (int) mhw, kg, 1f, w.pointer(), (long) cg * kg, cols.pointer(), kg * mhw,
-                        0f, wide.pointer(), cg * mhw, groups);
+                        0f, wide.pointer(), cg * mhw, g.groups());
                 ex.stridedCopyInto(wide.pointer(), new long[] {hw, mhw, 1}, new long[] {m, g.cout(), hw}, ys);
-                continue;
+                return;
             }
             lib.im2col(h, xs, cols.pointer(), geometryArray(g), m, (long) kk * hw, hw);
-            for (int q = 0; q < groups; q++) {
+            for (int q = 0; q < g.groups(); q++) {
                 lib.gemm(h, false, false, cg, hw, kg, 1f, DeviceTensor.offset(w.pointer(), (long) q * cg * kg), 0,
                         DeviceTensor.offset(cols.pointer(), (long) q * kg * hw), (long) kk * hw, 0f,
                         DeviceTensor.offset(ys, (long) q * cg * hw), (long) g.cout() * hw, m);
             }
         }
-        return y;
-    }
 
-    /** x[s] = col2im(wmat^T * g[s]) per group: the adjoint of convForward (same two layouts). */
-    private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
-        int n = outShape[0];
-        Plan p = plan(g, c, n);
-        int kk = p.kk();
-        int kg = p.kg();
-        int groups = g.groups();
-        int cg = p.cg();
-        int hw = p.hw();
-        int chunk = p.chunk();
-        DeviceTensor w = p.w();
-        DeviceTensor cols = p.cols();
-        DeviceTensor wide = p.wide();
-        DeviceTensor x = ex.alloc(outShape);
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int m = Math.min(chunk, n - s0);
+        /** xs[s] = col2im(wmat^T * gs[s]) for m samples, one GEMM per group. */
+        void backward(MemorySegment gs, MemorySegment xs, int m) {
             long mhw = (long) m * hw;
-            MemorySegment gs = DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize());
-            MemorySegment xs = DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize());
             if (WIDE) {
                 ex.stridedCopyInto(gs, new long[] {hw, (long) g.cout() * hw, 1}, new long[] {g.cout(), m, hw},
                         wide.pointer());
                 lib.gemm(h, true, false, kg, (int) mhw, cg, 1f, w.pointer(), (long) cg * kg, wide.pointer(), cg * mhw,
-                        0f, cols.pointer(), kg * mhw, groups);
+                        0f, cols.pointer(), kg * mhw, g.groups());
                 lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, hw, mhw);
-                continue;
+                return;
             }
-            for (int q = 0; q < groups; q++) {
+            for (int q = 0; q < g.groups(); q++) {
                 lib.gemm(h, true, false, kg, hw, cg, 1f, DeviceTensor.offset(w.pointer(), (long) q * cg * kg), 0,
                         DeviceTensor.offset(gs, (long) q * cg * hw), (long) g.cout() * hw, 0f,
                         DeviceTensor.offset(cols.pointer(), (long) q * kg * hw), (long) kk * hw, m);
             }
             lib.col2im(h, cols.pointer(), xs, geometryArray(g), m, (long) kk * hw, hw);
         }
-        return x;
-    }
-
-    /**
-     * What both directions need: sizes (kk column rows, kg per group, cg output channels per
-     * group, hw output pixels), the device weights, samples per chunk and the chunk's buffers.
-     */
-    private record Plan(int kk, int kg, int cg, int hw, int chunk, DeviceTensor w, DeviceTensor cols,
-                        DeviceTensor wide) {}
-
-    private Plan plan(ConvGeometry g, Conv2d c, int n) {
-        int kk = g.cin() * g.kh() * g.kw();
-        int hw = g.ho() * g.wo();
-        int chunk = chunk(n, (long) kk * hw + (WIDE ? (long) g.cout() * hw : 0));
-        return new Plan(kk, g.groupRows(), g.cout() / g.groups(), hw, chunk, cache.of(c.weightMatrix(), g.cout(),
-                g.groupRows()), ex.alloc(new int[] {chunk, kk, hw}),
-                WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null);
     }
 
     private static int chunk(int n, long floatsPerSample) {
