@@ -135,6 +135,26 @@ Tap tap(int o, int n, int f, int mode) {
     int lo = int(std::floor(s));
     return {lo, std::min(lo + 1, n - 1), s - lo};
 }
+
+// Every element of the column matrix of geometry p (see geomlens_im2col): fn(column index,
+// index into x or -1 where the kernel reads padding). im2col gathers through it, col2im scatters.
+template <typename Fn>
+void for_each_column(const int* p, int n, int64_t ss, int64_t rs, Fn fn) {
+    require(p, "geometry is null");
+    int cin = p[0], h = p[1], w = p[2], kh = p[3], kw = p[4], sh = p[5], sw = p[6], ph = p[7], pw = p[8],
+        dh = p[9], dw = p[10], ho = p[11], wo = p[12];
+    for (int64_t s = 0; s < n; s++)
+        for (int c = 0; c < cin; c++)
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++)
+                    for (int oy = 0; oy < ho; oy++)
+                        for (int ox = 0; ox < wo; ox++) {
+                            int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
+                            int64_t row = (c * kh + i) * kw + j;
+                            bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                            fn(s * ss + row * rs + oy * wo + ox, inside ? ((s * cin + c) * h + iy) * w + ix : -1);
+                        }
+}
 }  // namespace
 
 
@@ -348,20 +368,7 @@ int geomlens_im2col(geomlens_context* ctx, const float* x, float* cols, const in
                     int64_t rs) {
     return guard("geomlens_im2col", [&] {
         need(ctx);
-        require(p, "geometry is null");
-        int cin = p[0], h = p[1], w = p[2], kh = p[3], kw = p[4], sh = p[5], sw = p[6], ph = p[7], pw = p[8],
-            dh = p[9], dw = p[10], ho = p[11], wo = p[12];
-        for (int64_t s = 0; s < n; s++)
-            for (int c = 0; c < cin; c++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
-                        for (int oy = 0; oy < ho; oy++)
-                            for (int ox = 0; ox < wo; ox++) {
-                                int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
-                                int64_t row = (c * kh + i) * kw + j;
-                                cols[s * ss + row * rs + oy * wo + ox] =
-                                    (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((s * cin + c) * h + iy) * w + ix] : 0.f;
-                            }
+        for_each_column(p, n, ss, rs, [&](int64_t ci, int64_t xi) { cols[ci] = xi >= 0 ? x[xi] : 0.f; });
     });
 }
 
@@ -370,20 +377,10 @@ int geomlens_col2im(geomlens_context* ctx, const float* cols, float* x, const in
     return guard("geomlens_col2im", [&] {
         need(ctx);
         require(p, "geometry is null");
-        int cin = p[0], h = p[1], w = p[2], kh = p[3], kw = p[4], sh = p[5], sw = p[6], ph = p[7], pw = p[8],
-            dh = p[9], dw = p[10], ho = p[11], wo = p[12];
-        std::fill(x, x + int64_t(n) * cin * h * w, 0.f);
-        for (int64_t s = 0; s < n; s++)
-            for (int c = 0; c < cin; c++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
-                        for (int oy = 0; oy < ho; oy++)
-                            for (int ox = 0; ox < wo; ox++) {
-                                int iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
-                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                                int64_t row = (c * kh + i) * kw + j;
-                                x[((s * cin + c) * h + iy) * w + ix] += cols[s * ss + row * rs + oy * wo + ox];
-                            }
+        std::fill(x, x + int64_t(n) * p[0] * p[1] * p[2], 0.f);
+        for_each_column(p, n, ss, rs, [&](int64_t ci, int64_t xi) {
+            if (xi >= 0) x[xi] += cols[ci];
+        });
     });
 }
 
