@@ -5,6 +5,7 @@
 # benchmarks/RESULTS.md to $OUT/RESULTS-rows.md. Needs device/ (scripts/device-bundle.sh).
 # BENCH_MODELS picks models (default: mlp conv dcgan vae); BENCH_SECONDS the time per metric.
 # A model that fails on either side is reported and skipped; the others still run.
+# GEOMLENS_EMULATE=1: dry run without a GPU (kernel simulator, torch on the CPU; no result).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-3}
@@ -12,13 +13,18 @@ models=${BENCH_MODELS:-mlp conv dcgan vae}
 source scripts/device-env.sh
 work=$out/bench
 mkdir -p "$work"
-nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader
+torch_device=cuda
+if [[ "${GEOMLENS_EMULATE:-0}" == 1 ]]; then
+  torch_device=cpu  # a dry run of this script: no number it prints is a GPU result
+else
+  nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader
+fi
 failed=""
 for m in $models; do
   (cd benchmarks/torch && python3 models.py "$work" "$m") || failed+=" $m(export)"
 done
 # shellcheck disable=SC2086
-(cd benchmarks/torch && python3 baseline.py "$work" --seconds "$seconds" $models) || failed+=" baseline"
+(cd benchmarks/torch && python3 baseline.py "$work" --seconds "$seconds" --device "$torch_device" $models) || failed+=" baseline"
 for m in $models; do
   [[ -f "$work/$m.onnx" ]] || continue
   batch=$(cd benchmarks/torch && python3 -c "from models import MODELS; print(MODELS['$m'][2])")

@@ -9,13 +9,14 @@ fi
 rm -rf /tmp/geomlens-jre && mkdir -p /tmp/geomlens-jre && tar xJf device/jre25.tar.xz -C /tmp/geomlens-jre
 java=/tmp/geomlens-jre/jre25/bin/java
 if [[ "${GEOMLENS_EMULATE:-0}" == 1 ]]; then
-  # Dry run of the device scripts without a GPU: the host emulation stands in for the CUDA build.
-  echo "device-env: GEOMLENS_EMULATE=1, using the host emulation instead of a CUDA build (no GPU result)"
-  # The emulation's "device" memory is this host's RAM: small chunks of latents per call.
+  # Dry run of the device scripts without a GPU: the kernel simulator (the real kernels on the
+  # host, the host emulation for memory and cuBLAS/cuSOLVER) stands in for the CUDA build.
+  echo "device-env: GEOMLENS_EMULATE=1, using the kernel simulator instead of a CUDA build (no GPU result)"
+  # Its "device" memory is this host's RAM: small chunks of latents per call.
   export GEOMLENS_JAVA_OPTS="${GEOMLENS_JAVA_OPTS:-} -Dgeomlens.deviceChunk=2"
   mkdir -p build-gpu
-  bash scripts/build-host-emulation.sh build-gpu >/dev/null
-  cp build-gpu/libgeomlens_host.so build-gpu/libgeomlens.so
+  bash scripts/build-kernel-sim.sh build-gpu/sim >/dev/null
+  cp build-gpu/sim/libgeomlens_sim.so build-gpu/libgeomlens.so
   cuda=${CUDA_HOME:-/usr/local/cuda}
   g++ -std=c++17 -O1 -I"$cuda/include" -Inative/include kernels/check/check_kernels.cpp -Lbuild-gpu -lgeomlens \
     -L"$cuda/lib64" -lcudart -Wl,-rpath,"$PWD/build-gpu:$cuda/lib64" -o build-gpu/check_kernels

@@ -1,6 +1,7 @@
 """torch.func baseline of issue 5 on the GPU (float32), plus float64 references for psi/nu.
 
-Usage: python baseline.py OUTDIR [--seconds S] [model ...]
+Usage: python baseline.py OUTDIR [--seconds S] [--device cuda|cpu] [model ...]
+--device cpu is for dry runs of scripts/bench-vs-torch.sh without a GPU (no baseline numbers).
 Writes OUTDIR/torch.json (throughputs) and, per model, OUTDIR/<model>-z.npy (latents) and
 OUTDIR/<model>-ref.npy (float64 psi, nu on the exact route) for checking geomlens' numbers."""
 import json
@@ -9,7 +10,10 @@ import time
 
 import numpy as np
 import torch
-from torch.func import jacfwd, vjp, vmap, jvp
+try:
+    from torch.func import jacfwd, vjp, vmap, jvp
+except ImportError:  # torch < 2.0 ships the same transforms as functorch
+    from functorch import jacfwd, vjp, vmap, jvp
 
 from models import MODELS, build
 
@@ -24,34 +28,41 @@ def psi_nu(s):
     return psi, torch.exp(-(p * torch.log(p)).sum(-1))
 
 
+def sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
 def timed(fn, seconds):
     fn()
-    torch.cuda.synchronize()
+    sync()
     runs, end = [], time.perf_counter() + seconds
     while time.perf_counter() < end or len(runs) < 3:
         t0 = time.perf_counter()
         fn()
-        torch.cuda.synchronize()
+        sync()
         runs.append(time.perf_counter() - t0)
     return float(np.median(runs))
 
 
-def main(out, seconds, names):
-    dev = torch.device("cuda")
-    results = {"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__, "models": {}}
+def main(out, seconds, names, device):
+    dev = torch.device(device)
+    gpu = torch.cuda.get_device_name(0) if dev.type == "cuda" else "no GPU (CPU dry run)"
+    results = {"gpu": gpu, "torch": torch.__version__, "models": {}}
     for name in names:
         try:
             results["models"][name] = run(name, out, seconds, dev)
         except Exception as e:  # one model's failure (say, out of memory) must not lose the others
             print(f"{name}: torch baseline failed: {e!r}", flush=True)
-            torch.cuda.empty_cache()
+            if dev.type == "cuda":
+                torch.cuda.empty_cache()
     with open(f"{out}/torch.json", "w") as fh:
         json.dump(results, fh, indent=2)
 
 
 def run(name, out, seconds, dev):
     model, shape = build(name)
-    model = model.to(dev)
+    model = model.to(dev).requires_grad_(False)  # derivatives in z only; outputs convert to numpy
     e = int(np.prod(shape))
     f = lambda z: model(z.view(1, *shape)).reshape(-1)  # R^E -> R^D for one latent
     d = f(torch.zeros(e, device=dev)).numel()
@@ -122,7 +133,11 @@ def run(name, out, seconds, dev):
 
 if __name__ == "__main__":
     args = sys.argv[2:]
-    secs = 3.0
-    if args[:1] == ["--seconds"]:
-        secs, args = float(args[1]), args[2:]
-    main(sys.argv[1], secs, args or list(MODELS))
+    secs, device = 3.0, "cuda"
+    while args[:1] in (["--seconds"], ["--device"]):
+        if args[0] == "--seconds":
+            secs = float(args[1])
+        else:
+            device = args[1]
+        args = args[2:]
+    main(sys.argv[1], secs, args or list(MODELS), device)

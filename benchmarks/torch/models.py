@@ -85,7 +85,7 @@ class Attention(nn.Module):
         t = x.view(b, c, h * w).transpose(1, 2)
         t = self.group_norm(t.transpose(1, 2)).transpose(1, 2)
         q, k, v = (p(t).view(b, -1, 1, c).transpose(1, 2) for p in (self.to_q, self.to_k, self.to_v))
-        if self.sdpa:
+        if self.sdpa and hasattr(F, "scaled_dot_product_attention"):  # torch >= 2.0
             o = F.scaled_dot_product_attention(q, k, v)
         else:
             o = torch.softmax(q @ k.transpose(-1, -2) / c ** 0.5, dim=-1) @ v
