@@ -128,10 +128,14 @@ def build(name, seed=2026):
 
 def export(name, path):
     model, shape = build(name)
+    export_module(model, torch.randn(2, *shape), path, name)
+
+
+def export_module(model, z, path, name):
+    """torch.onnx.export as users call it (opset 17, dynamic batch), attention through SDPA."""
     for m in model.modules():
         if isinstance(m, Attention):
             m.sdpa = True
-    z = torch.randn(2, *shape)
     kw = dict(input_names=["z"], output_names=["x"], opset_version=17, dynamic_axes={"z": {0: "N"}, "x": {0: "N"}})
     if "dynamo" not in inspect.signature(torch.onnx.export).parameters:  # torch < 2.5: TorchScript only
         torch.onnx.export(model, (z,), path, **kw)

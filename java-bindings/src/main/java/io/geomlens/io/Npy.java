@@ -31,11 +31,15 @@ public final class Npy {
     private Npy() {}
 
     public static Array read(Path path) throws IOException {
-        byte[] all = Files.readAllBytes(path);
+        return read(Files.readAllBytes(path), path.toString());
+    }
+
+    /** The .npy file's bytes (a resource, say); source names it in errors. */
+    public static Array read(byte[] all, String source) throws IOException {
         try {
             return parse(all);
         } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
-            throw new IOException(path + ": not a readable .npy file (" + e.getMessage() + ")", e);
+            throw new IOException(source + ": not a readable .npy file (" + e.getMessage() + ")", e);
         }
     }
 

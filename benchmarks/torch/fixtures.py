@@ -1,0 +1,115 @@
+"""Test fixtures from genuine PyTorch exports: small seeded generators of the families geomlens
+targets, exported with torch.onnx.export, with float64 references computed by torch itself.
+The Java test TorchExportsTest reads them (no torch needed in CI).
+
+Usage: python fixtures.py OUTDIR
+Writes per model NAME: NAME.onnx; NAME-z.npy (N x E latents); NAME-x.npy (N x D outputs);
+NAME-ref.npy (N x 3: psi, nu, numeric rank of J on the exact route, MATH.md rules); NAME-basis.npy
+(P x E, orthonormal rows) and NAME-delta.npy (N x L: per nonlinearity layer, in forward order, the
+neurons whose input sign differs between the 2P vertices z +- R b_i)."""
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from models import VaeDecoder, dcgan, export_module
+
+RTOL, N, P, R = 1e-6, 3, 3, 0.05
+NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU)
+
+
+class Unflatten(nn.Module):
+    def __init__(self, *shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.view(-1, *self.shape)
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 50), nn.Sigmoid())
+
+
+def conv_decoder():
+    return nn.Sequential(nn.Linear(8, 16 * 4 * 4), nn.ReLU(), Unflatten(16, 4, 4), nn.ConvTranspose2d(16, 8, 4, 2, 1),
+                         nn.ReLU(), nn.ConvTranspose2d(8, 1, 4, 2, 1), nn.Sigmoid())
+
+
+def transformer_mlp():
+    """LayerNorm + GELU (erf) + Tanh, as in a transformer block's MLP."""
+    return nn.Sequential(nn.Linear(5, 24), nn.LayerNorm(24), nn.GELU(), nn.Linear(24, 24), nn.Tanh(),
+                         nn.Linear(24, 30))
+
+
+def upsample_decoder():
+    """Bilinear and nearest upsampling, BatchNorm2d (eval), LeakyReLU."""
+    bn = nn.BatchNorm2d(4)
+    with torch.no_grad():
+        bn.running_mean.normal_(0, 0.1)
+        bn.running_var.uniform_(0.5, 1.5)
+    return nn.Sequential(nn.Linear(6, 8 * 4 * 4), Unflatten(8, 4, 4),
+                         nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False),
+                         nn.Conv2d(8, 4, 3, padding=1), bn, nn.LeakyReLU(0.2), nn.Upsample(scale_factor=2),
+                         nn.Conv2d(4, 1, 3, padding=1), nn.Tanh())
+
+
+# name -> (constructor, latent shape)
+FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
+            "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
+            "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4))}
+
+
+def dcgan_tiny():
+    """models.dcgan's layout with 5 -> 3 layers' worth of channels cut down: 10 -> 3 x 32 x 32."""
+    return dcgan(nz=10, ngf=4, nc=3)
+
+
+def reference(model, shape, z, basis):
+    f = lambda zi: model(zi.view(1, *shape)).reshape(-1)
+    x = torch.stack([f(zi) for zi in z])
+    psi_nu_rank = []
+    for zi in z:
+        j = torch.autograd.functional.jacobian(f, zi)
+        s = torch.linalg.svdvals(j)
+        keep = s > RTOL * s.max()
+        p = s / s.sum() + 1e-30
+        psi_nu_rank.append([float(torch.log(s[keep]).sum()), float(torch.exp(-(p * torch.log(p)).sum())),
+                            float(keep.sum())])
+    layers = [m for m in model.modules() if isinstance(m, NONLINEAR)]
+    captured = []
+    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.append(inp[0] > 0)) for m in layers]
+    deltas = []
+    with torch.no_grad():
+        for zi in z:
+            captured.clear()
+            verts = torch.cat([zi + R * basis, zi - R * basis]).view(-1, *shape)
+            model(verts)
+            deltas.append([float((s.reshape(2 * P, -1).any(0) != s.reshape(2 * P, -1).all(0)).sum()) for s in captured])
+    for h in hooks:
+        h.remove()
+    return x.detach(), np.array(psi_nu_rank), np.array(deltas)
+
+
+def main(out):
+    for name, (ctor, shape) in FIXTURES.items():
+        torch.manual_seed(7)
+        model = ctor().eval().requires_grad_(False)
+        e = int(np.prod(shape))
+        export_module(model, torch.randn(2, *shape), f"{out}/{name}.onnx", name)
+        m64 = model.double()
+        g = torch.Generator().manual_seed(11)
+        z = torch.randn(N, e, generator=g, dtype=torch.float64)
+        basis = torch.linalg.qr(torch.randn(e, P, generator=g, dtype=torch.float64))[0].T.contiguous()
+        x, ref, delta = reference(m64, shape, z, basis)
+        for suffix, a in (("z", z.numpy()), ("x", x.numpy()), ("ref", ref), ("basis", basis.numpy()), ("delta", delta)):
+            np.save(f"{out}/{name}-{suffix}.npy", a)
+        print(f"{name}: E={e} D={x.shape[1]} psi={ref[:, 0].round(4).tolist()} delta={delta.sum(1).tolist()}")
+    with open(f"{out}/README.md", "w") as fh:
+        fh.write(f"Made by benchmarks/torch/fixtures.py with torch {torch.__version__} (torch.onnx.export, opset 17);\n"
+                 "references in float64 by torch. Regenerate rather than edit.\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
