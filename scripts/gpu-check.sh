@@ -3,7 +3,7 @@
 # libgeomlens.so with CMake, runs the GPU test suite (CUDA backend vs the CPU backend on every op
 # and on the descriptors), runs the CLI on the GPU, and prints a summary. Needs the device/
 # bundle from scripts/device-bundle.sh, carried along. Writes logs under $OUT when set.
-# GEOMLENS_EMULATE=1 dry-runs the whole script without a GPU (host emulation; no GPU result).
+# GEOMLENS_EMULATE=1 dry-runs the whole script without a GPU (kernel simulator; no GPU result).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 step() { echo; echo "== $*"; }
@@ -37,6 +37,21 @@ if grep -Eq "\[ +[1-9][0-9]* tests aborted" "$out/junit.log"; then
   status=1
 fi
 
+step "Genuine exports from this machine's torch (benchmarks/torch/fixtures.py) against torch float64"
+if python3 -c "import torch, onnx" 2>/dev/null; then
+  mkdir -p "$out/torch-exports"
+  (cd benchmarks/torch && python3 fixtures.py "$out/torch-exports") >"$out/fixtures.log" 2>&1 ||
+    { tail -n 20 "$out/fixtures.log"; status=1; }
+  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dgeomlens.library.path="$lib" \
+    -Dgeomlens.torchExports="$out/torch-exports" -jar device/junit-platform-console-standalone-*.jar execute \
+    --class-path "$cp" --select-class io.geomlens.onnx.TorchExportsTest \
+    --select-method io.geomlens.cuda.CudaBackendTest#torchExportsMatchTorch \
+    --details=summary --disable-banner 2>&1 | tee "$out/junit-torch.log"
+  [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+else
+  echo "no torch + onnx for python3 here: skipped"
+fi
+
 step "CLI on the GPU (psi, nu against the float64 CPU backend: 1e-3 + 1e-5 |ref|)"
 geomlens zoo --kind vae --out "$out/vae.onnx" || status=1
 for m in examples/demo-mlp.onnx "$out/vae.onnx"; do
@@ -57,7 +72,8 @@ geomlens hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out 
 step "Summary"
 tail -n 1 "$out/kernels.log"
 grep -E "tests (successful|failed|skipped|aborted)" "$out/junit.log" || true
+[[ -f "$out/junit-torch.log" ]] && { echo "torch exports:"; grep -E "tests (successful|failed)" "$out/junit-torch.log"; }
 mode=""
-[[ "${GEOMLENS_EMULATE:-0}" == 1 ]] && mode=" on the HOST EMULATION: a dry run of this script, not a GPU result"
+[[ "${GEOMLENS_EMULATE:-0}" == 1 ]] && mode=" on the KERNEL SIMULATOR: a dry run of this script, not a GPU result"
 echo "gpu-check: $([[ $status -eq 0 ]] && echo PASSED || echo FAILED)$mode ($(date -u +%Y-%m-%dT%H:%MZ))"
 exit $status

@@ -26,6 +26,7 @@ import io.geomlens.onnx.OnnxModelBuilder;
 import io.geomlens.testing.Close;
 import io.geomlens.testing.Gpu;
 import io.geomlens.testing.TestModels;
+import io.geomlens.testing.TorchExport;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -140,6 +141,34 @@ class CudaBackendTest {
                                     "delta " + i);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** Genuine torch exports against torch's float64 numbers (TorchExportsTest does so on the CPU). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae"})
+    void torchExportsMatchTorch(String name) {
+        CudaBackend gpu = Gpu.backend();
+        TorchExport t = TorchExport.load(name);
+        int n = t.latents(), vertices = 2 * t.basis().rows();
+        Generator c32 = new CpuBackend(Precision.FLOAT32).load(t.graph());
+        try (Generator d = gpu.load(t.graph())) {
+            assertClose(t.x().data(), d.forward(t.z().data(), n), 1e-5 * scale(t.x().data()), 1e-4, name + " forward");
+            DescriptorOptions o = DescriptorOptions.DEFAULTS.withRoute(Route.EXACT).withComplexity(false);
+            DescriptorBatch got = new Descriptors(d, o).describe(t.z().data(), n);
+            for (int i = 0; i < n; i++) {
+                double[] ref = TorchExport.row(t.ref(), i);
+                assertEquals(ref[0], got.latents().get(i).psi(), 1e-3 + 1e-5 * Math.abs(ref[0]), name + " psi " + i);
+                assertEquals(ref[1], got.latents().get(i).nu(), 1e-3 + 1e-5 * Math.abs(ref[1]), name + " nu " + i);
+                long[] refDelta = java.util.Arrays.stream(TorchExport.row(t.delta(), i)).mapToLong(v -> (long) v)
+                        .toArray();
+                // Signs compared where float32 on the CPU agrees with torch's float64 (away from ties).
+                if (java.util.Arrays.equals(refDelta,
+                        c32.preActivationSigns(t.vertices(i), vertices).changedPerLayer(0, vertices))) {
+                    assertArrayEquals(refDelta, d.preActivationSigns(t.vertices(i), vertices)
+                            .changedPerLayer(0, vertices), name + " delta " + i);
                 }
             }
         }
