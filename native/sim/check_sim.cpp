@@ -44,6 +44,14 @@ __global__ void reverse_block(const int* x, int* y) {
     y[blockIdx.x * blockDim.x + threadIdx.x] = tile[blockDim.x - 1 - threadIdx.x];
 }
 
+// The same rotation without the barrier: what a thread reads depends on the schedule.
+__global__ void rotate_without_barrier(const int* x, int* y) {
+    __shared__ int tile[64];
+    tile[threadIdx.x] = x[threadIdx.x];
+    y[threadIdx.x] = tile[(threadIdx.x + 1) % blockDim.x];
+    __syncthreads();
+}
+
 __global__ void barrier_in_branch(int* y) {
     if (threadIdx.x < 16) __syncthreads();
     y[threadIdx.x] = 1;
@@ -87,6 +95,20 @@ void check_block_barrier() {
     expect(ok, "__syncthreads orders shared-memory writes before reads");
 }
 
+void check_orders() {
+    std::vector<int> x(64), right(64), forward(64), reverse(64);
+    for (int i = 0; i < 64; i++) x[i] = i + 1, right[i] = (i + 1) % 64 + 1;
+    auto run = [&](std::vector<int>& y) {
+        ::sim::launcher(::sim::Config(1, 64), true, [&](auto&&... a) { rotate_without_barrier(a...); })(x.data(), y.data());
+    };
+    ::sim::set_reverse_order(false);
+    run(forward);
+    ::sim::set_reverse_order(true);
+    run(reverse);
+    ::sim::set_reverse_order(false);
+    expect(forward != right || reverse != right, "a missing barrier gives a wrong result in one of the two orders");
+}
+
 void check_errors() {
     std::vector<int> y(64, 0);
     std::string e = error_of(
@@ -112,6 +134,7 @@ int main() {
     check_grid_stride();
     check_shuffles();
     check_block_barrier();
+    check_orders();
     check_errors();
     std::printf("%d passed, %d failed\n", passes, failures);
     return failures;

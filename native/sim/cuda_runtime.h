@@ -3,8 +3,8 @@
 // into `::sim::launcher(::sim::Config(grid, block, shm, s), coop, [&](auto&&... a) { k(a...); })(args)`
 // and compiles the kernels with this header in place of the real one, so the kernels' own code
 // (index arithmetic, strides, block reductions, warp shuffles, barriers) runs on host memory.
-// It says nothing about timing, the device math library's rounding, or races that a
-// sequential schedule hides.
+// It says nothing about timing, the device math library's rounding, or races that neither
+// of its two schedules (first to last, last to first) exposes.
 #pragma once
 
 #include <cmath>
@@ -86,6 +86,10 @@ template <typename Body>
 Launcher<Body> launcher(Config c, bool cooperative, Body body) {
     return Launcher<Body>{c, cooperative, body};
 }
+
+// Order of blocks, and of threads between barriers: false = first to last (the default, or
+// GEOMLENS_SIM_ORDER=reverse in the environment for true).
+void set_reverse_order(bool on);
 
 void sync_block();
 // Exchanges `bytes` bytes with the lane `delta` above within the warp (own value past lane 31).

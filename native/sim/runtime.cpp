@@ -7,6 +7,7 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -113,6 +114,20 @@ thread_local Stacks stacks;
 
 uint3 unflatten(unsigned i, const dim3& d) { return {i % d.x, (i / d.x) % d.y, i / (d.x * d.y)}; }
 
+// GEOMLENS_SIM_ORDER=reverse runs blocks, and threads between barriers, last to first: a kernel
+// whose result depends on the order (a missing barrier, a race between blocks) then differs
+// between the two orders.
+bool env_reverse() {
+    const char* v = std::getenv("GEOMLENS_SIM_ORDER");
+    return v != nullptr && std::string(v) == "reverse";
+}
+bool reverse = env_reverse();
+
+bool reverse_order() { return reverse; }
+
+// The k-th of n in the chosen order.
+unsigned ordered(unsigned k, unsigned n) { return reverse_order() ? n - 1 - k : k; }
+
 [[noreturn]] void fiber_main() {
     Block* b = active;
     GEOMLENS_SIM_ARRIVED(nullptr, &b->scheduler_stack, &b->scheduler_stack_bytes);
@@ -178,7 +193,8 @@ void run_block_as_fibers(unsigned threads, const std::function<void()>& body) {
     while (live > 0) {
         release(b);
         bool ran = false;
-        for (unsigned i = 0; i < threads; i++) {
+        for (unsigned k = 0; k < threads; k++) {
+            unsigned i = ordered(k, threads);
             Fiber& f = b.fibers[i];
             if (f.done || f.wait != Wait::none) continue;
             b.current = i;
@@ -213,6 +229,8 @@ bool valid(const Config& c, unsigned threads) {
 
 ThreadState& state() { return current_state; }
 
+void set_reverse_order(bool on) { reverse = on; }
+
 void run_grid(const Config& c, bool cooperative, const std::function<void()>& body) {
     unsigned threads = c.block.x * c.block.y * c.block.z;
     if (!valid(c, threads)) {
@@ -224,13 +242,13 @@ void run_grid(const Config& c, bool cooperative, const std::function<void()>& bo
     current_state.grid_dim = c.grid;
     try {
         unsigned blocks = c.grid.x * c.grid.y * c.grid.z;
-        for (unsigned blk = 0; blk < blocks; blk++) {
-            current_state.block = unflatten(blk, c.grid);
+        for (unsigned k = 0; k < blocks; k++) {
+            current_state.block = unflatten(ordered(k, blocks), c.grid);
             if (cooperative) {
                 run_block_as_fibers(threads, body);
             } else {
-                for (unsigned i = 0; i < threads; i++) {
-                    current_state.thread = unflatten(i, c.block);
+                for (unsigned k = 0; k < threads; k++) {
+                    current_state.thread = unflatten(ordered(k, threads), c.block);
                     body();
                 }
             }
