@@ -343,6 +343,45 @@ void check_upsample_linear() {
     for (float* p : {dx, dg, dy, dback}) geomlens_free(ctx, p);
 }
 
+void check_border_pad() {
+    // Planes 4x5 padded (top 2, bottom 3, left 4, right 1): every mirrored range of both modes is
+    // hit. Reference indices from the periodic form of reflection (period 2(n - 1)) or a clamp.
+    const int64_t planes = 3;
+    const int h = 4, w = 5, top = 2, bottom = 3, left = 4, right = 1, ho = h + top + bottom, wo = w + left + right;
+    auto x = random_floats(planes * h * w, 31);
+    auto g = random_floats(planes * ho * wo, 32);
+    float *dx = upload(x), *dg = upload(g), *dy = nullptr, *dback = nullptr;
+    ok(geomlens_alloc(ctx, 4 * g.size(), reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_alloc(ctx, 4 * x.size(), reinterpret_cast<void**>(&dback)), "alloc");
+    for (int mode : {GEOMLENS_PAD_REFLECT, GEOMLENS_PAD_EDGE}) {
+        auto src = [mode](int t, int n) {
+            if (mode == GEOMLENS_PAD_EDGE) return std::min(std::max(t, 0), n - 1);
+            int m = 2 * (n - 1), u = ((t % m) + m) % m;
+            return u < n ? u : m - u;
+        };
+        std::vector<double> ref(g.size()), back_ref(x.size(), 0.0);
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < ho; oy++)
+                for (int ox = 0; ox < wo; ox++) {
+                    int64_t from = (p * h + src(oy - top, h)) * w + src(ox - left, w), to = (p * ho + oy) * wo + ox;
+                    ref[to] = x[from];
+                    back_ref[from] += g[to];
+                }
+        std::string name = mode == GEOMLENS_PAD_REFLECT ? "border_pad/reflect" : "border_pad/edge";
+        ok(geomlens_border_pad(ctx, dx, dy, planes, h, w, top, bottom, left, right, mode), "border_pad");
+        compare(name.c_str(), download(dy, g.size()), ref, 0, 0,
+                [&] { geomlens_border_pad(ctx, dx, dy, planes, h, w, top, bottom, left, right, mode); });
+        ok(geomlens_border_pad_adjoint(ctx, dg, dback, planes, h, w, top, bottom, left, right, mode),
+           "border_pad_adjoint");
+        compare((name + " adjoint").c_str(), download(dback, x.size()), back_ref, 1e-6, 1e-5,
+                [&] { geomlens_border_pad_adjoint(ctx, dg, dback, planes, h, w, top, bottom, left, right, mode); });
+    }
+    int bad = geomlens_border_pad(ctx, dx, dy, planes, h, w, h, 0, 0, 0, GEOMLENS_PAD_REFLECT);
+    compare("border_pad rejects reflect >= side", std::vector<double>{double(bad)},
+            std::vector<double>{double(GEOMLENS_ERR_INVALID_ARGUMENT)}, 0, 0, [] {});
+    for (float* p : {dx, dg, dy, dback}) geomlens_free(ctx, p);
+}
+
 void check_signs() {
     // 3 groups of 4 vertices, two layers of widths 70 and 5 (word offsets 0, 2; 3 words per sample).
     int groups = 3, gs = 4, samples = groups * gs, wps = 3;
@@ -516,6 +555,7 @@ int main() {
     check_im2col();
     check_channel_and_upsample();
     check_upsample_linear();
+    check_border_pad();
     check_signs();
     check_copy_2d();
     check_softmax();

@@ -155,6 +155,22 @@ void for_each_column(const int* p, int n, int64_t ss, int64_t rs, Fn fn) {
                             fn(s * ss + row * rs + oy * wo + ox, inside ? ((s * cin + c) * h + iy) * w + ix : -1);
                         }
 }
+// Padded index i of an axis of n (before padded ahead) -> the source index it copies.
+int pad_source(int i, int n, int before, int mode) {
+    int j = i - before;
+    if (mode == GEOMLENS_PAD_EDGE) return std::min(std::max(j, 0), n - 1);
+    if (j < 0) j = -j;
+    if (j >= n) j = 2 * (n - 1) - j;
+    return j;
+}
+
+void pad_args(int h, int w, int top, int bottom, int left, int right, int mode) {
+    require(h > 0 && w > 0 && top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "bad padding shape");
+    require(mode == GEOMLENS_PAD_REFLECT || mode == GEOMLENS_PAD_EDGE, "unknown pad mode");
+    require(mode != GEOMLENS_PAD_REFLECT || (top < h && bottom < h && left < w && right < w),
+            "reflect pads must be smaller than the side they mirror");
+}
+
 }  // namespace
 
 
@@ -425,6 +441,35 @@ int geomlens_upsample_nearest_adjoint(geomlens_context* ctx, const float* g, flo
             for (int oy = 0; oy < h * fy; oy++)
                 for (int ox = 0; ox < w * fx; ox++)
                     x[(p * h + oy / fy) * w + ox / fx] += g[(p * h * fy + oy) * w * fx + ox];
+    });
+}
+
+int geomlens_border_pad(geomlens_context* ctx, const float* x, float* y, int64_t planes, int h, int w, int top,
+                        int bottom, int left, int right, int mode) {
+    return guard("geomlens_border_pad", [&] {
+        need(ctx);
+        pad_args(h, w, top, bottom, left, right, mode);
+        int ho = h + top + bottom, wo = w + left + right;
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < ho; oy++)
+                for (int ox = 0; ox < wo; ox++)
+                    y[(p * ho + oy) * wo + ox] =
+                        x[(p * h + pad_source(oy, h, top, mode)) * w + pad_source(ox, w, left, mode)];
+    });
+}
+
+int geomlens_border_pad_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes, int h, int w,
+                                int top, int bottom, int left, int right, int mode) {
+    return guard("geomlens_border_pad_adjoint", [&] {
+        need(ctx);
+        pad_args(h, w, top, bottom, left, right, mode);
+        int ho = h + top + bottom, wo = w + left + right;
+        std::fill(x, x + planes * h * w, 0.f);
+        for (int64_t p = 0; p < planes; p++)
+            for (int oy = 0; oy < ho; oy++)
+                for (int ox = 0; ox < wo; ox++)
+                    x[(p * h + pad_source(oy, h, top, mode)) * w + pad_source(ox, w, left, mode)] +=
+                        g[(p * ho + oy) * wo + ox];
     });
 }
 

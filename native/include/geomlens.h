@@ -138,6 +138,17 @@ GEOMLENS_API int geomlens_upsample_linear(geomlens_context* ctx, const float* x,
 GEOMLENS_API int geomlens_upsample_linear_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes,
                                                   int h, int w, int fy, int fx, int mode);
 
+/* Border padding of planes h x w (ONNX Pad on the last two axes): mode 0 reflect (mirror without
+ * repeating the edge; each pad < the side it mirrors), 1 edge (repeat the edge). y is
+ * [planes, h + top + bottom, w + left + right]; the adjoint overwrites x with, per input element,
+ * the sum of the cotangents of the padded elements that copy it. */
+#define GEOMLENS_PAD_REFLECT 0
+#define GEOMLENS_PAD_EDGE 1
+GEOMLENS_API int geomlens_border_pad(geomlens_context* ctx, const float* x, float* y, int64_t planes, int h, int w,
+                                     int top, int bottom, int left, int right, int mode);
+GEOMLENS_API int geomlens_border_pad_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes, int h,
+                                             int w, int top, int bottom, int left, int right, int mode);
+
 /* Softmax over rows of width elements: y[r] = exp(x[r] - max) / sum. */
 GEOMLENS_API int geomlens_softmax(geomlens_context* ctx, const float* x, float* y, int64_t rows, int64_t width);
 
