@@ -3,6 +3,7 @@ package io.geomlens.cuda;
 import io.geomlens.graph.Activation;
 import io.geomlens.graph.BatchBroadcast;
 import io.geomlens.graph.BatchedMatMul;
+import io.geomlens.graph.BorderPad;
 import io.geomlens.graph.Broadcast;
 import io.geomlens.graph.ChannelAffine;
 import io.geomlens.graph.Concat;
@@ -189,6 +190,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case BatchBroadcast bb -> repeatRows(x[0], x[1].shape()[0]);
             case ExpandTo e -> expand(x[0], e.outputShape(x[0].shape()));
             case ZeroPad p -> pad(x[0], p);
+            case BorderPad p -> resample.borderPad(x[0], p);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -215,6 +217,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case BatchBroadcast bb -> zeros(withBatch(x[0].shape(), k));
             case ExpandTo e -> expand(t[0], e.outputShape(t[0].shape()));
             case ZeroPad p -> pad(t[0], p);
+            case BorderPad p -> resample.borderPad(t[0], p);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -245,6 +248,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case BatchBroadcast bb -> new DeviceTensor[] {null, needs[1] ? zeros(withBatch(x[1].shape(), k)) : null};
             case ExpandTo e -> new DeviceTensor[] {reduceTo(gy, withBatch(x[0].shape(), k))};
             case ZeroPad p -> new DeviceTensor[] {crop(gy, withBatch(x[0].shape(), k), p)};
+            case BorderPad p -> new DeviceTensor[] {resample.borderPadAdjoint(gy, withBatch(x[0].shape(), k), p)};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -259,7 +263,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return op instanceof Dense || op instanceof Conv2d || op instanceof Activation || op instanceof Elementwise
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
                 || op instanceof UpsampleLinear || op instanceof Narrow || op instanceof Reduce
-                || op instanceof BatchBroadcast || op instanceof ExpandTo || op instanceof ZeroPad
+                || op instanceof BatchBroadcast || op instanceof ExpandTo || op instanceof ZeroPad || op instanceof BorderPad
                 || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
                 || op instanceof Softmax || op instanceof InstanceNorm;
     }

@@ -1,5 +1,6 @@
 package io.geomlens.cuda;
 
+import io.geomlens.graph.BorderPad;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
@@ -8,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * Upsampling on the GPU: nearest (block copies; adjoint block sums) and bilinear (adjoint by
- * atomic scatter).
+ * Resampling on the GPU: nearest upsampling (block copies; adjoint block sums), bilinear (adjoint
+ * by atomic scatter), and reflect/edge padding (adjoint gathers the copies of each element).
  */
 final class DeviceResample {
     private final CudaExecutor ex;
@@ -62,4 +63,22 @@ final class DeviceResample {
         return x;
     }
 
+
+    DeviceTensor borderPad(DeviceTensor x, BorderPad p) {
+        int[] s = x.shape();
+        DeviceTensor y = ex.alloc(p.paddedShape(s));
+        int hh = s[s.length - 2];
+        int ww = s[s.length - 1];
+        lib.borderPad(h, x.pointer(), y.pointer(), x.count() / ((long) hh * ww), hh, ww, p.pads(), p.mode().ordinal());
+        return y;
+    }
+
+    DeviceTensor borderPadAdjoint(DeviceTensor g, int[] inputShape, BorderPad p) {
+        DeviceTensor x = ex.alloc(inputShape);
+        int hh = inputShape[inputShape.length - 2];
+        int ww = inputShape[inputShape.length - 1];
+        lib.borderPadAdjoint(h, g.pointer(), x.pointer(), x.count() / ((long) hh * ww), hh, ww, p.pads(),
+                p.mode().ordinal());
+        return x;
+    }
 }

@@ -1,18 +1,23 @@
 package io.geomlens.onnx;
 
+import io.geomlens.graph.BorderPad;
+import io.geomlens.graph.Op;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.ZeroPad;
 import java.util.Arrays;
 
-/** Pad with zeros (mode constant, value 0: F.pad) of a latent-dependent value. */
+/**
+ * Pad of a latent-dependent value: with zeros (mode constant, value 0: F.pad), or in mode reflect
+ * or edge on the last two axes (ReflectionPad2d, ReplicationPad2d and their 1-D forms).
+ */
 final class PadImport {
     private PadImport() {}
 
-    static ZeroPad pad(NodeContext ctx) {
+    static Op pad(NodeContext ctx) {
         ctx.variableInput("padding");
         String mode = ctx.a().string("mode", "constant");
-        if (!mode.equals("constant")) {
-            throw ctx.fail("mode='" + mode + "' is not supported; only constant (zero) padding");
+        if (!mode.equals("constant") && !mode.equals("reflect") && !mode.equals("edge")) {
+            throw ctx.fail("mode='" + mode + "' is not supported; constant (zero), reflect and edge are");
         }
         int rank = ctx.b().shapeOf(ctx.input(0)).length;
         int[] pads;
@@ -42,6 +47,30 @@ final class PadImport {
         if (pads == null || pads.length != 2 * rank) {
             throw ctx.fail("pads " + Arrays.toString(pads) + " do not have 2 x rank = " + 2 * rank + " entries");
         }
-        return new ZeroPad(Arrays.copyOfRange(pads, 0, rank), Arrays.copyOfRange(pads, rank, 2 * rank));
+        if (mode.equals("constant")) {
+            return new ZeroPad(Arrays.copyOfRange(pads, 0, rank), Arrays.copyOfRange(pads, rank, 2 * rank));
+        }
+        return border(ctx, mode, pads, rank);
+    }
+
+    private static BorderPad border(NodeContext ctx, String mode, int[] pads, int rank) {
+        for (int d = 0; d < rank - 2; d++) {
+            if (pads[d] != 0 || pads[rank + d] != 0) {
+                throw ctx.fail("mode='" + mode + "' pads axis " + d + " (pads " + Arrays.toString(pads)
+                        + "); only the last two axes can be padded in this mode");
+            }
+        }
+        if (rank < 3 || Arrays.stream(pads).anyMatch(p -> p < 0)) {
+            throw ctx.fail("mode='" + mode + "' needs an input of rank >= 3 and non-negative pads, got rank " + rank
+                    + " and pads " + Arrays.toString(pads));
+        }
+        BorderPad.Mode m = mode.equals("reflect") ? BorderPad.Mode.REFLECT : BorderPad.Mode.EDGE;
+        BorderPad p = new BorderPad(m, pads[rank - 2], pads[2 * rank - 2], pads[rank - 1], pads[2 * rank - 1]);
+        try {
+            p.paddedShape(ctx.b().shapeOf(ctx.input(0)));
+        } catch (io.geomlens.graph.ShapeException e) {
+            throw ctx.fail(e.getMessage());
+        }
+        return p;
     }
 }

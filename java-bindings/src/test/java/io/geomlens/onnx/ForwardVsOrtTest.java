@@ -216,6 +216,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void reflectAndEdgePadding() throws Exception {
+        check(io.geomlens.testing.TestModels.borderPadded(), 3, 1.0);
+    }
+
+    @Test
     void elementaryFunctionsCastAndDropout() throws Exception {
         check(io.geomlens.testing.TestModels.elementary(), 4, 1.0);
     }

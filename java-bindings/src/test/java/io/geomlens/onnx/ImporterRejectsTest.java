@@ -59,10 +59,18 @@ class ImporterRejectsTest {
                 Arguments.of("Pow with a latent-dependent exponent", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 4).node("Pow", "/p", List.of("z", "z"), "y").output("y"),
                         "exponent (a constant)"),
-                Arguments.of("Pad reflect", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                Arguments.of("Pad wrap", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(19)
                         .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
+                        .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "wrap")).output("y"),
+                        "constant (zero), reflect and edge are"),
+                Arguments.of("Pad reflect as wide as the plane", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                        .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 3, 0, 0, 0, 0, 0)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "reflect")).output("y"),
-                        "only constant (zero) padding"),
+                        "must be smaller than the 3 x 3 plane"),
+                Arguments.of("Pad edge of the channel axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                        .input("z", 2, 3, 3).initializerLongs("p", 0, 1, 0, 0, 0, 0, 0, 0)
+                        .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "edge")).output("y"),
+                        "only the last two axes"),
                 Arguments.of("Cast of the latent to an integer", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
                         .input("z", 4).node("Cast", "/c", List.of("z"), "y", Attr.i("to", 7)).output("y"),
                         "ONNX type 7 (not a float)"),

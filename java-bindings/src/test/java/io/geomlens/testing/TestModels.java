@@ -35,6 +35,7 @@ public final class TestModels {
         m.put("expand", expanded());
         m.put("tile", tiled());
         m.put("pad", padded(13));
+        m.put("pad-reflect-edge", borderPadded());
         m.put("elementary", elementary());
         m.put("gather", gathered());
         m.put("token-mixing", tokenMixing());
@@ -338,6 +339,23 @@ public final class TestModels {
             m.node("Pad", "/pad", List.of("z"), "p", Attr.ints("pads", 0, 0, 1, 2, 0, 0, 0, 1));
         }
         m.node("Conv", "/conv", List.of("p", "w"), "c").node("Tanh", "/t", List.of("c"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * ReflectionPad2d((3, 1, 1, 2)) before a conv, then ReplicationPad2d((1, 3, 2, 0)) before another
+     * (CycleGAN-style generators): pads as an input, modes reflect and edge.
+     */
+    public static OnnxModelBuilder borderPadded() {
+        SplittableRandom rnd = new SplittableRandom(131);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 4, 5);
+        m.initializer("w1", new int[] {3, 2, 3, 3}, uniform(rnd, 54))
+                .initializer("w2", new int[] {2, 3, 3, 3}, uniform(rnd, 54))
+                .initializerLongs("p1", 0, 0, 1, 3, 0, 0, 2, 1).initializerLongs("p2", 0, 0, 2, 1, 0, 0, 0, 3)
+                .node("Pad", "/reflect", List.of("z", "p1"), "r", Attr.s("mode", "reflect"))
+                .node("Conv", "/conv1", List.of("r", "w1"), "c1").node("Tanh", "/t1", List.of("c1"), "a1")
+                .node("Pad", "/edge", List.of("a1", "p2"), "e", Attr.s("mode", "edge"))
+                .node("Conv", "/conv2", List.of("e", "w2"), "c2").node("Sigmoid", "/s", List.of("c2"), "y");
         return m.output("y");
     }
 

@@ -52,6 +52,8 @@ public final class Geomlens {
     private final MethodHandle upsampleAdjoint;
     private final MethodHandle upsampleLinear;
     private final MethodHandle upsampleLinearAdjoint;
+    private final MethodHandle borderPad;
+    private final MethodHandle borderPadAdjoint;
     private final MethodHandle softmax;
     private final MethodHandle softmaxTangent;
     private final MethodHandle instanceNorm;
@@ -110,6 +112,10 @@ public final class Geomlens {
                 JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         upsampleLinearAdjoint = b.bind("geomlens_upsample_linear_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        borderPad = b.bind("geomlens_border_pad", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        borderPadAdjoint = b.bind("geomlens_border_pad_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS,
+                JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         softmax = b.bind("geomlens_softmax", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
         softmaxTangent = b.bind("geomlens_softmax_tangent", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG));
@@ -376,6 +382,27 @@ public final class Geomlens {
                             long plane) {
         try {
             check((int) channelBias.invokeExact(ctx, y, bias, count, channels, plane), "geomlens_channel_bias");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** pads = {top, bottom, left, right}; mode 0 reflect, 1 edge. */
+    public void borderPad(MemorySegment ctx, MemorySegment x, MemorySegment y, long planes, int h, int w, int[] pads,
+                          int mode) {
+        try {
+            check((int) borderPad.invokeExact(ctx, x, y, planes, h, w, pads[0], pads[1], pads[2], pads[3], mode),
+                    "geomlens_border_pad");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void borderPadAdjoint(MemorySegment ctx, MemorySegment g, MemorySegment x, long planes, int h, int w,
+                                 int[] pads, int mode) {
+        try {
+            check((int) borderPadAdjoint.invokeExact(ctx, g, x, planes, h, w, pads[0], pads[1], pads[2], pads[3],
+                    mode), "geomlens_border_pad_adjoint");
         } catch (Throwable t) {
             throw rethrow(t);
         }
