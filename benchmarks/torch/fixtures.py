@@ -55,10 +55,38 @@ def upsample_decoder():
                          nn.Conv2d(4, 1, 3, padding=1), nn.Tanh())
 
 
+def instance_norm(c):
+    n = nn.InstanceNorm2d(c, affine=True)
+    with torch.no_grad():  # away from the identity init, as a trained model is
+        n.weight.normal_(1, 0.1)
+        n.bias.normal_(0, 0.1)
+    return n
+
+
+class ResBlock(nn.Module):
+    """CycleGAN's ResnetBlock: reflect-padded convs with InstanceNorm, plus the input."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.body = nn.Sequential(nn.ReflectionPad2d(1), nn.Conv2d(c, c, 3), instance_norm(c), nn.ReLU(),
+                                  nn.ReflectionPad2d(1), nn.Conv2d(c, c, 3), instance_norm(c))
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+def cyclegan():
+    """CycleGAN's ResNet generator layout, scaled down, decoding a latent: ReflectionPad2d,
+    ReplicationPad2d, InstanceNorm, ReLU, nearest upsampling."""
+    return nn.Sequential(nn.Linear(6, 8 * 6 * 6), Unflatten(8, 6, 6), nn.ReflectionPad2d(3), nn.Conv2d(8, 8, 7),
+                         instance_norm(8), nn.ReLU(), ResBlock(8), nn.Upsample(scale_factor=2), nn.ReplicationPad2d(1),
+                         nn.Conv2d(8, 3, 3), nn.Tanh())
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
-            "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4))}
+            "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,))}
 
 
 def dcgan_tiny():

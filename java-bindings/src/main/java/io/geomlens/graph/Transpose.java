@@ -41,7 +41,8 @@ public final class Transpose implements LinearOp {
         return new Tensor[] {permute(gy, inverse)};
     }
 
-    static Tensor permute(Tensor x, int[] p) {
+    /** x with its axes in the order p (any axis may move: also used on constants at import). */
+    public static Tensor permute(Tensor x, int[] p) {
         int[] s = x.shape();
         if (s.length != p.length) {
             throw new ShapeException("perm has " + p.length + " entries for an input of rank " + s.length);

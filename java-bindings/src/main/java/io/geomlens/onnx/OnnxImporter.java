@@ -372,7 +372,14 @@ public final class OnnxImporter {
                 }
             }
             case "Einsum" -> EinsumImport.einsum(ctx);
-            case "Transpose" -> ctx.unary(new Transpose(a.ints("perm", reversed(b.shapeOf(in.get(0)).length))));
+            case "Transpose" -> {
+                int[] perm = a.ints("perm", reversed(b.shapeOf(in.get(0)).length));
+                if (b.isVariable(in.get(0))) {
+                    ctx.unary(new Transpose(perm));
+                } else {
+                    b.constant(out, Transpose.permute(b.constantOf(in.get(0)), perm));
+                }
+            }
             case "Softmax" -> {
                 int rank = b.shapeOf(in.get(0)).length;
                 int axis = (int) a.integer("axis", opset >= 13 ? -1 : 1);
@@ -392,6 +399,10 @@ public final class OnnxImporter {
                     throw ctx.fail("allowzero=1 is not supported");
                 }
                 Tensor s = ctx.weight(1, "shape");
+                if (!b.isVariable(in.get(0))) {
+                    b.constant(out, ShapeFolding.reshape(b.constantOf(in.get(0)), s, ctx.where()));
+                    return;
+                }
                 int[] spec = new int[s.size()];
                 for (int i = 0; i < spec.length; i++) {
                     double v = s.data()[i];

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Shape arithmetic folded at import: torch writes x.view(x.size(0), ...) as Shape -> Gather ->
  * Unsqueeze -> Concat -> Reshape. Shape of a latent-dependent value becomes a constant whose
- * batch entry is {@link #BATCH}; Gather, Unsqueeze, Squeeze, Concat, Cast, Slice and Sqrt fold on
- * constants (Sqrt for the 1/sqrt(head size) of exported scaled_dot_product_attention); Reshape
+ * batch entry is {@link #BATCH}; Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Reshape,
+ * Transpose and Sqrt fold on constants (torch's F.pad builds its pads with Reshape, a flipping
+ * Slice and Transpose) (Sqrt for the 1/sqrt(head size) of exported scaled_dot_product_attention); Reshape
  * then reads BATCH in position 0 as "keep the batch dimension".
  */
 final class ShapeFolding {
@@ -215,21 +216,85 @@ final class ShapeFolding {
     }
 
     /** Slice of a 1-D tensor (shape arithmetic only needs that): starts, ends, axes = 0, steps. */
+    /** ONNX Slice of a constant (starts, ends, axes, steps; negative steps reverse, as torch's flip does). */
     static Tensor slice(List<Tensor> in) {
         Tensor data = in.get(0);
-        if (data.rank() != 1) {
-            throw new OnnxImportException("Slice is folded only for 1-D shape tensors, got " + data);
+        int r = data.rank();
+        int[] s = data.shape();
+        int k = in.get(1).size();
+        int[][] picks = new int[r][];
+        for (int d = 0; d < r; d++) {
+            picks[d] = java.util.stream.IntStream.range(0, s[d]).toArray();
         }
-        int n = data.dim(0);
-        int start = (int) Math.max(-n, Math.min(n, in.get(1).data()[0]));
-        int end = (int) Math.max(-n - 1, Math.min(n, in.get(2).data()[0]));
-        int step = in.size() > 4 && in.get(4) != null ? (int) in.get(4).data()[0] : 1;
+        for (int j = 0; j < k; j++) {
+            int axis = in.size() > 3 && in.get(3) != null ? (int) in.get(3).data()[j] : j;
+            axis = axis < 0 ? axis + r : axis;
+            long step = in.size() > 4 && in.get(4) != null ? (long) in.get(4).data()[j] : 1;
+            picks[axis] = range(s[axis], (long) in.get(1).data()[j], (long) in.get(2).data()[j], step);
+        }
+        int[] os = Arrays.stream(picks).mapToInt(p -> p.length).toArray();
+        double[] out = new double[(int) Tensor.count(os)];
+        int[] idx = new int[r];
+        for (int i = 0; i < out.length; i++) {
+            int from = 0;
+            for (int d = 0; d < r; d++) {
+                from = from * s[d] + picks[d][idx[d]];
+            }
+            out[i] = data.data()[from];
+            for (int d = r - 1; d >= 0 && ++idx[d] == os[d]; d--) {
+                idx[d] = 0;
+            }
+        }
+        return new Tensor(os, out);
+    }
+
+    /** The indices ONNX Slice takes along an axis of n (start and end clamped as the spec says). */
+    private static int[] range(int n, long start, long end, long step) {
+        if (step == 0) {
+            throw new OnnxImportException("Slice with step 0");
+        }
         start = start < 0 ? start + n : start;
         end = end < 0 ? end + n : end;
-        List<Double> out = new ArrayList<>();
-        for (int i = start; step > 0 ? i < end : i > end; i += step) {
-            out.add(data.data()[i]);
+        if (step > 0) {
+            start = Math.max(0, Math.min(n, start));
+            end = Math.max(0, Math.min(n, end));
+        } else {
+            start = Math.max(-1, Math.min(n - 1, start));
+            end = Math.max(-1, Math.min(n - 1, end));
         }
-        return new Tensor(new int[] {out.size()}, out.stream().mapToDouble(Double::doubleValue).toArray());
+        List<Integer> out = new ArrayList<>();
+        for (long i = start; step > 0 ? i < end : i > end; i += step) {
+            out.add((int) i);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** ONNX Reshape of a constant: 0 copies the input's dimension, -1 takes what is left. */
+    static Tensor reshape(Tensor t, Tensor spec, String where) {
+        double[] d = spec.data();
+        int[] s = new int[d.length];
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < d.length; i++) {
+            int v = (int) d[i];
+            if (v == -1 && infer < 0) {
+                infer = i;
+                continue;
+            }
+            if (v < 0 || (v == 0 && i >= t.rank())) {
+                throw new OnnxImportException(where + ": cannot reshape a constant " + Arrays.toString(t.shape())
+                        + " to " + Arrays.toString(d));
+            }
+            s[i] = v == 0 ? t.dim(i) : v;
+            known *= s[i];
+        }
+        if (infer >= 0) {
+            s[infer] = (int) (t.size() / Math.max(1, known));
+        }
+        if (Tensor.count(s) != t.size()) {
+            throw new OnnxImportException(where + ": cannot reshape a constant " + Arrays.toString(t.shape())
+                    + " to " + Arrays.toString(d));
+        }
+        return t.reshape(s);
     }
 }

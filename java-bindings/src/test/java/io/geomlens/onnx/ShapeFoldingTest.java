@@ -79,4 +79,23 @@ class ShapeFoldingTest {
         assertTrue(e.getMessage().contains("'/Reshape'") && e.getMessage().contains("computed from the batch size"),
                 e.getMessage());
     }
+
+    private static io.geomlens.graph.Tensor vec(double... v) {
+        return new io.geomlens.graph.Tensor(new int[] {v.length}, v);
+    }
+
+    /** F.pad's (left, right, top, bottom) become ONNX pads through Reshape, a flipping Slice, Transpose. */
+    @Test
+    void torchPadListFoldsIntoOnnxOrder() {
+        io.geomlens.graph.Tensor pairs = ShapeFolding.reshape(vec(3, 3, 1, 2, 0, 0, 0, 0), vec(-1, 2), "test");
+        io.geomlens.graph.Tensor flipped = ShapeFolding.slice(List.of(pairs, vec(-1), vec(-9.2e18), vec(0), vec(-1)));
+        io.geomlens.graph.Tensor onnx = ShapeFolding.reshape(
+                io.geomlens.graph.Transpose.permute(flipped, new int[] {1, 0}), vec(-1), "test");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 0, 1, 3, 0, 0, 2, 3}, onnx.data());
+        // A slice with a step of 2 along axis 1 of a 2-D constant.
+        io.geomlens.graph.Tensor m = ShapeFolding.reshape(vec(0, 1, 2, 3, 4, 5), vec(2, 3), "test");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 2, 3, 5},
+                ShapeFolding.slice(List.of(m, vec(0), vec(99), vec(1), vec(2))).data());
+        assertThrows(OnnxImportException.class, () -> ShapeFolding.reshape(vec(1, 2, 3), vec(2, 2), "test"));
+    }
 }
