@@ -39,12 +39,12 @@ import java.util.Map;
  */
 public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
-            "Constant", "Conv", "ConvTranspose", "Cos", "Div", "Dropout", "Einsum", "Elu", "Erf", "Exp", "Expand",
-            "Flatten", "Gather", "Gelu", "Gemm", "GroupNormalization", "HardSigmoid", "HardSwish", "Identity",
-            "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul", "Neg", "Pad",
-            "Pow", "PRelu", "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Sin",
-            "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
-            "Upsample", "Slice (step 1)", "Cast (to float types)",
+            "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum", "Elu", "Erf",
+            "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GroupNormalization", "HardSigmoid", "HardSwish",
+            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul",
+            "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize",
+            "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
+            "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
             "Shape, ConstantOfShape, Equal, Where (on constant and shape tensors)");
 
     private final String source;
@@ -267,6 +267,7 @@ public final class OnnxImporter {
             case "Tile" -> Slicing.tile(ctx);
             case "ReduceMean", "ReduceSum" -> ctx.unary(ReduceImport.reduce(ctx));
             case "Pad" -> ctx.unary(PadImport.pad(ctx));
+            case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
             case "Expand" -> {
                 ctx.variableInput("expanding");
                 double[] shape = ctx.weight(1, "shape").data().clone();

@@ -221,6 +221,11 @@ class ForwardVsOrtTest {
     }
 
     @Test
+    void depthToSpaceInBothModes() throws Exception {
+        check(io.geomlens.testing.TestModels.pixelShuffled(), 3, 1.0);
+    }
+
+    @Test
     void elementaryFunctionsCastAndDropout() throws Exception {
         check(io.geomlens.testing.TestModels.elementary(), 4, 1.0);
     }

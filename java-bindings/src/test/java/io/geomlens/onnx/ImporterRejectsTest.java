@@ -59,6 +59,9 @@ class ImporterRejectsTest {
                 Arguments.of("Pow with a latent-dependent exponent", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 4).node("Pow", "/p", List.of("z", "z"), "y").output("y"),
                         "exponent (a constant)"),
+                Arguments.of("DepthToSpace of channels not a multiple of blocksize^2", (Supplier<OnnxModelBuilder>)
+                        () -> new OnnxModelBuilder(17).input("z", 6, 2, 2).node("DepthToSpace", "/d", List.of("z"), "y",
+                                Attr.i("blocksize", 2)).output("y"), "C a multiple of blocksize^2"),
                 Arguments.of("Pad wrap", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(19)
                         .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "wrap")).output("y"),

@@ -36,6 +36,7 @@ public final class TestModels {
         m.put("tile", tiled());
         m.put("pad", padded(13));
         m.put("pad-reflect-edge", borderPadded());
+        m.put("pixel-shuffle", pixelShuffled());
         m.put("elementary", elementary());
         m.put("gather", gathered());
         m.put("token-mixing", tokenMixing());
@@ -339,6 +340,19 @@ public final class TestModels {
             m.node("Pad", "/pad", List.of("z"), "p", Attr.ints("pads", 0, 0, 1, 2, 0, 0, 0, 1));
         }
         m.node("Conv", "/conv", List.of("p", "w"), "c").node("Tanh", "/t", List.of("c"), "y");
+        return m.output("y");
+    }
+
+    /** Sub-pixel upsampling: DepthToSpace in mode CRD (torch's PixelShuffle), a conv, then mode DCR. */
+    public static OnnxModelBuilder pixelShuffled() {
+        SplittableRandom rnd = new SplittableRandom(137);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8, 3, 3);
+        m.initializer("w", new int[] {4, 2, 3, 3}, uniform(rnd, 72))
+                .node("DepthToSpace", "/shuffle", List.of("z"), "s", Attr.i("blocksize", 2), Attr.s("mode", "CRD"))
+                .node("Conv", "/conv", List.of("s", "w"), "c", Attr.ints("pads", 1, 1, 1, 1))
+                .node("Tanh", "/t", List.of("c"), "a")
+                .node("DepthToSpace", "/dcr", List.of("a"), "d", Attr.i("blocksize", 2))
+                .node("Sigmoid", "/s", List.of("d"), "y");
         return m.output("y");
     }
 
