@@ -16,7 +16,7 @@ import torch.nn as nn
 from models import VaeDecoder, dcgan, export_module
 
 RTOL, N, P, R = 1e-6, 3, 3, 0.05
-NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU)
+NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU)
 
 
 class Unflatten(nn.Module):
@@ -83,10 +83,18 @@ def cyclegan():
                          nn.Conv2d(8, 3, 3), nn.Tanh())
 
 
+def subpixel():
+    """Sub-pixel convolution upsampling (ESPCN, SRGAN's generator): PixelShuffle, PReLU."""
+    return nn.Sequential(nn.Linear(5, 16 * 4 * 4), Unflatten(16, 4, 4), nn.Conv2d(16, 16, 3, padding=1),
+                         nn.PixelShuffle(2), nn.PReLU(4, init=0.2), nn.Conv2d(4, 12, 3, padding=1), nn.PixelShuffle(2),
+                         nn.Tanh())
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
-            "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,))}
+            "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
+            "subpixel": (subpixel, (5,))}
 
 
 def dcgan_tiny():

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TorchExportsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan"})
+    @ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan", "subpixel"})
     void forwardAndDescriptorsMatchTorchInFloat64(String name) {
         TorchExport t = TorchExport.load(name);
         Generator g = new CpuBackend(Precision.FLOAT64).load(t.graph());
@@ -43,7 +43,7 @@ class TorchExportsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan"})
+    @ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan", "subpixel"})
     void signChangesPerLayerMatchTorchHooks(String name) {
         TorchExport t = TorchExport.load(name);
         Generator g = new CpuBackend(Precision.FLOAT64).load(t.graph());

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record TorchExport(String name, Graph graph, Npy.Array z, Npy.Array x, Npy.Array ref, Npy.Array basis,
         Npy.Array delta) {
-    public static final List<String> NAMES = List.of("mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan");
+    public static final List<String> NAMES = List.of("mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan", "subpixel");
     /** fixtures.py's R. */
     public static final double RADIUS = 0.05;
 
