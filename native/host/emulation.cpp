@@ -231,6 +231,9 @@ int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out) {
         if (!*out)
             throw Failure{GEOMLENS_ERR_OUT_OF_MEMORY, "out of memory: asked for " + std::to_string(bytes) +
                                                           " bytes, 17179869184 of 17179869184 bytes free (host emulation)"};
+        // Device memory comes uninitialized: all-ones bytes (NaN as float and double) make a read
+        // before the first write show up in the results, where malloc's zeros would hide it.
+        std::memset(*out, 0xFF, bytes);
     });
 }
 
