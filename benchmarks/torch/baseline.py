@@ -95,7 +95,7 @@ def run(name, out, seconds, dev):
             model(verts)
         for h in hooks:
             h.remove()
-        return sum(int((s.view(batch, 2 * p, -1).any(1) != s.view(batch, 2 * p, -1).all(1)).sum())
+        return sum(int((s.reshape(batch, 2 * p, -1).any(1) != s.reshape(batch, 2 * p, -1).all(1)).sum())
                    for s in captured)
 
     # top-20 eigenpairs of H = J^T J from HVPs (scipy eigsh when present, else torch.lobpcg)
