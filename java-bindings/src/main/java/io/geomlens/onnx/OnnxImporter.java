@@ -38,13 +38,13 @@ import java.util.Map;
  * Either the whole model imports or an {@link OnnxImportException} names what is unsupported.
  */
 public final class OnnxImporter {
-    public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Clip", "Concat",
+    public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Celu", "Clip", "Concat",
             "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum", "Elu", "Erf",
             "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GroupNormalization", "HardSigmoid", "HardSwish",
             "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul",
             "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize",
-            "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose",
-            "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
+            "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile",
+            "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
             "Shape, ConstantOfShape, Equal, Where (on constant and shape tensors)");
 
     private final String source;
@@ -214,6 +214,32 @@ public final class OnnxImporter {
         return shape;
     }
 
+    /**
+     * Selu = gamma * elu_alpha(x); Celu = alpha * elu_1(x / alpha). The ELU's input has the sign of
+     * x, so it is the layer delta counts.
+     */
+    private static void scaledElu(NodeContext ctx) {
+        boolean selu = ctx.n().getOpType().equals("Selu");
+        double alpha = ctx.a().real("alpha", selu ? 1.67326319217681884765625 : 1.0);
+        double outer = selu ? ctx.a().real("gamma", 1.05070102214813232421875) : alpha;
+        if (!selu && !(alpha > 0)) {
+            throw ctx.fail("alpha " + alpha + " must be positive");
+        }
+        Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        String x = ctx.input(0);
+        if (!selu) {
+            b.constant(name + "/inv_alpha", Tensor.scalar(1 / alpha)).node(name + "/scale_in", "Mul",
+                    new Elementwise(Elementwise.Kind.MUL), List.of(x, name + "/inv_alpha"), name + "/x");
+            x = name + "/x";
+        }
+        b.constant(name + "/outer", Tensor.scalar(outer))
+                .node(name + "/Elu", "Elu", new Activation(Activation.Kind.ELU, selu ? alpha : 1.0), List.of(x),
+                        name + "/elu")
+                .node(name, ctx.n().getOpType(), new Elementwise(Elementwise.Kind.MUL),
+                        List.of(name + "/elu", name + "/outer"), ctx.output(0));
+    }
+
     private String where(NodeProto n, String name) {
         return "node '" + name + "' (" + n.getOpType() + ", opset " + opset + ")";
     }
@@ -335,6 +361,7 @@ public final class OnnxImporter {
             case "Tanh" -> ctx.unary(new Activation(Activation.Kind.TANH, 0));
             case "Erf" -> ctx.unary(new Activation(Activation.Kind.ERF, 0));
             case "Elu" -> ctx.unary(new Activation(Activation.Kind.ELU, a.real("alpha", 1.0)));
+            case "Selu", "Celu" -> scaledElu(ctx);
             case "Softplus" -> ctx.unary(new Activation(Activation.Kind.SOFTPLUS, 0));
             case "Clip" -> PiecewiseLinear.clip(ctx);
             case "PRelu" -> PiecewiseLinear.prelu(ctx);

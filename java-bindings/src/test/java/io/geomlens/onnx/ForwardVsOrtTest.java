@@ -31,9 +31,14 @@ class ForwardVsOrtTest {
 
     @Test
     void mlpWithEveryPointwiseActivation() throws Exception {
-        for (String act : List.of("Relu", "Tanh", "Sigmoid", "GeluErf", "Elu", "Softplus")) {
+        for (String act : List.of("Relu", "Tanh", "Sigmoid", "GeluErf", "Elu", "Softplus", "Selu", "Celu")) {
             check(ModelZoo.mlp(1, act, 16, 64, 48, 30), 5, 1.0);
         }
+        SplittableRandom r2 = new SplittableRandom(5);
+        OnnxModelBuilder c = new OnnxModelBuilder(17).input("z", 8);
+        String hc = ModelZoo.linear(c, r2, "/fc", "z", 8, 20);
+        c.node("Celu", "/celu", List.of(hc), "y", Attr.f("alpha", 0.5));
+        check(c.output("y"), 4, 1.0);
         SplittableRandom rnd = new SplittableRandom(3);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 20);

@@ -19,6 +19,8 @@ public final class TestModels {
         m.put("mlp-tanh", ModelZoo.mlp(2, "Tanh", 5, 17, 9));
         m.put("mlp-elu", ModelZoo.mlp(7, "Elu", 5, 17, 9));
         m.put("mlp-softplus", ModelZoo.mlp(8, "Softplus", 5, 17, 9));
+        m.put("mlp-selu", ModelZoo.mlp(10, "Selu", 5, 17, 9));
+        m.put("mlp-celu", ModelZoo.mlp(11, "Celu", 5, 17, 9));
         m.put("dcgan-tanh-bn", ModelZoo.dcgan(3, 6, 2, 1));
         m.put("conv-resize-elementwise", convMixed());
         m.put("concat-branches", concatBranches());
