@@ -123,10 +123,8 @@ bool env_reverse() {
 }
 bool reverse = env_reverse();
 
-bool reverse_order() { return reverse; }
-
 // The k-th of n in the chosen order.
-unsigned ordered(unsigned k, unsigned n) { return reverse_order() ? n - 1 - k : k; }
+unsigned ordered(unsigned k, unsigned n) { return reverse ? n - 1 - k : k; }
 
 [[noreturn]] void fiber_main() {
     Block* b = active;
@@ -275,7 +273,7 @@ void shuffle_down(void* value, size_t bytes, unsigned delta) {
     std::memcpy(&b->slots[size_t(me) * kSlotBytes], value, bytes);
     yield(Wait::warp);
     unsigned lane = me % kWarp, src = me + delta;
-    if (lane + delta < kWarp && src < b->fibers.size() && !b->fibers[src].done)
+    if (lane + delta < kWarp && src < b->fibers.size())  // a partial last warp has no lane there
         std::memcpy(value, &b->slots[size_t(src) * kSlotBytes], bytes);
     yield(Wait::warp);  // no lane overwrites its slot before every lane has read
 }
