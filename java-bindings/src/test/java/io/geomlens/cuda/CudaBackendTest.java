@@ -148,7 +148,7 @@ class CudaBackendTest {
 
     /** Genuine torch exports against torch's float64 numbers (TorchExportsTest does so on the CPU). */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan", "subpixel"})
+    @MethodSource("io.geomlens.testing.TorchExport#names")
     void torchExportsMatchTorch(String name) {
         CudaBackend gpu = Gpu.backend();
         TorchExport t = TorchExport.load(name);

@@ -14,7 +14,7 @@ import io.geomlens.graph.Precision;
 import io.geomlens.testing.TorchExport;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Genuine torch.onnx.export output (MLP, conv decoder, DCGAN, LayerNorm/GELU MLP, bilinear
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TorchExportsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan", "subpixel"})
+    @MethodSource("io.geomlens.testing.TorchExport#names")
     void forwardAndDescriptorsMatchTorchInFloat64(String name) {
         TorchExport t = TorchExport.load(name);
         Generator g = new CpuBackend(Precision.FLOAT64).load(t.graph());
@@ -43,7 +43,7 @@ class TorchExportsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae", "cyclegan", "subpixel"})
+    @MethodSource("io.geomlens.testing.TorchExport#names")
     void signChangesPerLayerMatchTorchHooks(String name) {
         TorchExport t = TorchExport.load(name);
         Generator g = new CpuBackend(Precision.FLOAT64).load(t.graph());
