@@ -54,23 +54,22 @@ final class PadImport {
     }
 
     private static BorderPad border(NodeContext ctx, String mode, int[] pads, int rank) {
+        if (rank < 3) {
+            throw ctx.fail("mode='" + mode + "' needs an input of rank >= 3 ([N, ..., H, W]), got rank " + rank);
+        }
         for (int d = 0; d < rank - 2; d++) {
             if (pads[d] != 0 || pads[rank + d] != 0) {
                 throw ctx.fail("mode='" + mode + "' pads axis " + d + " (pads " + Arrays.toString(pads)
                         + "); only the last two axes can be padded in this mode");
             }
         }
-        if (rank < 3 || Arrays.stream(pads).anyMatch(p -> p < 0)) {
-            throw ctx.fail("mode='" + mode + "' needs an input of rank >= 3 and non-negative pads, got rank " + rank
-                    + " and pads " + Arrays.toString(pads));
-        }
         BorderPad.Mode m = mode.equals("reflect") ? BorderPad.Mode.REFLECT : BorderPad.Mode.EDGE;
-        BorderPad p = new BorderPad(m, pads[rank - 2], pads[2 * rank - 2], pads[rank - 1], pads[2 * rank - 1]);
-        try {
+        try {   // the op checks the pads' signs and the plane's size
+            BorderPad p = new BorderPad(m, pads[rank - 2], pads[2 * rank - 2], pads[rank - 1], pads[2 * rank - 1]);
             p.paddedShape(ctx.b().shapeOf(ctx.input(0)));
+            return p;
         } catch (io.geomlens.graph.ShapeException e) {
             throw ctx.fail(e.getMessage());
         }
-        return p;
     }
 }

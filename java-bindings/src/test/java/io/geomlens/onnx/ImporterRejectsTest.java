@@ -62,6 +62,20 @@ class ImporterRejectsTest {
                 Arguments.of("DepthToSpace of channels not a multiple of blocksize^2", (Supplier<OnnxModelBuilder>)
                         () -> new OnnxModelBuilder(17).input("z", 6, 2, 2).node("DepthToSpace", "/d", List.of("z"), "y",
                                 Attr.i("blocksize", 2)).output("y"), "C a multiple of blocksize^2"),
+                Arguments.of("DepthToSpace in an unknown mode", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 8, 2, 2).node("DepthToSpace", "/d", List.of("z"), "y", Attr.i("blocksize", 2),
+                                Attr.s("mode", "XYZ")).output("y"), "is not DCR or CRD"),
+                Arguments.of("Celu with alpha 0", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).node("Celu", "/c", List.of("z"), "y", Attr.f("alpha", 0)).output("y"),
+                        "must be positive"),
+                Arguments.of("Pad reflect of a rank-2 value", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                        .input("z", 5).initializerLongs("p", 0, 1, 0, 1)
+                        .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "reflect")).output("y"),
+                        "needs an input of rank >= 3"),
+                Arguments.of("Pad edge with a negative pad", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
+                        .input("z", 2, 3, 3).initializerLongs("p", 0, 0, -1, 0, 0, 0, 0, 0)
+                        .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "edge")).output("y"),
+                        "must be non-negative"),
                 Arguments.of("Pad wrap", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(19)
                         .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "wrap")).output("y"),
