@@ -9,8 +9,8 @@ fi
 rm -rf /tmp/geomlens-jre && mkdir -p /tmp/geomlens-jre && tar xJf device/jre25.tar.xz -C /tmp/geomlens-jre
 java=/tmp/geomlens-jre/jre25/bin/java
 if [[ "${GEOMLENS_EMULATE:-0}" == 1 ]]; then
-  # Dry run of the device scripts without a GPU: the kernel simulator (the real kernels on the
-  # host, the host emulation for memory and cuBLAS/cuSOLVER) stands in for the CUDA build.
+  # Dry run of the device scripts without a GPU: the kernel simulator (libgeomlens's own code on
+  # the host, stand-ins for the CUDA runtime, cuBLAS and cuSOLVER) takes the CUDA build's place.
   echo "device-env: GEOMLENS_EMULATE=1, using the kernel simulator instead of a CUDA build (no GPU result)"
   # Its "device" memory is this host's RAM: small chunks of latents per call.
   export GEOMLENS_JAVA_OPTS="${GEOMLENS_JAVA_OPTS:-} -Dgeomlens.deviceChunk=2"

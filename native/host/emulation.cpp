@@ -14,6 +14,7 @@
 
 #include "geomlens.h"
 #include "guard.hpp"
+#include "jacobi.hpp"
 
 struct geomlens_context {
     int device;
@@ -78,38 +79,6 @@ float act_slope(int kind, float alpha, float x) {
         case GEOMLENS_COS: return -std::sin(x);
         default: return 1.12837916709551257f * std::exp(-x * x);
     }
-}
-
-// Symmetric eigenvalues by cyclic Jacobi (double), ascending.
-void jacobi_eigenvalues(double* a, int n, double* w) {
-    for (int sweep = 0; sweep < 100; sweep++) {
-        double off = 0;
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
-        if (off < 1e-30) break;
-        for (int p = 0; p < n - 1; p++)
-            for (int q = p + 1; q < n; q++) {
-                double apq = a[p * n + q];
-                if (apq == 0) continue;
-                double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-                double t = (theta >= 0 ? 1 : -1) / (std::fabs(theta) + std::sqrt(theta * theta + 1));
-                double c = 1 / std::sqrt(t * t + 1), s = t * c;
-                for (int k = 0; k < n; k++) {
-                    double akp = a[k * n + p], akq = a[k * n + q];
-                    a[k * n + p] = c * akp - s * akq;
-                    a[k * n + q] = s * akp + c * akq;
-                }
-                for (int k = 0; k < n; k++) {
-                    double apk = a[p * n + k], aqk = a[q * n + k];
-                    a[p * n + k] = c * apk - s * aqk;
-                    a[q * n + k] = s * apk + c * aqk;
-                }
-            }
-    }
-    std::vector<double> d(n);
-    for (int i = 0; i < n; i++) d[i] = a[i * n + i];
-    std::sort(d.begin(), d.end());
-    std::copy(d.begin(), d.end(), w);
 }
 
 // Mean and 1 / sqrt(var + eps) of one plane.
@@ -317,7 +286,9 @@ int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n, int batch
     return guard("geomlens_syev_batched_f64", [&] {
         need(ctx);
         require(n > 0 && batch >= 0 && a && w, "bad eigen-solver arguments");
-        for (int q = 0; q < batch; q++) jacobi_eigenvalues(a + int64_t(q) * n * n, n, w + int64_t(q) * n);
+        for (int q = 0; q < batch; q++)
+            if (!geomlens::jacobi_eigenvalues(a + int64_t(q) * n * n, n, w + int64_t(q) * n))
+                throw Failure{GEOMLENS_ERR_CUSOLVER, "eigen-solver did not converge for matrix " + std::to_string(q)};
     });
 }
 

@@ -5,7 +5,7 @@
 // waits there. Threads stuck at different barriers are reported as a deadlock, not hung on.
 #include <sys/mman.h>
 
-#include <cuda_runtime.h>
+#include "device.hpp"
 
 #include <cstdlib>
 #include <exception>
@@ -86,7 +86,6 @@ struct Block {
 };
 
 thread_local ThreadState current_state;
-thread_local cudaError_t last_error = cudaSuccess;
 thread_local Block* active = nullptr;
 
 // Fiber stacks with a PROT_NONE page below each, kept for the OS thread's later launches.
@@ -232,7 +231,11 @@ void set_reverse_order(bool on) { reverse = on; }
 void run_grid(const Config& c, bool cooperative, const std::function<void()>& body) {
     unsigned threads = c.block.x * c.block.y * c.block.z;
     if (!valid(c, threads)) {
-        last_error = cudaErrorInvalidConfiguration;
+        record_error(cudaErrorInvalidConfiguration);
+        return;
+    }
+    if (!usable_stream(c.stream)) {
+        record_error(cudaErrorInvalidResourceHandle);
         return;
     }
     ThreadState saved = current_state;
@@ -279,29 +282,3 @@ void shuffle_down(void* value, size_t bytes, unsigned delta) {
 }
 
 }  // namespace sim
-
-cudaError_t cudaGetLastError() {
-    cudaError_t e = sim::last_error;
-    sim::last_error = cudaSuccess;
-    return e;
-}
-
-const char* cudaGetErrorName(cudaError_t e) {
-    switch (e) {
-        case cudaSuccess: return "cudaSuccess";
-        case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
-        case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
-        case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
-        default: return "cudaErrorLaunchFailure";
-    }
-}
-
-const char* cudaGetErrorString(cudaError_t e) {
-    switch (e) {
-        case cudaSuccess: return "no error";
-        case cudaErrorInvalidValue: return "invalid argument";
-        case cudaErrorMemoryAllocation: return "out of memory";
-        case cudaErrorInvalidConfiguration: return "invalid configuration argument";
-        default: return "unspecified launch failure";
-    }
-}
