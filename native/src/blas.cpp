@@ -3,6 +3,8 @@
 #include <cublas_v2.h>
 #include <cusolverDn.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,21 @@ std::string cusolver_name(cusolverStatus_t s) { return "cusolverStatus " + std::
 
 cublasHandle_t blas(geomlens_context* ctx) { return static_cast<cublasHandle_t>(ctx->cublas); }
 cusolverDnHandle_t solver(geomlens_context* ctx) { return static_cast<cusolverDnHandle_t>(ctx->cusolver); }
+
+// Temporary device memory from the context's pool, freed however the entry point ends.
+struct Scratch {
+    void* p;
+    cudaStream_t s;
+    Scratch(geomlens_context* ctx, size_t bytes) : p(geomlens::device_alloc(ctx, bytes)), s(ctx->stream) {}
+    Scratch(const Scratch&) = delete;
+    ~Scratch() {
+        if (p) cudaFreeAsync(p, s);
+    }
+    template <typename T>
+    T* as() const {
+        return static_cast<T*>(p);
+    }
+};
 }  // namespace
 
 #define GEOMLENS_CHECK_CUBLAS(stmt)                                                                  \
@@ -84,58 +101,47 @@ extern "C" int geomlens_gemm(geomlens_context* ctx, int trans_a, int trans_b, in
 extern "C" int geomlens_gram_f64(geomlens_context* ctx, const float* m, int rows, int cols, int batch,
                                  double* gram) {
     return geomlens::guard("geomlens_gram_f64", [&] {
-        cudaStream_t s = geomlens::stream_of(ctx);
+        geomlens::stream_of(ctx);
         require(rows > 0 && cols > 0 && batch >= 0 && m && gram, "bad Gram arguments");
         int64_t count = static_cast<int64_t>(rows) * cols * batch;
-        double* md = nullptr;
-        GEOMLENS_CHECK_CUDA(cudaMallocAsync(&md, sizeof(double) * count, s));
-        int rc = geomlens_convert_f32_f64(ctx, m, md, count);
-        if (rc != GEOMLENS_OK) {
-            cudaFreeAsync(md, s);
-            geomlens::fail(rc, geomlens_last_error());
-        }
+        Scratch md(ctx, sizeof(double) * count);
+        int rc = geomlens_convert_f32_f64(ctx, m, md.as<double>(), count);
+        if (rc != GEOMLENS_OK) geomlens::fail(rc, geomlens_last_error());
         // Row-major M (rows x cols) is column-major M^T (cols x rows); G = M M^T = (M^T)^T (M^T).
         double one = 1.0, zero = 0.0;
-        cublasStatus_t st = cublasDgemmStridedBatched(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, rows, rows, cols, &one, md,
-                                                      cols, static_cast<int64_t>(rows) * cols, md, cols,
-                                                      static_cast<int64_t>(rows) * cols, &zero, gram, rows,
-                                                      static_cast<int64_t>(rows) * rows, batch);
-        cudaFreeAsync(md, s);
-        GEOMLENS_CHECK_CUBLAS(st);
+        int64_t stride = static_cast<int64_t>(rows) * cols;
+        GEOMLENS_CHECK_CUBLAS(cublasDgemmStridedBatched(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, rows, rows, cols, &one,
+                                                        md.as<double>(), cols, stride, md.as<double>(), cols, stride,
+                                                        &zero, gram, rows, static_cast<int64_t>(rows) * rows, batch));
     });
 }
 
+// cuSOLVER's batched solver takes at most INT32_MAX elements (n * n * batch) per call: larger
+// batches go in chunks that share one workspace.
 extern "C" int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n, int batch, double* eigenvalues) {
     return geomlens::guard("geomlens_syev_batched_f64", [&] {
         cudaStream_t s = geomlens::stream_of(ctx);
         require(n > 0 && batch >= 0 && a && eigenvalues, "bad eigen-solver arguments");
         if (batch == 0) return;
+        int64_t per_matrix = static_cast<int64_t>(n) * n;
+        int chunk = static_cast<int>(std::min<int64_t>(batch, std::max<int64_t>(1, INT32_MAX / per_matrix)));
         auto params = static_cast<cusolverDnParams_t>(ctx->cusolver_params);
         size_t dev_bytes = 0, host_bytes = 0;
         GEOMLENS_CHECK_CUSOLVER(cusolverDnXsyevBatched_bufferSize(
             solver(ctx), params, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_LOWER, n, CUDA_R_64F, a, n, CUDA_R_64F,
-            eigenvalues, CUDA_R_64F, &dev_bytes, &host_bytes, batch));
-        void* dev = nullptr;
-        int* info = nullptr;
-        GEOMLENS_CHECK_CUDA(cudaMallocAsync(&dev, dev_bytes + 1, s));
-        cudaError_t e = cudaMallocAsync(reinterpret_cast<void**>(&info), sizeof(int) * batch, s);
-        if (e != cudaSuccess) {
-            cudaFreeAsync(dev, s);
-            GEOMLENS_CHECK_CUDA(e);
-        }
+            eigenvalues, CUDA_R_64F, &dev_bytes, &host_bytes, chunk));
+        Scratch dev(ctx, dev_bytes + 1), info(ctx, sizeof(int) * batch);
         std::vector<char> host(host_bytes + 1);
-        cusolverStatus_t st = cusolverDnXsyevBatched(solver(ctx), params, CUSOLVER_EIG_MODE_NOVECTOR,
-                                                     CUBLAS_FILL_MODE_LOWER, n, CUDA_R_64F, a, n, CUDA_R_64F,
-                                                     eigenvalues, CUDA_R_64F, dev, dev_bytes, host.data(), host_bytes,
-                                                     info, batch);
+        for (int first = 0; first < batch; first += chunk) {
+            int count = std::min(chunk, batch - first);
+            GEOMLENS_CHECK_CUSOLVER(cusolverDnXsyevBatched(
+                solver(ctx), params, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_LOWER, n, CUDA_R_64F,
+                a + per_matrix * first, n, CUDA_R_64F, eigenvalues + static_cast<int64_t>(n) * first, CUDA_R_64F,
+                dev.p, dev_bytes, host.data(), host_bytes, info.as<int>() + first, count));
+        }
         std::vector<int> h_info(batch);
-        cudaError_t copy = cudaMemcpyAsync(h_info.data(), info, sizeof(int) * batch, cudaMemcpyDeviceToHost, s);
-        cudaError_t sync = cudaStreamSynchronize(s);
-        cudaFreeAsync(dev, s);
-        cudaFreeAsync(info, s);
-        GEOMLENS_CHECK_CUSOLVER(st);
-        GEOMLENS_CHECK_CUDA(copy);
-        GEOMLENS_CHECK_CUDA(sync);
+        GEOMLENS_CHECK_CUDA(cudaMemcpyAsync(h_info.data(), info.p, sizeof(int) * batch, cudaMemcpyDeviceToHost, s));
+        GEOMLENS_CHECK_CUDA(cudaStreamSynchronize(s));
         for (int i = 0; i < batch; i++) {
             if (h_info[i] != 0)
                 geomlens::fail(GEOMLENS_ERR_CUSOLVER, "eigen-solver did not converge for matrix " + std::to_string(i) +

@@ -104,32 +104,42 @@ extern "C" int geomlens_stream(geomlens_context* ctx, void** stream) {
     });
 }
 
+namespace geomlens {
+
+void* device_alloc(geomlens_context* ctx, size_t bytes) {
+    cudaStream_t s = stream_of(ctx);
+    void* out = nullptr;
+    if (bytes == 0) return out;
+    cudaError_t e = cudaMallocAsync(&out, bytes, s);
+    if (e == cudaErrorMemoryAllocation) {
+        // The pool keeps freed blocks (see context_create): hand them back, then try once more.
+        cudaGetLastError();
+        cudaMemPool_t pool;
+        if (cudaStreamSynchronize(s) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, ctx->device) == cudaSuccess &&
+            cudaMemPoolTrimTo(pool, 0) == cudaSuccess) {
+            e = cudaMallocAsync(&out, bytes, s);
+        }
+    }
+    if (e == cudaErrorMemoryAllocation) {
+        cudaGetLastError();
+        size_t free_b = 0, total_b = 0;
+        cudaMemGetInfo(&free_b, &total_b);
+        fail(GEOMLENS_ERR_OUT_OF_MEMORY, "out of GPU memory: asked for " + std::to_string(bytes) + " bytes, " +
+                                             std::to_string(free_b) + " of " + std::to_string(total_b) +
+                                             " bytes free; use a smaller batch");
+    }
+    GEOMLENS_CHECK_CUDA(e);
+    return out;
+}
+
+}  // namespace geomlens
+
 extern "C" int geomlens_alloc(geomlens_context* ctx, size_t bytes, void** out) {
     return geomlens::guard("geomlens_alloc", [&] {
-        cudaStream_t s = geomlens::stream_of(ctx);
+        geomlens::stream_of(ctx);
         require(out != nullptr, "out must not be null");
         *out = nullptr;
-        if (bytes == 0) return;
-        cudaError_t e = cudaMallocAsync(out, bytes, s);
-        if (e == cudaErrorMemoryAllocation) {
-            // The pool keeps freed blocks (see context_create): hand them back, then try once more.
-            cudaGetLastError();
-            cudaMemPool_t pool;
-            if (cudaStreamSynchronize(s) == cudaSuccess && cudaDeviceGetDefaultMemPool(&pool, ctx->device) == cudaSuccess &&
-                cudaMemPoolTrimTo(pool, 0) == cudaSuccess) {
-                e = cudaMallocAsync(out, bytes, s);
-            }
-        }
-        if (e == cudaErrorMemoryAllocation) {
-            cudaGetLastError();
-            size_t free_b = 0, total_b = 0;
-            cudaMemGetInfo(&free_b, &total_b);
-            geomlens::fail(GEOMLENS_ERR_OUT_OF_MEMORY,
-                           "out of GPU memory: asked for " + std::to_string(bytes) + " bytes, " +
-                               std::to_string(free_b) + " of " + std::to_string(total_b) +
-                               " bytes free; use a smaller batch");
-        }
-        GEOMLENS_CHECK_CUDA(e);
+        *out = geomlens::device_alloc(ctx, bytes);
     });
 }
 

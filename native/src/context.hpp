@@ -15,6 +15,10 @@ struct geomlens_context {
 };
 
 namespace geomlens {
+// Device memory from the context's stream-ordered pool; when the pool is out of memory it hands
+// its cached blocks back and tries once more, then fails with the bytes asked for and free.
+void* device_alloc(geomlens_context* ctx, size_t bytes);
+
 inline cudaStream_t stream_of(geomlens_context* ctx) {
     require(ctx != nullptr, "context is null (create one with geomlens_context_create)");
     GEOMLENS_CHECK_CUDA(cudaSetDevice(ctx->device));
