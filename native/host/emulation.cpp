@@ -271,14 +271,18 @@ int geomlens_gram_f64(geomlens_context* ctx, const float* m, int rows, int cols,
     return guard("geomlens_gram_f64", [&] {
         need(ctx);
         require(rows > 0 && cols > 0 && batch >= 0 && m && gram, "bad Gram arguments");
-        for (int q = 0; q < batch; q++)
-            for (int i = 0; i < rows; i++)
-                for (int j = 0; j < rows; j++) {
+        bool of_rows = rows <= cols;  // the smaller Gram: M M^T or M^T M
+        int n = of_rows ? rows : cols, len = of_rows ? cols : rows;
+        for (int q = 0; q < batch; q++) {
+            const float* mq = m + int64_t(q) * rows * cols;
+            auto at = [&](int i, int t) { return double(of_rows ? mq[int64_t(i) * cols + t] : mq[int64_t(t) * cols + i]); };
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) {
                     double s = 0;
-                    for (int t = 0; t < cols; t++)
-                        s += double(m[(int64_t(q) * rows + i) * cols + t]) * m[(int64_t(q) * rows + j) * cols + t];
-                    gram[(int64_t(q) * rows + i) * rows + j] = s;
+                    for (int t = 0; t < len; t++) s += at(i, t) * at(j, t);
+                    gram[(int64_t(q) * n + i) * n + j] = s;
                 }
+        }
     });
 }
 

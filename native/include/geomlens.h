@@ -77,7 +77,9 @@ GEOMLENS_API int geomlens_gemm(geomlens_context* ctx, int trans_a, int trans_b, 
                                float alpha, const float* a, int64_t stride_a, const float* b,
                                int64_t stride_b, float beta, float* c, int64_t stride_c, int batch);
 
-/* G[b] = M[b] M[b]^T in float64 (M[b] is rows x cols float32), the Gram matrix of the rows. */
+/* G[b] = the smaller Gram matrix of M[b] (rows x cols, float32) in float64: M M^T (rows x rows)
+ * when rows <= cols, else M^T M (cols x cols). Its eigenvalues are the squared singular values of
+ * M, and the smaller side keeps the eigen-solver's n at min(rows, cols). */
 GEOMLENS_API int geomlens_gram_f64(geomlens_context* ctx, const float* m, int rows, int cols, int batch,
                                    double* gram);
 

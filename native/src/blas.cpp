@@ -107,12 +107,20 @@ extern "C" int geomlens_gram_f64(geomlens_context* ctx, const float* m, int rows
         Scratch md(ctx, sizeof(double) * count);
         int rc = geomlens_convert_f32_f64(ctx, m, md.as<double>(), count);
         if (rc != GEOMLENS_OK) geomlens::fail(rc, geomlens_last_error());
-        // Row-major M (rows x cols) is column-major M^T (cols x rows); G = M M^T = (M^T)^T (M^T).
+        // Row-major M (rows x cols) is column-major A = M^T (cols x rows, leading dimension cols):
+        // M M^T = A^T A (rows x rows), M^T M = A A^T (cols x cols).
         double one = 1.0, zero = 0.0;
         int64_t stride = static_cast<int64_t>(rows) * cols;
-        GEOMLENS_CHECK_CUBLAS(cublasDgemmStridedBatched(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, rows, rows, cols, &one,
-                                                        md.as<double>(), cols, stride, md.as<double>(), cols, stride,
-                                                        &zero, gram, rows, static_cast<int64_t>(rows) * rows, batch));
+        const double* a = md.as<double>();
+        if (rows <= cols) {
+            GEOMLENS_CHECK_CUBLAS(cublasDgemmStridedBatched(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, rows, rows, cols, &one,
+                                                            a, cols, stride, a, cols, stride, &zero, gram, rows,
+                                                            static_cast<int64_t>(rows) * rows, batch));
+        } else {
+            GEOMLENS_CHECK_CUBLAS(cublasDgemmStridedBatched(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_T, cols, cols, rows, &one,
+                                                            a, cols, stride, a, cols, stride, &zero, gram, cols,
+                                                            static_cast<int64_t>(cols) * cols, batch));
+        }
     });
 }
 

@@ -153,8 +153,9 @@ public final class CudaBackend implements Backend {
 
         /**
          * One grouped pass for all n latents gives M_i (rows x cols, float32, on the device); then
-         * the float64 Gram M_i M_i^T and a batched eigen-solver; sigma = sqrt of the top
-         * min(rows, cols) eigenvalues (clamped at 0: rounding can leave tiny negatives).
+         * the float64 Gram of its smaller side (M M^T or M^T M, r = min(rows, cols) square: the
+         * projected route with E < k solves E x E, not k x k) and a batched eigen-solver; sigma =
+         * sqrt of the r eigenvalues (clamped at 0: rounding can leave tiny negatives).
          */
         @Override
         public double[][] singularValues(double[] z, int n, double[] frame, int k) {
@@ -176,16 +177,16 @@ public final class CudaBackend implements Backend {
                     rows = k;
                     cols = e;
                 }
-                MemorySegment gram = ex.allocDoubles((long) n * rows * rows);
-                MemorySegment eig = ex.allocDoubles((long) n * rows);
+                int r = Math.min(rows, cols);   // the native Gram is of the smaller side: r x r
+                MemorySegment gram = ex.allocDoubles((long) n * r * r);
+                MemorySegment eig = ex.allocDoubles((long) n * r);
                 cx.lib().gramF64(cx.handle(), m.pointer(), rows, cols, n, gram);
-                cx.lib().syevBatchedF64(cx.handle(), gram, rows, n, eig);
-                double[] ev = cx.downloadDoubles(eig, n * rows);
-                int r = Math.min(rows, cols);
+                cx.lib().syevBatchedF64(cx.handle(), gram, r, n, eig);
+                double[] ev = cx.downloadDoubles(eig, n * r);
                 double[][] out = new double[n][r];
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < r; j++) {
-                        out[i][j] = Math.sqrt(Math.max(0, ev[i * rows + rows - 1 - j]));
+                        out[i][j] = Math.sqrt(Math.max(0, ev[i * r + r - 1 - j]));
                     }
                 }
                 return out;

@@ -29,13 +29,15 @@ public final class FlopCount {
 
     /**
      * psi/nu of one latent: one forward, `rows` tangents (E on the exact route, k projected), the
-     * float64 Gram matrix of the rows x cols stack (cols = D exact, E projected) and a symmetric
-     * eigen-solve of it ((4/3) rows^3, the tridiagonal reduction).
+     * float64 Gram matrix of the smaller side of the rows x cols stack (cols = D exact, E
+     * projected; n = min(rows, cols) square) and a symmetric eigen-solve of it ((4/3) n^3, the
+     * tridiagonal reduction).
      */
     public static long psiNu(Graph g, boolean exact, int k) {
         long rows = exact ? g.latentDim() : k;
         long cols = exact ? g.outputDim() : g.latentDim();
-        return forward(g) + rows * tangent(g) + 2 * rows * rows * cols + 4 * rows * rows * rows / 3;
+        long n = Math.min(rows, cols);
+        return forward(g) + rows * tangent(g) + 2 * n * n * Math.max(rows, cols) + 4 * n * n * n / 3;
     }
 
     private static int[] shape(Graph g, int value) {

@@ -188,26 +188,30 @@ class CudaBackendTest {
     @Test
     void float64GramAndBatchedEigenSolverGiveSquaredSingularValues() {
         CudaContext cx = Gpu.backend().context();
-        int rows = 12;
-        int cols = 40;
         int batch = 3;
-        double[] m = Close.gaussian(new SplittableRandom(4), batch * rows * cols, 1.0);
-        for (int i = 0; i < m.length; i++) {
-            m[i] = (float) m[i];
-        }
-        try (DeviceBuffer dm = cx.uploadFloats(m); DeviceBuffer gram = cx.alloc(8L * batch * rows * rows);
-             DeviceBuffer w = cx.alloc(8L * batch * rows)) {
-            cx.lib().gramF64(cx.handle(), dm.pointer(), rows, cols, batch, gram.pointer());
-            cx.lib().syevBatchedF64(cx.handle(), gram.pointer(), rows, batch, w.pointer());
-            double[] eig = cx.downloadDoubles(w.pointer(), batch * rows);
-            for (int b = 0; b < batch; b++) {
-                double[] sv = SmallSvd.singularValues(java.util.Arrays.copyOfRange(m, b * rows * cols, (b + 1) * rows * cols),
-                        rows, cols);
-                double[] want = new double[rows];
-                for (int i = 0; i < rows; i++) {
-                    want[i] = sv[rows - 1 - i] * sv[rows - 1 - i];   // ascending
+        for (int[] shape : new int[][] {{12, 40}, {40, 12}, {7, 7}}) {   // the Gram of the smaller side
+            int rows = shape[0];
+            int cols = shape[1];
+            int r = Math.min(rows, cols);
+            double[] m = Close.gaussian(new SplittableRandom(4), batch * rows * cols, 1.0);
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (float) m[i];
+            }
+            try (DeviceBuffer dm = cx.uploadFloats(m); DeviceBuffer gram = cx.alloc(8L * batch * r * r);
+                 DeviceBuffer w = cx.alloc(8L * batch * r)) {
+                cx.lib().gramF64(cx.handle(), dm.pointer(), rows, cols, batch, gram.pointer());
+                cx.lib().syevBatchedF64(cx.handle(), gram.pointer(), r, batch, w.pointer());
+                double[] eig = cx.downloadDoubles(w.pointer(), batch * r);
+                for (int b = 0; b < batch; b++) {
+                    double[] sv = SmallSvd.singularValues(
+                            java.util.Arrays.copyOfRange(m, b * rows * cols, (b + 1) * rows * cols), rows, cols);
+                    double[] want = new double[r];
+                    for (int i = 0; i < r; i++) {
+                        want[i] = sv[r - 1 - i] * sv[r - 1 - i];   // ascending
+                    }
+                    assertClose(want, java.util.Arrays.copyOfRange(eig, b * r, (b + 1) * r), 1e-10, 1e-10,
+                            rows + "x" + cols + " batch " + b);
                 }
-                assertClose(want, java.util.Arrays.copyOfRange(eig, b * rows, (b + 1) * rows), 1e-10, 1e-10, "batch " + b);
             }
         }
     }

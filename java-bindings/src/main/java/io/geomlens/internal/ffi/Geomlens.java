@@ -292,6 +292,7 @@ public final class Geomlens {
         }
     }
 
+    /** The float64 Gram of the smaller side of each rows x cols matrix: min(rows, cols) square. */
     public void gramF64(MemorySegment ctx, MemorySegment m, int rows, int cols, int batch, MemorySegment gram) {
         try {
             check((int) gramF64.invokeExact(ctx, m, rows, cols, batch, gram), "geomlens_gram_f64");
