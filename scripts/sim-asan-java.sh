@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the CUDA backend's test suite on the kernel simulator built with AddressSanitizer: a kernel
 # that reads or writes outside its buffers, with the sizes and strides the Java side computed,
-# stops the run with the kernel's file and line. Run after mvn verify (needs the test classes).
+# stops the run with the kernel's file and line. Blocks and threads run last to first here
+# (GEOMLENS_SIM_ORDER=reverse), the other order from the plain run in mvn verify, so a result that
+# depends on the schedule fails one of the two. Run after mvn verify (needs the test classes).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -15,6 +17,7 @@ if [[ ! -f $lib ]]; then
 fi
 # java links no libstdc++, so it is preloaded with ASan for ASan's interceptors to find it; the
 # JVM handles SIGSEGV itself (handle_segv=0); leaks are the JVM's business (detect_leaks=0).
+export GEOMLENS_SIM_ORDER=reverse
 export ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:use_sigaltstack=0
 export LD_PRELOAD="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libstdc++.so)"
 log=$(mktemp)

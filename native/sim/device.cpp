@@ -234,6 +234,7 @@ cudaError_t cudaFreeAsync(void* ptr, cudaStream_t stream) {
     sim::Device& d = device();
     std::lock_guard<std::mutex> g(d.lock);
     if (!sim::stream_ok(d, stream)) return refuse(cudaErrorInvalidResourceHandle, "cudaFreeAsync on a destroyed stream");
+    if (ptr == nullptr) return cudaSuccess;  // as cudaFree(NULL)
     auto key = reinterpret_cast<uintptr_t>(ptr);
     auto it = d.charged.find(key);
     if (it == d.charged.end())
