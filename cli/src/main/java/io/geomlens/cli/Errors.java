@@ -1,13 +1,16 @@
 package io.geomlens.cli;
 
 import io.geomlens.graph.GraphException;
+import io.geomlens.internal.ffi.NativeCallException;
+import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
 /**
- * Turns expected failures (bad input, unsupported model, missing file) into one "error:" line
- * and exit code 1; anything else is a bug and keeps its stack trace.
+ * Turns expected failures (bad input, unsupported model, missing file, a GPU out of memory or a
+ * failed CUDA call, named by the native library) into one "error:" line and exit code 1; anything
+ * else is a bug and keeps its stack trace.
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
@@ -15,8 +18,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         String msg;
         if (e instanceof NoSuchFileException f) {
             msg = "file not found: " + f.getFile() + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
-        } else if (e instanceof IOException || e instanceof IllegalArgumentException
-                || e instanceof GraphException || e instanceof IllegalStateException) {
+        } else if (e instanceof OutOfDeviceMemoryException) {
+            msg = e.getMessage() + " (or run on the CPU: --backend cpu)";
+        } else if (e instanceof NativeCallException || e instanceof IOException
+                || e instanceof IllegalArgumentException || e instanceof GraphException
+                || e instanceof IllegalStateException) {
             msg = e.getMessage();
         } else {
             throw new RuntimeException(e);
