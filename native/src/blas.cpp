@@ -152,8 +152,10 @@ extern "C" int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n
         GEOMLENS_CHECK_CUDA(cudaStreamSynchronize(s));
         for (int i = 0; i < batch; i++) {
             if (h_info[i] != 0)
-                geomlens::fail(GEOMLENS_ERR_CUSOLVER, "eigen-solver did not converge for matrix " + std::to_string(i) +
-                                                          " (info " + std::to_string(h_info[i]) + ")");
+                geomlens::fail(GEOMLENS_ERR_CUSOLVER,
+                               "eigen-solver did not converge for matrix " + std::to_string(i) + " of the batch (info " +
+                                   std::to_string(h_info[i]) +
+                                   "): a NaN or infinity in it, e.g. a Jacobian that overflows float32?");
         }
     });
 }

@@ -106,6 +106,7 @@ public final class Descriptors {
                 continue;
             }
             for (int i = 0; i < m; i++) {
+                requireFinite(sv[i], start + i);
                 SingularSpectrum s = new SingularSpectrum(sv[i]);
                 out[start + i] = new LatentDescriptors(s.psi(opt.rtol()), s.nu(), s.rank(opt.rtol()), s,
                         delta == null ? null : delta[i]);
@@ -116,6 +117,17 @@ public final class Descriptors {
             }
         }
         return new DescriptorBatch(route, k, opt, gen.layerNames(), List.of(out));
+    }
+
+    /** A NaN or infinite singular value is an overflow or a NaN in the model, never a descriptor. */
+    private void requireFinite(double[] sv, int latent) {
+        for (double s : sv) {
+            if (!Double.isFinite(s)) {
+                throw new IllegalStateException("the Jacobian at latent " + latent + " is not finite on "
+                        + gen.backendName() + ": the model overflows there (values beyond float32's range) or "
+                        + "computes a NaN; try the float64 CPU backend (--backend cpu64)");
+            }
+        }
     }
 
     private int deviceChunk(JacobianSpectra js) {

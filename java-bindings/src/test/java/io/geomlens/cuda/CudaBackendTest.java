@@ -217,6 +217,20 @@ class CudaBackendTest {
     }
 
     @Test
+    void aJacobianThatOverflowsFloat32IsAClearErrorOnTheGpuToo() {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(TestModels.float32Overflow(4).toBytes(), "overflow");
+        double[] z = {0.1, -0.2, 0.3, 0.4};
+        try (Generator d = gpu.load(g)) {
+            var e = assertThrows(RuntimeException.class,
+                    () -> new Descriptors(d, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT)).describe(z, 1));
+            // The eigen-solver may refuse the infinite Gram (native error) or return NaN (Java's check).
+            assertTrue(e.getMessage().contains("NaN or infinity") || e.getMessage().contains("is not finite"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void opsWithoutACudaImplementationAreRejectedAtLoad() {
         CudaBackend gpu = Gpu.backend();
         Op identity = new Op() {   // an op the CUDA executor does not know

@@ -212,4 +212,18 @@ class DescriptorsTest {
             assertEquals(7, b.latents().get(i).rank(), "latent " + i);
         }
     }
+
+    @Test
+    void aJacobianThatOverflowsFloat32IsAnErrorNotANaN() {
+        int n = 4;
+        OnnxModelBuilder m = io.geomlens.testing.TestModels.float32Overflow(n);
+        double[] z = {0.1, -0.2, 0.3, 0.4, 0.5, 0.6, -0.7, 0.8};
+        DescriptorOptions o = DescriptorOptions.DEFAULTS.withRoute(Route.EXACT);
+        var e = assertThrows(IllegalStateException.class,
+                () -> new Descriptors(load(m, Precision.FLOAT32), o).describe(z, 2));
+        assertTrue(e.getMessage().contains("Jacobian at latent 0 is not finite") && e.getMessage().contains("cpu64"),
+                e.getMessage());
+        DescriptorBatch ok = new Descriptors(load(m, Precision.FLOAT64), o).describe(z, 2);
+        assertEquals(n * Math.log(1e40), ok.latents().get(1).psi(), 1e-9 * n * Math.log(1e40));
+    }
 }

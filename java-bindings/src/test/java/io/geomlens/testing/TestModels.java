@@ -552,4 +552,15 @@ public final class TestModels {
         }
         return f;
     }
+
+    /** Two Gemms with weights 1e20 I (n x n): J = 1e40 I, finite in float64, infinite in float32. */
+    public static OnnxModelBuilder float32Overflow(int n) {
+        float[] big = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            big[i * n + i] = 1e20f;
+        }
+        return new OnnxModelBuilder(17).input("z", n).initializer("A", new int[] {n, n}, big)
+                .node("Gemm", "/l1", List.of("z", "A"), "h", Attr.i("transB", 1))
+                .node("Gemm", "/l2", List.of("h", "A"), "y", Attr.i("transB", 1)).output("y");
+    }
 }
