@@ -1,13 +1,10 @@
 package io.geomlens;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.geomlens.cpu.CpuBackend;
+import io.geomlens.testing.BackendChoice;
 import io.geomlens.testing.Gpu;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +13,13 @@ class BackendsTest {
     @Test
     void autoFallsBackToCpuAndSaysWhy() {
         Assumptions.assumeFalse(Gpu.available(), "a GPU is present: auto picks CUDA");
-        List<String> log = new ArrayList<>();
-        try (Backend b = Backends.select("auto", log::add)) {
-            assertTrue(b instanceof CpuBackend);
-        }
-        assertEquals(1, log.size(), "one line: " + log);
-        assertTrue(log.get(0).contains("using the CPU backend") && log.get(0).contains("libgeomlens"), log.get(0));
+        BackendChoice.assertAutoFallsBackToCpu("libgeomlens");
     }
 
     @Test
     void forcedCudaWithoutGpuIsAClearError() {
         Assumptions.assumeFalse(Gpu.available(), "a GPU is present");
-        var e = assertThrows(IllegalStateException.class, () -> Backends.select("cuda", s -> {}));
-        assertTrue(e.getMessage().startsWith("CUDA backend unavailable:"), e.getMessage());
+        BackendChoice.assertForcedCudaFails("");
     }
 
     @Test

@@ -1,14 +1,6 @@
 package io.geomlens.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.geomlens.Backend;
-import io.geomlens.Backends;
-import io.geomlens.cpu.CpuBackend;
-import java.util.ArrayList;
-import java.util.List;
+import io.geomlens.testing.BackendChoice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -22,18 +14,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class NoDeviceTest {
     @Test
     void autoFallsBackToCpuNamingTheMissingDevice() {
-        List<String> log = new ArrayList<>();
-        try (Backend b = Backends.select("auto", log::add)) {
-            assertTrue(b instanceof CpuBackend);
-        }
-        assertEquals(1, log.size(), "one line: " + log);
-        assertTrue(log.get(0).contains("using the CPU backend") && log.get(0).contains("no CUDA device"), log.get(0));
+        BackendChoice.assertAutoFallsBackToCpu("no CUDA device");
     }
 
     @Test
     void forcedCudaWithoutDeviceIsAClearError() {
-        var e = assertThrows(IllegalStateException.class, () -> Backends.select("cuda", s -> {}));
-        assertTrue(e.getMessage().startsWith("CUDA backend unavailable:") && e.getMessage().contains("no CUDA device"),
-                e.getMessage());
+        BackendChoice.assertForcedCudaFails("no CUDA device");
     }
 }
