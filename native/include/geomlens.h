@@ -53,6 +53,8 @@ GEOMLENS_API int geomlens_device_count(int* count);
 GEOMLENS_API int geomlens_context_create(int device, geomlens_context** out);
 GEOMLENS_API int geomlens_context_destroy(geomlens_context* ctx);
 GEOMLENS_API int geomlens_device_name(geomlens_context* ctx, char* buf, int len);
+/* free: the device's free memory plus what the context's memory pool holds unused (ours to
+ * reuse); total: the device's memory. */
 GEOMLENS_API int geomlens_mem_info(geomlens_context* ctx, size_t* free_bytes, size_t* total_bytes);
 GEOMLENS_API int geomlens_synchronize(geomlens_context* ctx);
 /* The context's CUDA stream (a cudaStream_t; NULL on the host emulation): every call is queued

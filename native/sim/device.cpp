@@ -34,6 +34,7 @@ struct Device {
     std::mutex lock;
     size_t capacity = env_size("GEOMLENS_SIM_DEVICE_MEMORY", kDefaultCapacity);
     int devices = static_cast<int>(env_size("GEOMLENS_SIM_DEVICES", 1));
+    bool trace = env_size("GEOMLENS_SIM_TRACE_MEMORY", 0) != 0;  // one stderr line per allocation and free
     std::map<uintptr_t, size_t> live;       // base -> bytes asked for
     std::map<uintptr_t, size_t> charged;    // base -> size of the pool block it took
     std::multiset<size_t> cached;           // freed blocks the pool keeps
@@ -193,6 +194,21 @@ cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, vo
     return cudaSuccess;
 }
 
+cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value) {
+    sim::Device& d = device();
+    if (pool != &d.pool || value == nullptr) return status(cudaErrorInvalidValue);
+    std::lock_guard<std::mutex> g(d.lock);
+    uint64_t v;
+    switch (attr) {
+        case cudaMemPoolAttrReleaseThreshold: v = d.release_threshold; break;
+        case cudaMemPoolAttrReservedMemCurrent: v = d.used + d.cached_bytes; break;
+        case cudaMemPoolAttrUsedMemCurrent: v = d.used; break;
+        default: return status(cudaErrorInvalidValue);
+    }
+    std::memcpy(value, &v, sizeof v);
+    return cudaSuccess;
+}
+
 cudaError_t cudaMemPoolTrimTo(cudaMemPool_t pool, size_t keep) {
     sim::Device& d = device();
     if (pool != &d.pool) return status(cudaErrorInvalidValue);
@@ -226,6 +242,7 @@ cudaError_t cudaMallocAsync(void** ptr, size_t bytes, cudaStream_t stream) {
     d.used += block;
     d.live[reinterpret_cast<uintptr_t>(p)] = bytes;
     d.charged[reinterpret_cast<uintptr_t>(p)] = block;
+    if (d.trace) std::fprintf(stderr, "sim memory: alloc %zu -> %p (used %zu, cached %zu)\n", bytes, p, d.used, d.cached_bytes);
     *ptr = p;
     return cudaSuccess;
 }
@@ -244,6 +261,7 @@ cudaError_t cudaFreeAsync(void* ptr, cudaStream_t stream) {
     d.cached_bytes += it->second;
     d.charged.erase(it);
     d.live.erase(key);
+    if (d.trace) std::fprintf(stderr, "sim memory: free %p (used %zu, cached %zu)\n", ptr, d.used, d.cached_bytes);
     std::free(ptr);  // the block's host memory goes at once, so AddressSanitizer sees a late use
     return cudaSuccess;
 }

@@ -88,6 +88,13 @@ extern "C" int geomlens_mem_info(geomlens_context* ctx, size_t* free_bytes, size
         geomlens::stream_of(ctx);
         require(free_bytes && total_bytes, "outputs must not be null");
         GEOMLENS_CHECK_CUDA(cudaMemGetInfo(free_bytes, total_bytes));
+        // Blocks the pool keeps for reuse count as used for the driver, but are ours to take.
+        cudaMemPool_t pool;
+        uint64_t reserved = 0, used = 0;
+        GEOMLENS_CHECK_CUDA(cudaDeviceGetDefaultMemPool(&pool, ctx->device));
+        GEOMLENS_CHECK_CUDA(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReservedMemCurrent, &reserved));
+        GEOMLENS_CHECK_CUDA(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used));
+        if (reserved > used) *free_bytes += static_cast<size_t>(reserved - used);
     });
 }
 
