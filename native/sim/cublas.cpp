@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <cublas_v2.h>
 
@@ -69,22 +70,34 @@ cublasStatus_t gemm(const char* name, cublasHandle_t h, cublasOperation_t ta, cu
         return refuse(CUBLAS_STATUS_EXECUTION_FAILED, call + ": B reaches outside live device memory");
     if (!sim::device_range(C, sizeof(T) * span(m, n, ldc, sc, batch)))
         return refuse(CUBLAS_STATUS_EXECUTION_FAILED, call + ": C reaches outside live device memory");
+    // Column by column of C: op(B)'s column gathered once; op(A) = A runs down A's contiguous
+    // columns (axpy), op(A) = A^T along its contiguous rows (dot). Sums in double.
+    std::vector<double> bj(static_cast<size_t>(reads_ab ? k : 0)), cj(static_cast<size_t>(m));
     for (int q = 0; q < batch; q++) {
         const T* a = A + q * sa;
         const T* b = B + q * sb;
         T* c = C + q * sc;
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i < m; i++) {
-                double s = 0;
-                for (int p = 0; reads_ab && p < k; p++) {
-                    double x = ta == CUBLAS_OP_N ? a[i + size_t(p) * lda] : a[p + size_t(i) * lda];
-                    double y = tb == CUBLAS_OP_N ? b[p + size_t(j) * ldb] : b[j + size_t(p) * ldb];
-                    s += x * y;
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < int(bj.size()); p++)
+                bj[p] = tb == CUBLAS_OP_N ? b[p + size_t(j) * ldb] : b[j + size_t(p) * ldb];
+            std::fill(cj.begin(), cj.end(), 0.0);
+            if (ta == CUBLAS_OP_N) {
+                for (int p = 0; p < int(bj.size()); p++) {
+                    const T* col = a + size_t(p) * lda;
+                    for (int i = 0; i < m; i++) cj[i] += double(col[i]) * bj[p];
                 }
-                T& out = c[i + size_t(j) * ldc];
-                // beta == 0: C is not read (it may hold NaN), as cuBLAS documents.
-                out = T(double(*alpha) * s + (*beta == T(0) ? 0.0 : double(*beta) * out));
+            } else {
+                for (int i = 0; i < m; i++) {
+                    const T* row = a + size_t(i) * lda;
+                    double s = 0;
+                    for (int p = 0; p < int(bj.size()); p++) s += double(row[p]) * bj[p];
+                    cj[i] = s;
+                }
             }
+            T* out = c + size_t(j) * ldc;
+            for (int i = 0; i < m; i++)  // beta == 0: C is not read (it may hold NaN), as cuBLAS documents
+                out[i] = T(double(*alpha) * cj[i] + (*beta == T(0) ? 0.0 : double(*beta) * out[i]));
+        }
     }
     return CUBLAS_STATUS_SUCCESS;
 }
