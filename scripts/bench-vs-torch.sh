@@ -2,7 +2,8 @@
 # On the device machine: geomlens (CUDA) and the torch.func baseline on the same models in one
 # run. The models are defined in PyTorch and exported with torch.onnx.export, so our importer
 # reads genuine torch exports. Prints the table with ratios and writes rows for
-# benchmarks/RESULTS.md to $OUT/RESULTS-rows.md. Needs device/ (scripts/device-bundle.sh).
+# benchmarks/RESULTS.md to $OUT/RESULTS-rows.md, and per model a profile by op
+# ($OUT/bench/MODEL-profile.txt). Needs device/ (scripts/device-bundle.sh).
 # BENCH_MODELS picks models (default: mlp conv dcgan vae); BENCH_SECONDS the time per metric.
 # A model that fails on either side is reported and skipped; the others still run.
 # GEOMLENS_EMULATE=1: dry run without a GPU (kernel simulator, torch on the CPU; no result).
@@ -30,6 +31,9 @@ for m in $models; do
   batch=$(cd benchmarks/torch && python3 -c "from models import MODELS; print(MODELS['$m'][2])")
   geomlens bench --model "$work/$m.onnx" --backend cuda --batch "$batch" --seconds "$seconds" \
     --only exact,projected,delta,lanczos --json "$work/$m-geomlens.json" || failed+=" $m(bench)"
+  # Where our time goes, op by op (bench --profile), for RESULTS.md where a target is missed.
+  geomlens bench --model "$work/$m.onnx" --backend cuda --batch "$batch" --seconds 0.2 --profile \
+    --only exact,projected,delta,lanczos >"$work/$m-profile.txt" || failed+=" $m(profile)"
   if [[ -f "$work/$m-z.npy" ]]; then
     geomlens describe --model "$work/$m.onnx" --backend cuda --latents "$work/$m-z.npy" --route exact --no-delta \
       --out "$work/$m-ours.npy" || failed+=" $m(describe)"

@@ -61,6 +61,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the results as JSON here.")
     Path json;
 
+    @Option(names = "--profile", description = "After each timing, one more run with every graph step timed: "
+            + "where the time goes, by op type and phase (forward, jvp, vjp), and what is spent outside them "
+            + "(Gram, eigen-solver, copies).")
+    boolean profile;
+
+    /** One operation to time: its label, unit, items per run, the run itself and FLOPs per item. */
+    private record Bench(String op, String unit, int items, Runnable body, double flopsPerItem) {}
+
     /** flopsPerItem: FlopCount's operations per latent (or per tangent), NaN where not counted (Lanczos). */
     record Result(String op, String unit, double perSecond, double medianSeconds, int runs, int itemsPerRun,
                   double flopsPerItem) {
@@ -102,52 +110,56 @@ final class BenchCommand implements Callable<Integer> {
             backendName = gen.backendName();
             outw.printf("geomlens bench: %s (E=%d, D=%d) on %s, batch %d%n", common.model, e, d, backendName, batch);
             for (String op : ops) {
-                Result r = switch (op) {
-                    case "forward" -> time(op, "latents/s", batch, () -> gen.forward(z, batch))
-                            .withFlops(FlopCount.forward(graph));
+                Bench bench = switch (op) {
+                    case "forward" -> new Bench(op, "latents/s", batch, () -> gen.forward(z, batch),
+                            FlopCount.forward(graph));
                     case "jvp" -> {
                         double[] eye = identity(e);
-                        yield time(op, "JVPs/s", e, () -> gen.jvp(z1, eye, e)).withFlops(FlopCount.tangent(graph));
+                        yield new Bench(op, "JVPs/s", e, () -> gen.jvp(z1, eye, e), FlopCount.tangent(graph));
                     }
                     case "vjp" -> {
                         int kk = Math.min(k, d);
                         double[] w = Orthonormal.rows(kk, d, 0);
-                        yield time(op, "VJPs/s", kk, () -> gen.vjp(z1, w, kk)).withFlops(FlopCount.tangent(graph));
+                        yield new Bench(op, "VJPs/s", kk, () -> gen.vjp(z1, w, kk), FlopCount.tangent(graph));
                     }
                     case "exact" -> {
                         Descriptors ds = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT)
                                 .withComplexity(false));
-                        yield time("psi/nu exact", "latents/s", batch, () -> ds.describe(z, batch))
-                                .withFlops(FlopCount.psiNu(graph, true, 0));
+                        yield new Bench("psi/nu exact", "latents/s", batch, () -> ds.describe(z, batch),
+                                FlopCount.psiNu(graph, true, 0));
                     }
                     case "projected" -> {
                         int kk = Math.min(k, d);
                         Descriptors ds = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.PROJECTED)
                                 .withK(kk).withComplexity(false));
-                        yield time("psi/nu projected k=" + kk, "latents/s", batch, () -> ds.describe(z, batch))
-                                .withFlops(FlopCount.psiNu(graph, false, kk));
+                        yield new Bench("psi/nu projected k=" + kk, "latents/s", batch, () -> ds.describe(z, batch),
+                                FlopCount.psiNu(graph, false, kk));
                     }
                     case "delta" -> {
                         int p = Math.min(4, e);
                         double[] v = vertices(z, batch, e, Orthonormal.rows(p, e, 1L), p, 1e-2);
-                        yield time("delta P=" + p, "latents/s", batch, () -> {
+                        yield new Bench("delta P=" + p, "latents/s", batch, () -> {
                             SignPattern s = gen.preActivationSigns(v, 2 * p * batch);
                             for (int i = 0; i < batch; i++) {
                                 s.changedPerLayer(i * 2 * p, 2 * p);
                             }
-                        }).withFlops(2.0 * p * FlopCount.forward(graph));
+                        }, 2.0 * p * FlopCount.forward(graph));
                     }
                     default -> {
                         int perCall = Options.lanczosBlock(block, gen, top, spec);
                         MetricTensor mt = new MetricTensor(gen, 1e-6, 0L, perCall);
-                        yield time("lanczos top-" + Math.min(top, e) + (perCall > 1 ? " b=" + perCall : ""), "latents/s", 1,
-                                () -> mt.lanczos(z1, top));
+                        yield new Bench("lanczos top-" + Math.min(top, e) + (perCall > 1 ? " b=" + perCall : ""),
+                                "latents/s", 1, () -> mt.lanczos(z1, top), Double.NaN);
                     }
                 };
+                Result r = time(bench.op(), bench.unit(), bench.items(), bench.body()).withFlops(bench.flopsPerItem());
                 results.add(r);
                 outw.printf("  %-28s %12.1f %-10s (median %.3f ms per run of %d, %d runs)%s%n", r.op(), r.perSecond(),
                         r.unit(), r.medianSeconds() * 1e3, r.itemsPerRun(), r.runs(), flops(r));
                 outw.flush();
+                if (profile) {
+                    ProfileReport.print(outw, bench.op(), bench.body());
+                }
             }
             if (ops.contains("exact") || ops.contains("projected")) {
                 peak = b.measureGemmPeak();

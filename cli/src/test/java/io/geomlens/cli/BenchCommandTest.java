@@ -36,4 +36,18 @@ class BenchCommandTest {
 
         assertEquals(2, Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--only", "warp").code());
     }
+
+    @Test
+    void profileBreaksOneRunDownByOpAndPhase() {
+        Cli r = Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--batch", "2", "--seconds", "0.05",
+                "--only", "exact,delta", "--backend", "cpu", "--profile");
+        assertEquals(0, r.code(), r.err());
+        String s = r.out();
+        assertTrue(s.contains("profile of one psi/nu exact run") && s.contains("profile of one delta P=4 run"), s);
+        // exact: per latent one JVP pass (3 Gemms); delta: one forward pass over all vertices
+        assertTrue(s.matches("(?s).*Gemm jvp\\s+[0-9.]+%\\s+6 steps.*") && s.matches("(?s).*Gemm forward\\s+[0-9.]+%\\s+3 steps.*"), s);
+        Cli plain = Cli.run("bench", "--model", "../examples/demo-mlp.onnx", "--seconds", "0.05", "--only", "forward",
+                "--backend", "cpu");
+        assertTrue(!plain.out().contains("profile of one"), "no profile unless asked: " + plain.out());
+    }
 }

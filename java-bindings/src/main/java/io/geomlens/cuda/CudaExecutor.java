@@ -94,6 +94,11 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
     }
 
     @Override
+    public void synchronize() {
+        lib.synchronize(h);
+    }
+
+    @Override
     public DeviceTensor reshape(DeviceTensor t, int[] shape) {
         return new DeviceTensor(shape.clone(), t.pointer());
     }

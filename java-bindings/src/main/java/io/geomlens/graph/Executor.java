@@ -32,4 +32,7 @@ public interface Executor<T> {
 
     /** A T[] of length n (Java cannot create generic arrays). */
     T[] newArray(int n);
+
+    /** Waits for the work queued so far (a GPU's stream); for {@link OpProfile}'s step times. */
+    default void synchronize() {}
 }

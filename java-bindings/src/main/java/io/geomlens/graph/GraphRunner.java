@@ -47,7 +47,7 @@ public final class GraphRunner<T> {
             if (preActivation != null && node.op().isNonlinearity()) {
                 preActivation.accept(layer++, x[0]);
             }
-            values[node.output()] = run(node, () -> ex.forward(node, x));
+            values[node.output()] = run(node, "forward", () -> ex.forward(node, x));
         }
         return get(values, graph.outputValue());
     }
@@ -71,12 +71,12 @@ public final class GraphRunner<T> {
             for (int i = 0; i < t.length; i++) {
                 t[i] = get(tangents, node.inputs()[i]);
             }
-            T y = run(node, () -> ex.forward(node, x));
+            T y = run(node, "forward", () -> ex.forward(node, x));
             values[node.output()] = y;
             T[] xr = repeated(node, x, n, k);
             T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
             int[] want = withBatch(Arrays.copyOfRange(ex.shape(y), 1, ex.shape(y).length), rows);
-            tangents[node.output()] = run(node, () -> {
+            tangents[node.output()] = run(node, "jvp", () -> {
                 T ty = ex.jvp(node, xr, yr, t);
                 return Arrays.equals(ex.shape(ty), want) ? ty : ex.expand(ty, want);
             });
@@ -96,7 +96,7 @@ public final class GraphRunner<T> {
         values[graph.inputValue()] = z;
         for (Graph.Node node : graph.nodes()) {
             T[] x = inputs(node, values);
-            values[node.output()] = run(node, () -> ex.forward(node, x));
+            values[node.output()] = run(node, "forward", () -> ex.forward(node, x));
         }
         Object[] grads = new Object[graph.valueCount()];
         grads[graph.outputValue()] = u;
@@ -114,7 +114,7 @@ public final class GraphRunner<T> {
             }
             T y = get(values, node.output());
             T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
-            T[] g = run(node, () -> ex.vjp(node, x, yr, gy, needs));
+            T[] g = run(node, "vjp", () -> ex.vjp(node, x, yr, gy, needs));
             for (int i = 0; i < x.length; i++) {
                 if (needs[i]) {
                     int id = node.inputs()[i];
@@ -159,9 +159,18 @@ public final class GraphRunner<T> {
         return x;
     }
 
-    private <R> R run(Graph.Node node, Supplier<R> step) {
+    private <R> R run(Graph.Node node, String phase, Supplier<R> step) {
         try {
-            return step.get();
+            OpProfile profile = OpProfile.active();
+            if (profile == null) {
+                return step.get();
+            }
+            ex.synchronize();
+            long t0 = System.nanoTime();
+            R r = step.get();
+            ex.synchronize();
+            profile.add(node.opType(), phase, System.nanoTime() - t0);
+            return r;
         } catch (ShapeException e) {
             throw new GraphException(node.describe(graph.opset()) + ": " + e.getMessage(), e);
         }
