@@ -8,6 +8,7 @@ import io.geomlens.JacobianSpectra;
 import io.geomlens.SignPattern;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphRunner;
+import io.geomlens.graph.OpProfile;
 import io.geomlens.graph.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -180,9 +181,12 @@ public final class CudaBackend implements Backend {
                 int r = Math.min(rows, cols);   // the native Gram is of the smaller side: r x r
                 MemorySegment gram = ex.allocDoubles((long) n * r * r);
                 MemorySegment eig = ex.allocDoubles((long) n * r);
-                cx.lib().gramF64(cx.handle(), m.pointer(), rows, cols, n, gram);
-                cx.lib().syevBatchedF64(cx.handle(), gram, r, n, eig);
-                double[] ev = cx.downloadDoubles(eig, n * r);
+                double[] ev = OpProfile.measure("Gram + eigen-solver", "float64", () -> cx.lib().synchronize(cx.handle()),
+                        () -> {
+                            cx.lib().gramF64(cx.handle(), m.pointer(), rows, cols, n, gram);
+                            cx.lib().syevBatchedF64(cx.handle(), gram, r, n, eig);
+                            return cx.downloadDoubles(eig, n * r);
+                        });
                 double[][] out = new double[n][r];
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < r; j++) {

@@ -4,6 +4,7 @@ import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.JacobianSpectra;
 import io.geomlens.SignPattern;
+import io.geomlens.graph.OpProfile;
 import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.linalg.SmallSvd;
@@ -156,9 +157,11 @@ public final class Descriptors {
                 for (int j = 0; j < e; j++) {
                     eye[j * e + j] = 1.0;
                 }
-                sv[i] = SmallSvd.singularValues(gen.jvp(zi, eye, e), e, gen.outputDim());
+                double[] jt = gen.jvp(zi, eye, e);
+                sv[i] = OpProfile.measure("SVD", "float64", () -> {}, () -> SmallSvd.singularValues(jt, e, gen.outputDim()));
             } else {
-                sv[i] = SmallSvd.singularValues(gen.vjp(zi, w, k), k, e);
+                double[] wj = gen.vjp(zi, w, k);
+                sv[i] = OpProfile.measure("SVD", "float64", () -> {}, () -> SmallSvd.singularValues(wj, k, e));
             }
         });
         return sv;

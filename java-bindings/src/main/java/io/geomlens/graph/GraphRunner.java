@@ -161,16 +161,7 @@ public final class GraphRunner<T> {
 
     private <R> R run(Graph.Node node, String phase, Supplier<R> step) {
         try {
-            OpProfile profile = OpProfile.active();
-            if (profile == null) {
-                return step.get();
-            }
-            ex.synchronize();
-            long t0 = System.nanoTime();
-            R r = step.get();
-            ex.synchronize();
-            profile.add(node.opType(), phase, System.nanoTime() - t0);
-            return r;
+            return OpProfile.measure(node.opType(), phase, ex::synchronize, step);
         } catch (ShapeException e) {
             throw new GraphException(node.describe(graph.opset()) + ": " + e.getMessage(), e);
         }

@@ -33,8 +33,22 @@ public final class OpProfile {
         }
     }
 
-    static OpProfile active() {
-        return active;
+    /**
+     * Runs step; while a profile is active, charges its time to (what, phase), with sync (waiting
+     * for the device's queued work) before and after. Graph steps come here, and so do the
+     * backends' steps outside the graph (the Gram matrix and eigen-solver of psi/nu).
+     */
+    public static <R> R measure(String what, String phase, Runnable sync, java.util.function.Supplier<R> step) {
+        OpProfile p = active;
+        if (p == null) {
+            return step.get();
+        }
+        sync.run();
+        long t0 = System.nanoTime();
+        R r = step.get();
+        sync.run();
+        p.add(what, phase, System.nanoTime() - t0);
+        return r;
     }
 
     void add(String opType, String phase, long nanos) {

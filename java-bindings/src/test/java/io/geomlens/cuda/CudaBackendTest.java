@@ -217,6 +217,26 @@ class CudaBackendTest {
     }
 
     @Test
+    void profileChargesOneGroupedPassAndOneEigenSolvePerChunk() {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(ModelZoo.mlp(3, "Relu", 6, 10, 10, 8).toBytes(), "mlp");
+        double[] z = Close.gaussian(new SplittableRandom(1), 5 * 6, 1.0);
+        try (Generator d = gpu.load(g)) {
+            Descriptors ds = new Descriptors(d, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT).withComplexity(false));
+            io.geomlens.graph.OpProfile p = io.geomlens.graph.OpProfile.start();
+            try {
+                ds.describe(z, 5);
+            } finally {
+                p.stop();
+            }
+            var steps = new java.util.HashMap<String, Long>();
+            p.entries().forEach(e -> steps.put(e.opType() + " " + e.phase(), e.steps()));
+            assertEquals(3L, steps.get("Gemm jvp"), steps.toString());
+            assertEquals(1L, steps.get("Gram + eigen-solver float64"), steps.toString());
+        }
+    }
+
+    @Test
     void aJacobianThatOverflowsFloat32IsAClearErrorOnTheGpuToo() {
         CudaBackend gpu = Gpu.backend();
         Graph g = OnnxImporter.read(TestModels.float32Overflow(4).toBytes(), "overflow");

@@ -26,7 +26,7 @@ class OpProfileTest {
         Descriptors d = new Descriptors(gen, DescriptorOptions.DEFAULTS.withRoute(Route.EXACT).withComplexity(false));
         OpProfile p = OpProfile.start();
         try {
-            d.describe(z, n);    // the CPU route: one JVP pass (forward + jvp step per node) per latent
+            d.describe(z, n);    // the CPU route per latent: one JVP pass (forward + jvp per node), one SVD
         } finally {
             p.stop();
         }
@@ -34,7 +34,7 @@ class OpProfileTest {
         Map<String, Long> steps = p.entries().stream()
                 .collect(Collectors.toMap(e -> e.opType() + " " + e.phase(), OpProfile.Entry::steps));
         assertEquals(Map.of("Gemm forward", 3L * n, "Gemm jvp", 3L * n, "Relu forward", 2L * n, "Relu jvp", 2L * n,
-                "Sigmoid forward", (long) n, "Sigmoid jvp", (long) n), steps);
+                "Sigmoid forward", (long) n, "Sigmoid jvp", (long) n, "SVD float64", (long) n), steps);
         assertTrue(p.totalNanos() > 0 && p.entries().get(0).nanos() >= p.entries().get(p.entries().size() - 1).nanos());
     }
 }
