@@ -61,9 +61,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the results as JSON here.")
     Path json;
 
-    @Option(names = "--profile", description = "After each timing, one more run with every graph step timed: "
-            + "where the time goes, by op type and phase (forward, jvp, vjp), and what is spent outside them "
-            + "(Gram, eigen-solver, copies).")
+    @Option(names = "--profile", description = "After each timing, one more run with every step timed: "
+            + "where the time goes, by op type and phase (forward, jvp, vjp), psi/nu's Gram + eigen-solver or "
+            + "SVD, and what is left outside those steps.")
     boolean profile;
 
     /** One operation to time: its label, unit, items per run, the run itself and FLOPs per item. */

@@ -4,7 +4,7 @@ import io.geomlens.graph.OpProfile;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** bench --profile: one more run of an operation with every graph step timed, as a table by op. */
+/** bench --profile: one more run of an operation with every step timed (OpProfile), as a table. */
 final class ProfileReport {
     private static final int ROWS = 8;
 
@@ -21,7 +21,7 @@ final class ProfileReport {
         long wall = System.nanoTime() - t0;
         List<OpProfile.Entry> entries = p.entries();
         long steps = p.totalNanos();
-        out.printf("    profile of one %s run: %.3f ms, every graph step synchronized%s%n", op, wall / 1e6,
+        out.printf("    profile of one %s run: %.3f ms, every step synchronized%s%n", op, wall / 1e6,
                 steps > wall ? " (step times of parallel threads add up)" : "");
         for (OpProfile.Entry e : entries.subList(0, Math.min(ROWS, entries.size()))) {
             out.printf("      %-26s %5.1f%%  %6d steps  %9.3f ms%n", e.opType() + " " + e.phase(),
@@ -33,7 +33,7 @@ final class ProfileReport {
                     / Math.max(steps, wall), rest / 1e6);
         }
         if (wall > steps) {
-            out.printf("      %-26s %5.1f%%  %9.3f ms%n", "outside graph steps", 100.0 * (wall - steps) / wall,
+            out.printf("      %-26s %5.1f%%  %9.3f ms%n", "outside profiled steps", 100.0 * (wall - steps) / wall,
                     (wall - steps) / 1e6);
         }
         out.flush();
