@@ -2,6 +2,7 @@ package io.geomlens.cli;
 
 import io.geomlens.Backend;
 import io.geomlens.Generator;
+import io.geomlens.NonFiniteJacobianException;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
 import io.geomlens.metric.LayerAlignment;
@@ -82,7 +83,11 @@ final class HessianCommand implements Callable<Integer> {
             MetricSpectrum[] spectra = new MetricSpectrum[z.n()];
             IntStream.range(0, z.n()).parallel().forEach(i -> {
                 double[] zi = Arrays.copyOfRange(z.values(), i * e, (i + 1) * e);
-                spectra[i] = exact ? mt.exact(zi, top) : mt.lanczos(zi, top);
+                try {
+                    spectra[i] = exact ? mt.exact(zi, top) : mt.lanczos(zi, top);
+                } catch (NonFiniteJacobianException nonFinite) {   // name the latent
+                    throw new NonFiniteJacobianException("at latent " + i, gen.backendName());
+                }
                 bar.update(done.incrementAndGet());
             });
             List<MetricSpectrum> list = List.of(spectra);

@@ -3,6 +3,7 @@ package io.geomlens.descriptors;
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.JacobianSpectra;
+import io.geomlens.NonFiniteJacobianException;
 import io.geomlens.SignPattern;
 import io.geomlens.graph.OpProfile;
 import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
@@ -107,7 +108,7 @@ public final class Descriptors {
                 continue;
             }
             for (int i = 0; i < m; i++) {
-                requireFinite(sv[i], start + i);
+                NonFiniteJacobianException.check(sv[i], "at latent " + (start + i), gen.backendName());
                 SingularSpectrum s = new SingularSpectrum(sv[i]);
                 out[start + i] = new LatentDescriptors(s.psi(opt.rtol()), s.nu(), s.rank(opt.rtol()), s,
                         delta == null ? null : delta[i]);
@@ -118,17 +119,6 @@ public final class Descriptors {
             }
         }
         return new DescriptorBatch(route, k, opt, gen.layerNames(), List.of(out));
-    }
-
-    /** A NaN or infinite singular value is an overflow or a NaN in the model, never a descriptor. */
-    private void requireFinite(double[] sv, int latent) {
-        for (double s : sv) {
-            if (!Double.isFinite(s)) {
-                throw new IllegalStateException("the Jacobian at latent " + latent + " is not finite on "
-                        + gen.backendName() + ": the model overflows there (values beyond float32's range) or "
-                        + "computes a NaN; try the float64 CPU backend (--backend cpu64)");
-            }
-        }
     }
 
     private int deviceChunk(JacobianSpectra js) {

@@ -1,6 +1,7 @@
 package io.geomlens.metric;
 
 import io.geomlens.Generator;
+import io.geomlens.NonFiniteJacobianException;
 
 /**
  * The pullback metric H(z) = J^T J as an operator: H v = VJP(JVP(v)), one batched JVP then one
@@ -22,6 +23,8 @@ public final class HessianVectorProduct implements SymmetricOperator {
 
     @Override
     public double[] apply(double[] v, int m) {
-        return gen.vjp(z, gen.jvp(z, v, m), m);
+        double[] jv = gen.jvp(z, v, m);
+        NonFiniteJacobianException.check(jv, "at this latent", gen.backendName());
+        return gen.vjp(z, jv, m);
     }
 }

@@ -128,4 +128,19 @@ class MetricTensorTest {
         assertEquals(1.0, a.get(2).logCorrelation(), 1e-9);
         assertTrue(a.get(0).overlap() < 0.999, "first layer differs: " + a.get(0).overlap());
     }
+
+    @Test
+    void aJacobianThatOverflowsFloat32IsAnErrorForLanczosAndExact() {
+        Graph g = OnnxImporter.read(io.geomlens.testing.TestModels.float32Overflow(4).toBytes(), "overflow");
+        MetricTensor mt = new MetricTensor(new CpuBackend(Precision.FLOAT32).load(g));
+        double[] z = {0.1, -0.2, 0.3, 0.4};
+        for (Runnable r : new Runnable[] {() -> mt.lanczos(z, 3), () -> mt.exact(z, 3)}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(io.geomlens.NonFiniteJacobianException.class,
+                    r::run);
+            assertTrue(e.getMessage().contains("is not finite on cpu (float32)") && e.getMessage().contains("cpu64"),
+                    e.getMessage());
+        }
+        double top = new MetricTensor(new CpuBackend(Precision.FLOAT64).load(g)).lanczos(z, 1).eigenvalues()[0];
+        assertEquals(1e80, top, 1e80 * 1e-6);   // H = J^T J = 1e80 I in float64
+    }
 }
