@@ -2,7 +2,7 @@ package io.geomlens.cli;
 
 import io.geomlens.Backend;
 import io.geomlens.Generator;
-import io.geomlens.NonFiniteJacobianException;
+import io.geomlens.NonFiniteModelException;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
 import io.geomlens.metric.LayerAlignment;
@@ -85,8 +85,8 @@ final class HessianCommand implements Callable<Integer> {
                 double[] zi = Arrays.copyOfRange(z.values(), i * e, (i + 1) * e);
                 try {
                     spectra[i] = exact ? mt.exact(zi, top) : mt.lanczos(zi, top);
-                } catch (NonFiniteJacobianException nonFinite) {   // name the latent
-                    throw new NonFiniteJacobianException("at latent " + i, gen.backendName());
+                } catch (NonFiniteModelException nonFinite) {   // name the latent
+                    throw new NonFiniteModelException("Jacobian", "at latent " + i, gen.backendName());
                 }
                 bar.update(done.incrementAndGet());
             });

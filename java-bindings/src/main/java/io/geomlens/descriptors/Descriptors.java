@@ -3,7 +3,7 @@ package io.geomlens.descriptors;
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
 import io.geomlens.JacobianSpectra;
-import io.geomlens.NonFiniteJacobianException;
+import io.geomlens.NonFiniteModelException;
 import io.geomlens.SignPattern;
 import io.geomlens.graph.OpProfile;
 import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
@@ -108,7 +108,7 @@ public final class Descriptors {
                 continue;
             }
             for (int i = 0; i < m; i++) {
-                NonFiniteJacobianException.check(sv[i], "at latent " + (start + i), gen.backendName());
+                NonFiniteModelException.check(sv[i], "Jacobian", "at latent " + (start + i), gen.backendName());
                 SingularSpectrum s = new SingularSpectrum(sv[i]);
                 out[start + i] = new LatentDescriptors(s.psi(opt.rtol()), s.nu(), s.rank(opt.rtol()), s,
                         delta == null ? null : delta[i]);

@@ -1,7 +1,7 @@
 package io.geomlens.metric;
 
 import io.geomlens.Generator;
-import io.geomlens.NonFiniteJacobianException;
+import io.geomlens.NonFiniteModelException;
 
 /**
  * The pullback metric H(z) = J^T J as an operator: H v = VJP(JVP(v)), one batched JVP then one
@@ -24,7 +24,7 @@ public final class HessianVectorProduct implements SymmetricOperator {
     @Override
     public double[] apply(double[] v, int m) {
         double[] jv = gen.jvp(z, v, m);
-        NonFiniteJacobianException.check(jv, "at this latent", gen.backendName());
+        NonFiniteModelException.check(jv, "Jacobian", "at this latent", gen.backendName());
         return gen.vjp(z, jv, m);
     }
 }

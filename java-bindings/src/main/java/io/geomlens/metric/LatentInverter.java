@@ -2,6 +2,7 @@ package io.geomlens.metric;
 
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
+import io.geomlens.NonFiniteModelException;
 import io.geomlens.linalg.SymmetricEigen;
 import java.util.SplittableRandom;
 
@@ -92,6 +93,7 @@ public final class LatentInverter {
         double[] z = z0.clone();
         for (int t = 0; t <= steps; t++) {
             double[] x = gen.forward(z, 1);
+            NonFiniteModelException.check(x, "output", "at step " + t + "'s latent", gen.backendName());
             double[] r = new double[d];
             double loss = 0;
             for (int i = 0; i < d; i++) {
@@ -102,7 +104,9 @@ public final class LatentInverter {
             if (t == steps) {
                 break;
             }
-            double[] g = toBasis(gen.vjp(z, r, 1));
+            double[] jr = gen.vjp(z, r, 1);
+            NonFiniteModelException.check(jr, "Jacobian", "at step " + t + "'s latent", gen.backendName());
+            double[] g = toBasis(jr);
             for (int i = 0; i < e; i++) {
                 m[i] = b1 * m[i] + (1 - b1) * g[i];
                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];

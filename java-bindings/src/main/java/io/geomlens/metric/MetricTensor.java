@@ -3,7 +3,7 @@ package io.geomlens.metric;
 import io.geomlens.Backend;
 import io.geomlens.Generator;
 import io.geomlens.Inputs;
-import io.geomlens.NonFiniteJacobianException;
+import io.geomlens.NonFiniteModelException;
 import io.geomlens.graph.Graph;
 import io.geomlens.linalg.SymmetricEigen;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class MetricTensor {
             eye[i * e + i] = 1;
         }
         double[] jt = gen.jvp(z, eye, e);   // row i = J e_i, i.e. J^T
-        NonFiniteJacobianException.check(jt, "at this latent", gen.backendName());
+        NonFiniteModelException.check(jt, "Jacobian", "at this latent", gen.backendName());
         double[] h = new double[e * e];
         for (int i = 0; i < e; i++) {
             for (int j = i; j < e; j++) {

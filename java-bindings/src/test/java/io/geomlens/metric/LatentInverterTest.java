@@ -62,4 +62,13 @@ class LatentInverterTest {
             assertTrue(Math.abs(r1.z()[i] - want) < 1e-6, "coordinate " + i + ": " + r1.z()[i] + " vs " + want);
         }
     }
+
+    @Test
+    void anOutputThatOverflowsFloat32IsAnErrorNotANaNLatent() {
+        var g = OnnxImporter.read(io.geomlens.testing.TestModels.float32Overflow(4).toBytes(), "overflow");
+        Generator f32 = new CpuBackend(Precision.FLOAT32).load(g);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.geomlens.NonFiniteModelException.class,
+                () -> LatentInverter.plain(f32).invert(new double[4], new double[] {0.1, 0.2, 0.3, 0.4}, 3, 0.1));
+        assertTrue(e.getMessage().startsWith("the output at step 0's latent is not finite"), e.getMessage());
+    }
 }
