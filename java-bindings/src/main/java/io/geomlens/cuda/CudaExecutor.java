@@ -72,6 +72,24 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         return new DeviceTensor(shape.clone(), b.pointer());
     }
 
+    /**
+     * Frees a temporary of this call before the call ends (stream-ordered: work already queued
+     * that reads it runs first), so a step's scratch (a conv's columns) does not add to the
+     * call's peak. Only for tensors this executor allocated and nothing else still points into.
+     */
+    void release(DeviceTensor t) {
+        if (t == null) {
+            return;
+        }
+        for (int i = scope.size() - 1; i >= 0; i--) {
+            if (scope.get(i).pointer().address() == t.pointer().address()) {
+                scope.remove(i).close();
+                return;
+            }
+        }
+        throw new IllegalStateException("release of a tensor this call did not allocate");
+    }
+
     @Override
     public void close() {
         scope.forEach(DeviceBuffer::close);

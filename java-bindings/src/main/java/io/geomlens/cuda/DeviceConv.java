@@ -67,6 +67,7 @@ final class DeviceConv {
             p.forward(DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()),
                     DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), Math.min(p.chunk, n - s0));
         }
+        p.release();
         return y;
     }
 
@@ -79,6 +80,7 @@ final class DeviceConv {
             p.backward(DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()),
                     DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), Math.min(p.chunk, n - s0));
         }
+        p.release();
         return x;
     }
 
@@ -110,6 +112,12 @@ final class DeviceConv {
             w = cache.of(c.weightMatrix(), g.cout(), kg);
             cols = ex.alloc(new int[] {chunk, kk, hw});
             wide = WIDE ? ex.alloc(new int[] {g.cout(), chunk, hw}) : null;
+        }
+
+        /** The column buffers are scratch: freed as soon as the conv is queued. */
+        void release() {
+            ex.release(cols);
+            ex.release(wide);
         }
 
         /** ys[s] = wmat * im2col(xs[s]) for m samples, one GEMM per group. */
