@@ -77,7 +77,8 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
      * that reads it runs first), so a step's scratch (a conv's columns) does not add to the
      * call's peak. Only for tensors this executor allocated and nothing else still points into.
      */
-    void release(DeviceTensor t) {
+    @Override
+    public void release(DeviceTensor t) {
         if (t == null) {
             return;
         }

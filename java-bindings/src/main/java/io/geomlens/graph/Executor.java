@@ -35,4 +35,10 @@ public interface Executor<T> {
 
     /** Waits for the work queued so far (a GPU's stream); for {@link OpProfile}'s step times. */
     default void synchronize() {}
+
+    /**
+     * Hands back a temporary that no later step reads (the walker's row-repeated primals), so a
+     * device backend's peak memory does not hold it to the end of the call. Default: the GC's.
+     */
+    default void release(T t) {}
 }

@@ -80,6 +80,7 @@ public final class GraphRunner<T> {
                 T ty = ex.jvp(node, xr, yr, t);
                 return Arrays.equals(ex.shape(ty), want) ? ty : ex.expand(ty, want);
             });
+            releaseRepeats(x, xr, y, yr);
         }
         return get(tangents, graph.outputValue());
     }
@@ -107,7 +108,8 @@ public final class GraphRunner<T> {
             if (gy == null) {
                 continue;
             }
-            T[] x = repeated(node, inputs(node, values), n, k);
+            T[] x0 = inputs(node, values);
+            T[] x = repeated(node, x0, n, k);
             boolean[] needs = new boolean[x.length];
             for (int i = 0; i < x.length; i++) {
                 needs[i] = graph.constant(node.inputs()[i]) == null;
@@ -115,6 +117,7 @@ public final class GraphRunner<T> {
             T y = get(values, node.output());
             T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
             T[] g = run(node, "vjp", () -> ex.vjp(node, x, yr, gy, needs));
+            releaseRepeats(x0, x, y, yr);
             for (int i = 0; i < x.length; i++) {
                 if (needs[i]) {
                     int id = node.inputs()[i];
@@ -125,6 +128,18 @@ public final class GraphRunner<T> {
         }
         T gz = get(grads, graph.inputValue());
         return gz != null ? gz : ex.zeros(withBatch(graph.inputShape(), rows));
+    }
+
+    /** The row-repeated copies made for one step (those that are not the originals). */
+    private void releaseRepeats(T[] x, T[] xr, T y, T yr) {
+        for (int i = 0; i < x.length; i++) {
+            if (xr[i] != x[i]) {
+                ex.release(xr[i]);
+            }
+        }
+        if (yr != y) {
+            ex.release(yr);
+        }
     }
 
     private static int group(int n, int rows) {
