@@ -140,16 +140,22 @@ extern "C" int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n
             eigenvalues, CUDA_R_64F, &dev_bytes, &host_bytes, chunk));
         Scratch dev(ctx, dev_bytes + 1), info(ctx, sizeof(int) * batch);
         std::vector<char> host(host_bytes + 1);
-        for (int first = 0; first < batch; first += chunk) {
-            int count = std::min(chunk, batch - first);
-            GEOMLENS_CHECK_CUSOLVER(cusolverDnXsyevBatched(
-                solver(ctx), params, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_LOWER, n, CUDA_R_64F,
-                a + per_matrix * first, n, CUDA_R_64F, eigenvalues + static_cast<int64_t>(n) * first, CUDA_R_64F,
-                dev.p, dev_bytes, host.data(), host_bytes, info.as<int>() + first, count));
+        cusolverStatus_t st = CUSOLVER_STATUS_SUCCESS;
+        for (int first = 0; first < batch && st == CUSOLVER_STATUS_SUCCESS; first += chunk) {
+            st = cusolverDnXsyevBatched(solver(ctx), params, CUSOLVER_EIG_MODE_NOVECTOR, CUBLAS_FILL_MODE_LOWER, n,
+                                        CUDA_R_64F, a + per_matrix * first, n, CUDA_R_64F,
+                                        eigenvalues + static_cast<int64_t>(n) * first, CUDA_R_64F, dev.p, dev_bytes,
+                                        host.data(), host_bytes, info.as<int>() + first, std::min(chunk, batch - first));
         }
+        // Synchronize before any check: the queued chunks may still use the host workspace.
         std::vector<int> h_info(batch);
-        GEOMLENS_CHECK_CUDA(cudaMemcpyAsync(h_info.data(), info.p, sizeof(int) * batch, cudaMemcpyDeviceToHost, s));
-        GEOMLENS_CHECK_CUDA(cudaStreamSynchronize(s));
+        cudaError_t copy = cudaMemcpyAsync(h_info.data(), info.p, sizeof(int) * batch, cudaMemcpyDeviceToHost, s);
+        cudaError_t sync = cudaStreamSynchronize(s);
+        if (st != CUSOLVER_STATUS_SUCCESS)
+            geomlens::fail(st == CUSOLVER_STATUS_ALLOC_FAILED ? GEOMLENS_ERR_OUT_OF_MEMORY : GEOMLENS_ERR_CUSOLVER,
+                           cusolver_name(st) + " in cusolverDnXsyevBatched at " + __FILE__ + ":" + std::to_string(__LINE__));
+        GEOMLENS_CHECK_CUDA(copy);
+        GEOMLENS_CHECK_CUDA(sync);
         for (int i = 0; i < batch; i++) {
             if (h_info[i] != 0)
                 geomlens::fail(GEOMLENS_ERR_CUSOLVER,
