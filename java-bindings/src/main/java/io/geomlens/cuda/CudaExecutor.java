@@ -78,7 +78,25 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
      * call's peak. Only for tensors this executor allocated and nothing else still points into.
      */
     @Override
-    public void release(DeviceTensor t) {
+    public Object bufferOf(DeviceTensor t) {
+        long a = t.pointer().address();
+        for (DeviceBuffer b : scope) {
+            long base = b.pointer().address();
+            if (a >= base && a < base + Math.max(1, b.bytes())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void releaseBuffer(Object buffer) {
+        if (buffer instanceof DeviceBuffer b && scope.remove(b)) {
+            b.close();
+        }
+    }
+
+    void release(DeviceTensor t) {
         if (t == null) {
             return;
         }

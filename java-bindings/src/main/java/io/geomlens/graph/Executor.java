@@ -37,8 +37,14 @@ public interface Executor<T> {
     default void synchronize() {}
 
     /**
-     * Hands back a temporary that no later step reads (the walker's row-repeated primals), so a
-     * device backend's peak memory does not hold it to the end of the call. Default: the GC's.
+     * The allocation t lives in (views share their base's), or null where t is not this call's
+     * to free (host tensors, cached weights). With {@link #releaseBuffer} it lets the walker hand
+     * back intermediate device memory once no live value refers to it.
      */
-    default void release(T t) {}
+    default Object bufferOf(T t) {
+        return null;
+    }
+
+    /** Frees an allocation that {@link #bufferOf} returned (stream-ordered on a GPU). */
+    default void releaseBuffer(Object buffer) {}
 }

@@ -1,6 +1,8 @@
 package io.geomlens.graph;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -41,13 +43,18 @@ public final class GraphRunner<T> {
     public T forward(T z, BiConsumer<Integer, T> preActivation) {
         Object[] values = new Object[graph.valueCount()];
         values[graph.inputValue()] = z;
+        int[] last = BufferReleaser.lastUses(graph);
+        BufferReleaser<T> free = new BufferReleaser<>(ex, z);
         int layer = 0;
-        for (Graph.Node node : graph.nodes()) {
+        List<Graph.Node> nodes = graph.nodes();
+        for (int j = 0; j < nodes.size(); j++) {
+            Graph.Node node = nodes.get(j);
             T[] x = inputs(node, values);
             if (preActivation != null && node.op().isNonlinearity()) {
                 preActivation.accept(layer++, x[0]);
             }
             values[node.output()] = run(node, "forward", () -> ex.forward(node, x));
+            free.release(expire(node, j, last, values), values);
         }
         return get(values, graph.outputValue());
     }
@@ -65,7 +72,11 @@ public final class GraphRunner<T> {
         Object[] tangents = new Object[graph.valueCount()];
         values[graph.inputValue()] = z;
         tangents[graph.inputValue()] = v;
-        for (Graph.Node node : graph.nodes()) {
+        int[] last = BufferReleaser.lastUses(graph);
+        BufferReleaser<T> free = new BufferReleaser<>(ex, z, v);
+        List<Graph.Node> nodes = graph.nodes();
+        for (int j = 0; j < nodes.size(); j++) {
+            Graph.Node node = nodes.get(j);
             T[] x = inputs(node, values);
             T[] t = newArray(x.length);
             for (int i = 0; i < t.length; i++) {
@@ -76,11 +87,17 @@ public final class GraphRunner<T> {
             T[] xr = repeated(node, x, n, k);
             T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
             int[] want = withBatch(Arrays.copyOfRange(ex.shape(y), 1, ex.shape(y).length), rows);
+            List<T> dead = repeats(x, xr, y, yr);
             tangents[node.output()] = run(node, "jvp", () -> {
                 T ty = ex.jvp(node, xr, yr, t);
-                return Arrays.equals(ex.shape(ty), want) ? ty : ex.expand(ty, want);
+                if (Arrays.equals(ex.shape(ty), want)) {
+                    return ty;
+                }
+                dead.add(ty);   // a tangent narrower than its primal, broadcast into a new one
+                return ex.expand(ty, want);
             });
-            releaseRepeats(x, xr, y, yr);
+            dead.addAll(expire(node, j, last, values, tangents));
+            free.release(dead, values, tangents);
         }
         return get(tangents, graph.outputValue());
     }
@@ -101,6 +118,7 @@ public final class GraphRunner<T> {
         }
         Object[] grads = new Object[graph.valueCount()];
         grads[graph.outputValue()] = u;
+        BufferReleaser<T> free = new BufferReleaser<>(ex, z, u);
         var nodes = graph.nodes();
         for (int j = nodes.size() - 1; j >= 0; j--) {
             Graph.Node node = nodes.get(j);
@@ -117,28 +135,65 @@ public final class GraphRunner<T> {
             T y = get(values, node.output());
             T yr = n == 1 || !node.op().derivativeUsesPrimal() ? y : ex.repeatRows(y, k);
             T[] g = run(node, "vjp", () -> ex.vjp(node, x, yr, gy, needs));
-            releaseRepeats(x0, x, y, yr);
+            List<T> dead = repeats(x0, x, y, yr);
+            grads[node.output()] = null;   // every consumer of this value came later: its cotangent is complete
+            dead.add(gy);
             for (int i = 0; i < x.length; i++) {
                 if (needs[i]) {
                     int id = node.inputs()[i];
                     T prev = get(grads, id);
-                    grads[id] = prev == null ? g[i] : ex.add(prev, g[i]);
+                    if (prev == null) {
+                        grads[id] = g[i];
+                    } else {
+                        grads[id] = ex.add(prev, g[i]);
+                        dead.add(prev);
+                        dead.add(g[i]);
+                    }
                 }
             }
+            free.release(dead, grads, values);
         }
         T gz = get(grads, graph.inputValue());
         return gz != null ? gz : ex.zeros(withBatch(graph.inputShape(), rows));
     }
 
     /** The row-repeated copies made for one step (those that are not the originals). */
-    private void releaseRepeats(T[] x, T[] xr, T y, T yr) {
+    private List<T> repeats(T[] x, T[] xr, T y, T yr) {
+        List<T> out = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             if (xr[i] != x[i]) {
-                ex.release(xr[i]);
+                out.add(xr[i]);
             }
         }
         if (yr != y) {
-            ex.release(yr);
+            out.add(yr);
+        }
+        return out;
+    }
+
+    /**
+     * After node j: the values it read for the last time, and its own output if nothing reads it,
+     * taken out of every slot array (the graph's input and output stay).
+     */
+    private List<T> expire(Graph.Node node, int j, int[] last, Object[]... slots) {
+        List<T> out = new ArrayList<>();
+        for (int id : node.inputs()) {
+            if (last[id] == j && id != graph.inputValue()) {
+                take(id, out, slots);
+            }
+        }
+        if (last[node.output()] < 0) {
+            take(node.output(), out, slots);
+        }
+        return out;
+    }
+
+    private void take(int id, List<T> out, Object[][] slots) {
+        for (Object[] a : slots) {
+            if (a[id] != null) {
+                out.add(get(a, id));
+                a[id] = null;
+            }
         }
     }
 
