@@ -100,13 +100,11 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         if (t == null) {
             return;
         }
-        for (int i = scope.size() - 1; i >= 0; i--) {
-            if (scope.get(i).pointer().address() == t.pointer().address()) {
-                scope.remove(i).close();
-                return;
-            }
+        Object b = bufferOf(t);
+        if (b == null) {
+            throw new IllegalStateException("release of a tensor this call did not allocate");
         }
-        throw new IllegalStateException("release of a tensor this call did not allocate");
+        releaseBuffer(b);
     }
 
     @Override
