@@ -60,28 +60,30 @@ final class DeviceConv {
 
     /** out[s] = wmat * im2col(x[s]) for every sample, chunk by chunk (see {@link Plan#forward}). */
     private DeviceTensor convForward(DeviceTensor x, ConvGeometry g, Conv2d c, int[] outShape) {
-        int n = outShape[0];
-        Plan p = new Plan(g, c, n);
-        DeviceTensor y = ex.alloc(outShape);
-        for (int s0 = 0; s0 < n; s0 += p.chunk) {
-            p.forward(DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()),
-                    DeviceTensor.offset(y.pointer(), (long) s0 * g.outSize()), Math.min(p.chunk, n - s0));
-        }
-        p.release();
-        return y;
+        return chunked(new Plan(g, c, outShape[0]), true, x, g.inSize(), outShape, g.outSize());
     }
 
     /** x[s] = col2im(wmat^T * g[s]): the adjoint of convForward, chunk by chunk. */
     private DeviceTensor convBackward(DeviceTensor gIn, ConvGeometry g, Conv2d c, int[] outShape) {
+        return chunked(new Plan(g, c, outShape[0]), false, gIn, g.outSize(), outShape, g.inSize());
+    }
+
+    /** Runs the plan's forward or backward over all samples, p.chunk at a time, then frees its scratch. */
+    private DeviceTensor chunked(Plan p, boolean forward, DeviceTensor in, long inSize, int[] outShape, long outSize) {
         int n = outShape[0];
-        Plan p = new Plan(g, c, n);
-        DeviceTensor x = ex.alloc(outShape);
+        DeviceTensor out = ex.alloc(outShape);
         for (int s0 = 0; s0 < n; s0 += p.chunk) {
-            p.backward(DeviceTensor.offset(gIn.pointer(), (long) s0 * g.outSize()),
-                    DeviceTensor.offset(x.pointer(), (long) s0 * g.inSize()), Math.min(p.chunk, n - s0));
+            MemorySegment a = DeviceTensor.offset(in.pointer(), (long) s0 * inSize);
+            MemorySegment b = DeviceTensor.offset(out.pointer(), (long) s0 * outSize);
+            int m = Math.min(p.chunk, n - s0);
+            if (forward) {
+                p.forward(a, b, m);
+            } else {
+                p.backward(a, b, m);
+            }
         }
         p.release();
-        return x;
+        return out;
     }
 
     /**
