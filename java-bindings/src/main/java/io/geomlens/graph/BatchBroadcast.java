@@ -22,8 +22,7 @@ public final class BatchBroadcast implements LinearOp {
 
     @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
-        int[] s = x[1].shape();
-        s[0] = gy.dim(0);
+        int[] s = LinearMap.cotangentShape(x[1], gy);
         return new Tensor[] {null, needs[1] ? new Tensor(s, new double[(int) Tensor.count(s)]) : null};
     }
 

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * (ReplicationPad2d) on the last two axes. Linear: each padded element copies one input element,
  * so the adjoint adds each cotangent element back onto the element it copies.
  */
-public final class BorderPad implements LinearOp {
+public final class BorderPad implements LinearMap {
     /** In the order of geomlens.h's GEOMLENS_PAD_* values. */
     public enum Mode { REFLECT, EDGE }
 
@@ -74,14 +74,8 @@ public final class BorderPad implements LinearOp {
     }
 
     @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
-    }
-
-    @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
-        int[] s = x[0].shape();
-        s[0] = gy.dim(0);
+        int[] s = LinearMap.cotangentShape(x[0], gy);
         double[] g = gy.data();
         double[] back = new double[(int) Tensor.count(s)];
         walk(s, paddedShape(s), (from, to) -> back[from] += g[to]);

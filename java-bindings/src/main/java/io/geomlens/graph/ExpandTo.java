@@ -6,7 +6,7 @@ import java.util.Arrays;
  * ONNX Expand of a latent-dependent value to a fixed sample shape by broadcasting (e.g.
  * z.view(n, c, 1, 1).expand(-1, -1, 4, 4)). Linear: the adjoint sums over the broadcast axes.
  */
-public final class ExpandTo implements LinearOp {
+public final class ExpandTo implements LinearMap {
     /** The target with the batch (dimension 0) as 1; the batch itself is never expanded. */
     private final int[] target;
 
@@ -37,14 +37,8 @@ public final class ExpandTo implements LinearOp {
     }
 
     @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
-    }
-
-    @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
-        int[] s = x[0].shape();
-        s[0] = gy.dim(0);
+        int[] s = LinearMap.cotangentShape(x[0], gy);
         return new Tensor[] {Broadcast.reduceTo(gy, s)};
     }
 }

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Elements [start, start + length) of one non-batch axis (ONNX Slice with step 1, each output of
  * Split; torch's x[:, a:b] and chunk). Linear: the adjoint writes the cotangent back into zeros.
  */
-public final class Narrow implements LinearOp {
+public final class Narrow implements LinearMap {
     private final int axis;
     private final int start;
     private final int length;
@@ -54,11 +54,6 @@ public final class Narrow implements LinearOp {
         int[] os = s.clone();
         os[axis] = length;
         return new Tensor(os, out);
-    }
-
-    @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
     }
 
     @Override

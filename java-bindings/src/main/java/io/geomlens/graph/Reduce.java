@@ -7,7 +7,7 @@ import java.util.Arrays;
  * LayerNorm, PixelNorm, RMSNorm). Linear: the adjoint spreads each cotangent over its reduced
  * elements, times 1 / count for the mean.
  */
-public final class Reduce implements LinearOp {
+public final class Reduce implements LinearMap {
     private final int[] axes;
     private final boolean keepDims;
     /** The factor after summing, {1 / count} (mean) or {1} (sum); an array so device caches key on it. */
@@ -61,14 +61,8 @@ public final class Reduce implements LinearOp {
     }
 
     @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
-    }
-
-    @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
-        int[] s = x[0].shape();
-        s[0] = gy.dim(0);
+        int[] s = LinearMap.cotangentShape(x[0], gy);
         Tensor g = gy.reshape(keptShape(s));
         return new Tensor[] {Broadcast.apply(new Tensor(s, new double[(int) Tensor.count(s)]), g,
                 (zero, v) -> v * factor[0])};

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * bilinear). Output pixel o reads source coordinate s(o), clamped to [0, n - 1], between
  * floor(s) and the next pixel. The adjoint scatters each output back onto its four taps.
  */
-public final class UpsampleLinear implements LinearOp {
+public final class UpsampleLinear implements LinearMap {
     /** ONNX coordinate_transformation_mode; the ordinal is the C ABI's mode argument. */
     public enum Coordinates {
         HALF_PIXEL, ALIGN_CORNERS, ASYMMETRIC;
@@ -92,11 +92,6 @@ public final class UpsampleLinear implements LinearOp {
             }
         }
         return new Tensor(new int[] {s[0], s[1], ho, wo}, out);
-    }
-
-    @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
     }
 
     @Override

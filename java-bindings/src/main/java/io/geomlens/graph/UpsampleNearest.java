@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Nearest-neighbour upsampling of [N, C, H, W] by integer factors (Resize/Upsample, mode nearest):
  * each input pixel is copied fy x fx times; the adjoint sums each block back.
  */
-public final class UpsampleNearest implements LinearOp {
+public final class UpsampleNearest implements LinearMap {
     private final int fy;
     private final int fx;
 
@@ -48,11 +48,6 @@ public final class UpsampleNearest implements LinearOp {
             }
         }
         return new Tensor(new int[] {s[0], s[1], h * fy, wo}, out);
-    }
-
-    @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
     }
 
     @Override

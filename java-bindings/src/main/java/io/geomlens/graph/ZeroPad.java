@@ -6,7 +6,7 @@ import java.util.Arrays;
  * ONNX Pad, mode constant with value 0 (F.pad), on non-batch dimensions; non-negative pads.
  * Linear: the adjoint crops the cotangent back to the input's extent.
  */
-public final class ZeroPad implements LinearOp {
+public final class ZeroPad implements LinearMap {
     private final int[] before;
     private final int[] after;
 
@@ -53,14 +53,8 @@ public final class ZeroPad implements LinearOp {
     }
 
     @Override
-    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return forward(new Tensor[] {t[0]});
-    }
-
-    @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
-        int[] s = x[0].shape();
-        s[0] = gy.dim(0);
+        int[] s = LinearMap.cotangentShape(x[0], gy);
         double[] out = new double[(int) Tensor.count(s)];
         copy(out, s, gy.data(), gy.shape(), false);
         return new Tensor[] {new Tensor(s, out)};
