@@ -61,4 +61,22 @@ class HessianCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("at least one eigenpair"), r.err());
     }
+
+    @Test
+    void aJacobianThatOverflowsFloat32IsOneErrorLineNamingTheLatent() throws Exception {
+        Path model = dir.resolve("overflow.onnx");
+        io.geomlens.testing.TestModels.float32Overflow(4).write(model);
+        for (boolean exact : new boolean[] {true, false}) {   // the exact spectrum, then Lanczos on HVPs
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("hessian", "--model",
+                    model.toString(), "--random", "1", "--top", "3", "--backend", "cpu", "--out",
+                    dir.resolve("h.json").toString()));
+            if (exact) {
+                args.add("--exact");
+            }
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().strip().startsWith("error: the Jacobian at latent 0 is not finite on cpu (float32)")
+                    && r.err().contains("--backend cpu64"), r.err());
+        }
+    }
 }
