@@ -10,10 +10,10 @@ junit=1.14.1
 
 mvn -B -q install -DskipTests
 rm -rf device && mkdir -p device/lib
-# As ../shared/tools/device-jre.sh, plus java.desktop: the CLI's picture commands use java.awt.image
+# As ../shared/tools/device-jre.sh, plus jdk.incubator.vector (the CPU GEMM kernel) and java.desktop: the CLI's picture commands use java.awt.image
 # and picocli loads every subcommand class at start-up, so without it no command runs.
 tmp=$(mktemp -d)
-"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.unsupported,java.desktop \
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.unsupported,java.desktop,jdk.incubator.vector \
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$tmp/jre25"
 tar -C "$tmp" -cJf device/jre25.tar.xz jre25
 rm -rf "$tmp"

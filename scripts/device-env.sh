@@ -29,6 +29,6 @@ lib=$PWD/build-gpu/libgeomlens.so
 [[ -f "$lib" ]] || { echo "libgeomlens.so was not built: see $out/cmake-build.log" >&2; exit 1; }
 geomlens() {
   # shellcheck disable=SC2086
-  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${GEOMLENS_JAVA_OPTS:-} \
+  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector ${GEOMLENS_JAVA_OPTS:-} \
     -Dgeomlens.library.path="$lib" -jar device/geomlens.jar "$@"
 }

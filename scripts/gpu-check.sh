@@ -26,7 +26,7 @@ build-gpu/check_kernels | tee "$out/kernels.log"
 
 step "GPU test suite (JUnit, CUDA backend vs CPU backend)"
 cp=$(ls device/lib/*.jar | tr '\n' ':')
-"$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dgeomlens.library.path="$lib" \
+"$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector -Dgeomlens.library.path="$lib" \
   -jar device/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
   --select-class io.geomlens.cuda.CudaBackendTest \
   --details=tree --disable-banner 2>&1 | tee "$out/junit.log"
@@ -42,7 +42,7 @@ if python3 -c "import torch, onnx" 2>/dev/null; then
   mkdir -p "$out/torch-exports"
   (cd benchmarks/torch && python3 fixtures.py "$out/torch-exports") >"$out/fixtures.log" 2>&1 ||
     { tail -n 20 "$out/fixtures.log"; status=1; }
-  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dgeomlens.library.path="$lib" \
+  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector -Dgeomlens.library.path="$lib" \
     -Dgeomlens.torchExports="$out/torch-exports" -jar device/junit-platform-console-standalone-*.jar execute \
     --class-path "$cp" --select-class io.geomlens.onnx.TorchExportsTest \
     --select-method "io.geomlens.cuda.CudaBackendTest#torchExportsMatchTorch(java.lang.String)" \

@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+        "--add-modules=jdk.incubator.vector"})
 public class PrimitivesBenchmark {
     /** The three target shapes of issue 5; "vae" (a latent-diffusion decoder) and "stylegan" with -p model=... */
     @Param({"mlp", "conv", "dcgan"})
