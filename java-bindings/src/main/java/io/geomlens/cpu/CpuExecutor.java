@@ -47,12 +47,12 @@ final class CpuExecutor implements Executor<Tensor> {
 
     @Override
     public Tensor add(Tensor a, Tensor b) {
-        return precision.store(Broadcast.apply(a, b, Double::sum));
+        return precision.store(Broadcast.apply(a, b, Broadcast.Arith.ADD));
     }
 
     @Override
     public Tensor expand(Tensor t, int[] shape) {
-        return Broadcast.apply(t, Tensor.zeros(shape), Double::sum);
+        return Broadcast.apply(t, Tensor.zeros(shape), Broadcast.Arith.ADD);
     }
 
     @Override

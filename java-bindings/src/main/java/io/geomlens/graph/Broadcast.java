@@ -22,53 +22,108 @@ public final class Broadcast {
         return out;
     }
 
+    /** The four arithmetic ops, in loops of their own: the hot ones of every backward pass. */
+    public enum Arith { ADD, SUB, MUL, DIV }
+
+    public static Tensor apply(Tensor a, Tensor b, Arith op) {
+        return broadcast(a, b, switch (op) {
+            case ADD -> Broadcast::addRun;
+            case SUB -> Broadcast::subRun;
+            case MUL -> Broadcast::mulRun;
+            case DIV -> Broadcast::divRun;
+        });
+    }
+
+    /** Any other binary function (a call per element: for the rare ops). */
     public static Tensor apply(Tensor a, Tensor b, DoubleBinaryOperator f) {
+        return broadcast(a, b, (x, ia, sa, y, ib, sb, o, io, n) -> {
+            for (int j = 0; j < n; j++) {
+                o[io + j] = f.applyAsDouble(x[ia + j * sa], y[ib + j * sb]);
+            }
+        });
+    }
+
+    /** o[io + j] = x[ia + j sa] op y[ib + j sb] for j < n; sa and sb are 1, or 0 for a repeated element. */
+    private interface Run {
+        void apply(double[] x, int ia, int sa, double[] y, int ib, int sb, double[] o, int io, int n);
+    }
+
+    /**
+     * Walks the broadcast shape with adjacent dimensions merged wherever both operands run through
+     * them contiguously (or both repeat), so a [k, C, H, W] tensor against [1, C, H, W] is k runs of
+     * C H W, and calls run once per innermost run.
+     */
+    private static Tensor broadcast(Tensor a, Tensor b, Run run) {
+        int[] os = Arrays.equals(a.shape(), b.shape()) ? a.shape() : shape(a.shape(), b.shape());
         double[] x = a.data();
         double[] y = b.data();
-        if (Arrays.equals(a.shape(), b.shape())) {
-            double[] o = new double[x.length];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = f.applyAsDouble(x[i], y[i]);
-            }
-            return new Tensor(a.shape(), o);
-        }
-        int[] os = shape(a.shape(), b.shape());
         double[] o = new double[(int) Tensor.count(os)];
-        if (y.length == 1 && x.length == o.length) {
-            double c = y[0];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = f.applyAsDouble(x[i], c);
-            }
-            return new Tensor(os, o);
-        }
-        if (x.length == 1 && y.length == o.length) {
-            double c = x[0];
-            for (int i = 0; i < o.length; i++) {
-                o[i] = f.applyAsDouble(c, y[i]);
-            }
-            return new Tensor(os, o);
-        }
         int[] sa = strides(a.shape(), os);
         int[] sb = strides(b.shape(), os);
-        int r = os.length;
+        int[] dims = new int[os.length];
+        int r = 0;
+        for (int d = 0; d < os.length; d++) {
+            if (os[d] == 1) {
+                continue;
+            }
+            if (r > 0 && sa[r - 1] == sa[d] * os[d] && sb[r - 1] == sb[d] * os[d]) {
+                dims[r - 1] *= os[d];   // merged: the strides of the inner dimension carry on
+                sa[r - 1] = sa[d];
+                sb[r - 1] = sb[d];
+            } else {
+                dims[r] = os[d];
+                sa[r] = sa[d];
+                sb[r] = sb[d];
+                r++;
+            }
+        }
+        if (r == 0) {   // every dimension 1: one element
+            run.apply(x, 0, 0, y, 0, 0, o, 0, o.length);
+            return new Tensor(os, o);
+        }
+        int n = dims[r - 1];
         int[] idx = new int[r];
         int ia = 0;
         int ib = 0;
-        for (int i = 0; i < o.length; i++) {
-            o[i] = f.applyAsDouble(x[ia], y[ib]);
-            for (int d = r - 1; d >= 0; d--) {
+        for (int io = 0; io < o.length; io += n) {
+            run.apply(x, ia, sa[r - 1], y, ib, sb[r - 1], o, io, n);
+            for (int d = r - 2; d >= 0; d--) {
                 idx[d]++;
                 ia += sa[d];
                 ib += sb[d];
-                if (idx[d] < os[d]) {
+                if (idx[d] < dims[d]) {
                     break;
                 }
-                ia -= sa[d] * os[d];
-                ib -= sb[d] * os[d];
+                ia -= sa[d] * dims[d];
+                ib -= sb[d] * dims[d];
                 idx[d] = 0;
             }
         }
         return new Tensor(os, o);
+    }
+
+    private static void addRun(double[] x, int ia, int sa, double[] y, int ib, int sb, double[] o, int io, int n) {
+        for (int j = 0; j < n; j++) {
+            o[io + j] = x[ia + j * sa] + y[ib + j * sb];
+        }
+    }
+
+    private static void subRun(double[] x, int ia, int sa, double[] y, int ib, int sb, double[] o, int io, int n) {
+        for (int j = 0; j < n; j++) {
+            o[io + j] = x[ia + j * sa] - y[ib + j * sb];
+        }
+    }
+
+    private static void mulRun(double[] x, int ia, int sa, double[] y, int ib, int sb, double[] o, int io, int n) {
+        for (int j = 0; j < n; j++) {
+            o[io + j] = x[ia + j * sa] * y[ib + j * sb];
+        }
+    }
+
+    private static void divRun(double[] x, int ia, int sa, double[] y, int ib, int sb, double[] o, int io, int n) {
+        for (int j = 0; j < n; j++) {
+            o[io + j] = x[ia + j * sa] / y[ib + j * sb];
+        }
     }
 
     /** Sums g over the dimensions that broadcasting expanded, giving a tensor of shape target. */

@@ -81,7 +81,7 @@ final class ShapeFolding {
 
     private static Tensor where(Tensor cond, Tensor x, Tensor y) {
         int[] xy = Broadcast.shape(x.shape(), y.shape());
-        Tensor c = Broadcast.apply(cond, new Tensor(xy, new double[(int) Tensor.count(xy)]), Double::sum);
+        Tensor c = Broadcast.apply(cond, new Tensor(xy, new double[(int) Tensor.count(xy)]), Broadcast.Arith.ADD);
         Tensor a = Broadcast.apply(x, c, (v, w) -> v);
         Tensor b = Broadcast.apply(y, c, (v, w) -> v);
         double[] out = new double[c.size()];
