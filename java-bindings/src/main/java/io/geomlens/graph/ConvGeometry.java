@@ -62,6 +62,9 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
                     int row = ((c * kh + i) * kw + j) * hw;
+                    int shift = j * dw - pw;
+                    int lo = firstColumn(shift);
+                    int hi = endColumn(shift);
                     for (int oy = 0; oy < ho; oy++) {
                         int iy = oy * sh - ph + i * dh;
                         int base = row + oy * wo;
@@ -69,11 +72,12 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
                             java.util.Arrays.fill(cols, base, base + wo, 0.0);
                             continue;
                         }
-                        int xrow = off + (c * h + iy) * w;
-                        for (int ox = 0; ox < wo; ox++) {
-                            int ix = ox * sw - pw + j * dw;
-                            cols[base + ox] = ix < 0 || ix >= w ? 0.0 : x[xrow + ix];
+                        int xrow = off + (c * h + iy) * w + shift;
+                        java.util.Arrays.fill(cols, base, base + lo, 0.0);
+                        for (int ox = lo; ox < hi; ox++) {
+                            cols[base + ox] = x[xrow + ox * sw];
                         }
+                        java.util.Arrays.fill(cols, base + hi, base + wo, 0.0);
                     }
                 }
             }
@@ -87,22 +91,39 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
             for (int i = 0; i < kh; i++) {
                 for (int j = 0; j < kw; j++) {
                     int row = ((c * kh + i) * kw + j) * hw;
+                    int shift = j * dw - pw;
+                    int lo = firstColumn(shift);
+                    int hi = endColumn(shift);
                     for (int oy = 0; oy < ho; oy++) {
                         int iy = oy * sh - ph + i * dh;
                         if (iy < 0 || iy >= h) {
                             continue;
                         }
-                        int xrow = off + (c * h + iy) * w;
+                        int xrow = off + (c * h + iy) * w + shift;
                         int base = row + oy * wo;
-                        for (int ox = 0; ox < wo; ox++) {
-                            int ix = ox * sw - pw + j * dw;
-                            if (ix >= 0 && ix < w) {
-                                x[xrow + ix] += cols[base + ox];
+                        if (sw == 1) {   // unit stride: a loop the JIT vectorizes
+                            for (int ox = lo; ox < hi; ox++) {
+                                x[xrow + ox] += cols[base + ox];
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                x[xrow + ox * sw] += cols[base + ox];
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /** First output column whose input column ox * sw + shift is >= 0 (at most wo). */
+    private int firstColumn(int shift) {
+        return shift >= 0 ? 0 : Math.min(wo, (-shift + sw - 1) / sw);
+    }
+
+    /** One past the last output column whose input column ox * sw + shift is < w (at least firstColumn). */
+    private int endColumn(int shift) {
+        int last = w - 1 - shift;
+        return last < 0 ? firstColumn(shift) : Math.max(firstColumn(shift), Math.min(wo, last / sw + 1));
     }
 }
