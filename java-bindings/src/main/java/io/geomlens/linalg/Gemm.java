@@ -17,7 +17,7 @@ public final class Gemm {
 
     private Gemm() {}
 
-    /** Which kernel the CPU backend runs, for `geomlens info` and benchmark records. */
+    /** Which kernel the CPU backend runs (geomlens bench prints it). */
     public static String kernelName() {
         return KERNEL.name();
     }
