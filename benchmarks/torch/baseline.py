@@ -48,7 +48,11 @@ def timed(fn, seconds):
 def main(out, seconds, names, device):
     dev = torch.device(device)
     gpu = torch.cuda.get_device_name(0) if dev.type == "cuda" else "no GPU (CPU dry run)"
-    results = {"gpu": gpu, "torch": torch.__version__, "models": {}}
+    # torch's defaults, as a user runs it; recorded because cuDNN convolutions default to TF32
+    # tensor cores (10-bit mantissa) while geomlens computes in full float32
+    tf32 = {"cudnn_allow_tf32": torch.backends.cudnn.allow_tf32,
+            "matmul_allow_tf32": torch.backends.cuda.matmul.allow_tf32}
+    results = {"gpu": gpu, "torch": torch.__version__, "tf32": tf32, "models": {}}
     for name in names:
         try:
             results["models"][name] = run(name, out, seconds, dev)

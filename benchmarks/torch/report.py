@@ -10,7 +10,10 @@ import numpy as np
 work, command = sys.argv[1], sys.argv[2]
 torch_res = json.load(open(f"{work}/torch.json"))
 rows = []
-print(f"GPU: {torch_res['gpu']}, torch {torch_res['torch']}")
+tf32 = torch_res.get("tf32", {})
+tf32_note = ("torch defaults: TF32 in cuDNN convolutions " + ("on" if tf32.get("cudnn_allow_tf32") else "off")
+             + ", in matmuls " + ("on" if tf32.get("matmul_allow_tf32") else "off") + "; geomlens: float32 throughout")
+print(f"GPU: {torch_res['gpu']}, torch {torch_res['torch']}; {tf32_note}")
 print(f"{'model':6} {'metric':22} {'geomlens':>12} {'torch.func':>12} {'ratio':>7}")
 for name, t in torch_res["models"].items():
     if not os.path.exists(f"{work}/{name}-geomlens.json"):
@@ -54,7 +57,8 @@ for name, t in torch_res["models"].items():
 
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
 with open(f"{work}/RESULTS-rows.md", "w") as fh:
-    fh.write(f"\n### {date}, {torch_res['gpu']}, torch {torch_res['torch']}\n\nCommand: `{command}`\n\n")
+    fh.write(f"\n### {date}, {torch_res['gpu']}, torch {torch_res['torch']}\n\nCommand: `{command}`\n\n"
+             f"{tf32_note}.\n\n")
     fh.write("| model | metric | geomlens (CUDA) | torch.func | ratio |\n|---|---|---|---|---|\n")
     fh.write("\n".join(rows) + "\n")
 print(f"rows for benchmarks/RESULTS.md: {work}/RESULTS-rows.md")
