@@ -23,12 +23,20 @@ final class VectorGemmKernel implements GemmKernel {
             zeroUnlessAccumulating(c, cOff, n, iLo, iHi, jLo, jHi, accumulate);
             return;
         }
-        double[] panel = new double[KC * NR];
+        // Fewer rows than a tile (a matrix-vector product, say): no panel is reused, so none is copied.
+        boolean tiles = iHi - iLo >= MR;
+        double[] panel = tiles ? new double[KC * NR] : null;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean load = accumulate || p0 > 0;
             int j = jLo;
             for (; j + NR <= jHi; j += NR) {
+                if (!tiles) {
+                    for (int i = iLo; i < iHi; i++) {
+                        row(a, aOff + i * k + p0, b, bOff + p0 * n + j, n, kc, c, cOff + i * n + j, load);
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, bOff + (p0 + p) * n + j, panel, p * NR, NR);
                 }
@@ -37,7 +45,7 @@ final class VectorGemmKernel implements GemmKernel {
                     tile(a, aOff + i * k + p0, k, panel, kc, c, cOff + i * n + j, n, load);
                 }
                 for (; i < iHi; i++) {
-                    row(a, aOff + i * k + p0, panel, kc, c, cOff + i * n + j, load);
+                    row(a, aOff + i * k + p0, panel, 0, NR, kc, c, cOff + i * n + j, load);
                 }
             }
             for (; j < jHi; j++) {   // the last columns, fewer than a tile: one fma chain each
@@ -87,13 +95,14 @@ final class VectorGemmKernel implements GemmKernel {
         c31.intoArray(c, ci + 3 * n + L);
     }
 
-    /** One row of C times NR columns (the rows left over below the last tile). */
-    private static void row(double[] a, int ai, double[] panel, int kc, double[] c, int ci, boolean load) {
+    /** One row of C times NR columns of B's rows, which start at bo and lie stride apart. */
+    private static void row(double[] a, int ai, double[] b, int bo, int stride, int kc, double[] c, int ci,
+                            boolean load) {
         DoubleVector c0 = start(c, ci, load), c1 = start(c, ci + L, load);
         for (int p = 0; p < kc; p++) {
             DoubleVector x = DoubleVector.broadcast(S, a[ai + p]);
-            c0 = x.fma(DoubleVector.fromArray(S, panel, p * NR), c0);
-            c1 = x.fma(DoubleVector.fromArray(S, panel, p * NR + L), c1);
+            c0 = x.fma(DoubleVector.fromArray(S, b, bo + p * stride), c0);
+            c1 = x.fma(DoubleVector.fromArray(S, b, bo + p * stride + L), c1);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);

@@ -25,7 +25,8 @@ class GemmKernelTest {
     static Stream<Arguments> shapes() {
         return Stream.of(Arguments.of(1, 1, 1), Arguments.of(3, 5, 0), Arguments.of(4, 16, 8), Arguments.of(7, 37, 13),
                 Arguments.of(9, 33, 300), Arguments.of(64, 200, 520), Arguments.of(130, 17, 40),
-                Arguments.of(5, 1000, 70), Arguments.of(300, 40, 65));
+                Arguments.of(5, 1000, 70), Arguments.of(300, 40, 65), Arguments.of(2, 1000, 200),
+                Arguments.of(3, 40, 300));
     }
 
     static boolean vectorApi() {
