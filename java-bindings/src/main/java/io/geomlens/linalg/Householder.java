@@ -28,10 +28,7 @@ public final class Householder {
         beta = new double[n];
         for (int k = 0; k < n; k++) {
             double[] x = cols[k];
-            double norm = 0;
-            for (int i = k; i < m; i++) {
-                norm = Math.hypot(norm, x[i]);
-            }
+            double norm = Norm.euclidean(x, k, m);
             if (norm == 0) {
                 diag[k] = 0;
                 beta[k] = 0;

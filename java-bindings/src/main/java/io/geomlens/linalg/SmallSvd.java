@@ -39,11 +39,7 @@ public final class SmallSvd {
         }
         double[] s = new double[n];
         for (int j = 0; j < n; j++) {
-            double norm = 0;
-            for (double v : c[j]) {
-                norm = Math.hypot(norm, v);
-            }
-            s[j] = norm;
+            s[j] = Norm.euclidean(c[j], 0, c[j].length);
         }
         Arrays.sort(s);
         for (int i = 0; i < n / 2; i++) {
