@@ -1,6 +1,7 @@
 package io.geomlens.cpu;
 
 import io.geomlens.graph.Broadcast;
+import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Executor;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Precision;
@@ -47,12 +48,12 @@ final class CpuExecutor implements Executor<Tensor> {
 
     @Override
     public Tensor add(Tensor a, Tensor b) {
-        return precision.store(Broadcast.apply(a, b, Broadcast.Arith.ADD));
+        return precision.store(Broadcast.apply(a, b, Elementwise.Kind.ADD));
     }
 
     @Override
     public Tensor expand(Tensor t, int[] shape) {
-        return Broadcast.apply(t, Tensor.zeros(shape), Broadcast.Arith.ADD);
+        return Broadcast.apply(t, Tensor.zeros(shape), Elementwise.Kind.ADD);
     }
 
     @Override

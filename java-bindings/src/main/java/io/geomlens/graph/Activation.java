@@ -103,12 +103,12 @@ public final class Activation implements Op {
 
     @Override
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
-        return Broadcast.apply(t[0], slope(x[0]), Broadcast.Arith.MUL);
+        return Broadcast.apply(t[0], slope(x[0]), Elementwise.Kind.MUL);
     }
 
     @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] needs) {
-        return new Tensor[] {Broadcast.apply(gy, slope(x[0]), Broadcast.Arith.MUL)};
+        return new Tensor[] {Broadcast.apply(gy, slope(x[0]), Elementwise.Kind.MUL)};
     }
 
     private Tensor slope(Tensor x) {

@@ -18,7 +18,7 @@ public final class BatchedMatMul implements Op {
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] t) {
         Tensor a = t[0] == null ? null : multiply(t[0], false, x[1], false);
         Tensor b = t[1] == null ? null : multiply(x[0], false, t[1], false);
-        return a == null ? b : b == null ? a : Broadcast.apply(a, b, Broadcast.Arith.ADD);
+        return a == null ? b : b == null ? a : Broadcast.apply(a, b, Elementwise.Kind.ADD);
     }
 
     /** dA = G B^T, dB = A^T G (per batch matrix). */

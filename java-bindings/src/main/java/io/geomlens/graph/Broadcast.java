@@ -23,9 +23,7 @@ public final class Broadcast {
     }
 
     /** The four arithmetic ops, in loops of their own: the hot ones of every backward pass. */
-    public enum Arith { ADD, SUB, MUL, DIV }
-
-    public static Tensor apply(Tensor a, Tensor b, Arith op) {
+    public static Tensor apply(Tensor a, Tensor b, Elementwise.Kind op) {
         return broadcast(a, b, switch (op) {
             case ADD -> Broadcast::addRun;
             case SUB -> Broadcast::subRun;

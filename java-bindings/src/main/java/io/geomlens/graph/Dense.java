@@ -43,7 +43,7 @@ public final class Dense implements LinearOp {
     @Override
     public Tensor forward(Tensor[] x) {
         Tensor y = linear(x[0], w, in, out);
-        return bias == null ? y : Broadcast.apply(y, bias, Broadcast.Arith.ADD);
+        return bias == null ? y : Broadcast.apply(y, bias, Elementwise.Kind.ADD);
     }
 
     @Override

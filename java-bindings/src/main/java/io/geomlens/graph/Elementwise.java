@@ -1,7 +1,5 @@
 package io.geomlens.graph;
 
-import io.geomlens.graph.Broadcast.Arith;
-
 /** Add, Sub, Mul, Div with broadcasting; cotangents are summed back over broadcast dimensions. */
 public final class Elementwise implements Op {
     public enum Kind { ADD, SUB, MUL, DIV }
@@ -18,12 +16,7 @@ public final class Elementwise implements Op {
 
     @Override
     public Tensor forward(Tensor[] x) {
-        return switch (kind) {
-            case ADD -> Broadcast.apply(x[0], x[1], Arith.ADD);
-            case SUB -> Broadcast.apply(x[0], x[1], Arith.SUB);
-            case MUL -> Broadcast.apply(x[0], x[1], Arith.MUL);
-            case DIV -> Broadcast.apply(x[0], x[1], Arith.DIV);
-        };
+        return Broadcast.apply(x[0], x[1], kind);
     }
 
     @Override
@@ -31,24 +24,24 @@ public final class Elementwise implements Op {
         Tensor ta = t[0];
         Tensor tb = t[1];
         return switch (kind) {
-            case ADD -> ta == null ? tb : tb == null ? ta : Broadcast.apply(ta, tb, Arith.ADD);
-            case SUB -> tb == null ? ta : ta == null ? Broadcast.apply(tb, Tensor.scalar(-1), Arith.MUL)
-                    : Broadcast.apply(ta, tb, Arith.SUB);
-            case MUL -> sum(ta == null ? null : Broadcast.apply(ta, x[1], Arith.MUL),
-                    tb == null ? null : Broadcast.apply(tb, x[0], Arith.MUL));
+            case ADD -> ta == null ? tb : tb == null ? ta : Broadcast.apply(ta, tb, Kind.ADD);
+            case SUB -> tb == null ? ta : ta == null ? Broadcast.apply(tb, Tensor.scalar(-1), Kind.MUL)
+                    : Broadcast.apply(ta, tb, Kind.SUB);
+            case MUL -> sum(ta == null ? null : Broadcast.apply(ta, x[1], Kind.MUL),
+                    tb == null ? null : Broadcast.apply(tb, x[0], Kind.MUL));
             // d(a/b) = (da - y db) / b
             case DIV -> {
-                Tensor ytb = tb == null ? null : Broadcast.apply(tb, y, Arith.MUL);
+                Tensor ytb = tb == null ? null : Broadcast.apply(tb, y, Kind.MUL);
                 Tensor num = ytb == null ? ta
-                        : ta == null ? Broadcast.apply(ytb, Tensor.scalar(-1), Arith.MUL)
-                        : Broadcast.apply(ta, ytb, Arith.SUB);
-                yield Broadcast.apply(num, x[1], Arith.DIV);
+                        : ta == null ? Broadcast.apply(ytb, Tensor.scalar(-1), Kind.MUL)
+                        : Broadcast.apply(ta, ytb, Kind.SUB);
+                yield Broadcast.apply(num, x[1], Kind.DIV);
             }
         };
     }
 
     private static Tensor sum(Tensor a, Tensor b) {
-        return a == null ? b : b == null ? a : Broadcast.apply(a, b, Arith.ADD);
+        return a == null ? b : b == null ? a : Broadcast.apply(a, b, Kind.ADD);
     }
 
     @Override
@@ -61,10 +54,10 @@ public final class Elementwise implements Op {
             }
             Tensor local = switch (kind) {
                 case ADD -> gy;
-                case SUB -> i == 0 ? gy : Broadcast.apply(gy, Tensor.scalar(-1), Arith.MUL);
-                case MUL -> Broadcast.apply(gy, x[1 - i], Arith.MUL);
-                case DIV -> i == 0 ? Broadcast.apply(gy, x[1], Arith.DIV)
-                        : Broadcast.apply(Broadcast.apply(gy, y, (a, b) -> -a * b), x[1], Arith.DIV);
+                case SUB -> i == 0 ? gy : Broadcast.apply(gy, Tensor.scalar(-1), Kind.MUL);
+                case MUL -> Broadcast.apply(gy, x[1 - i], Kind.MUL);
+                case DIV -> i == 0 ? Broadcast.apply(gy, x[1], Kind.DIV)
+                        : Broadcast.apply(Broadcast.apply(gy, y, (a, b) -> -a * b), x[1], Kind.DIV);
             };
             g[i] = Broadcast.reduceTo(local, x[i].shapeWithBatch(k));
         }

@@ -2,6 +2,7 @@ package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Broadcast;
+import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Concat;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Tensor;
@@ -81,7 +82,7 @@ final class ShapeFolding {
 
     private static Tensor where(Tensor cond, Tensor x, Tensor y) {
         int[] xy = Broadcast.shape(x.shape(), y.shape());
-        Tensor c = Broadcast.apply(cond, new Tensor(xy, new double[(int) Tensor.count(xy)]), Broadcast.Arith.ADD);
+        Tensor c = Broadcast.apply(cond, new Tensor(xy, new double[(int) Tensor.count(xy)]), Elementwise.Kind.ADD);
         Tensor a = Broadcast.apply(x, c, (v, w) -> v);
         Tensor b = Broadcast.apply(y, c, (v, w) -> v);
         double[] out = new double[c.size()];

@@ -32,7 +32,7 @@ class BroadcastTest {
         Tensor a = random(rnd, sa);
         Tensor b = random(rnd, sb);
         DoubleBinaryOperator[] f = {Double::sum, (x, y) -> x - y, (x, y) -> x * y, (x, y) -> x / y};
-        for (Broadcast.Arith op : Broadcast.Arith.values()) {
+        for (Elementwise.Kind op : Elementwise.Kind.values()) {
             Tensor got = Broadcast.apply(a, b, op);
             Tensor want = reference(a, b, f[op.ordinal()]);
             assertArrayEquals(want.shape(), got.shape(), op + " shape");
@@ -46,7 +46,7 @@ class BroadcastTest {
     void shapesThatDoNotBroadcastAreRefused() {
         Tensor a = new Tensor(new int[] {2, 3}, new double[6]);
         Tensor b = new Tensor(new int[] {4}, new double[4]);
-        assertThrows(ShapeException.class, () -> Broadcast.apply(a, b, Broadcast.Arith.ADD));
+        assertThrows(ShapeException.class, () -> Broadcast.apply(a, b, Elementwise.Kind.ADD));
     }
 
     private static Tensor random(SplittableRandom rnd, int[] shape) {
