@@ -11,6 +11,9 @@ public interface Backend extends AutoCloseable {
     /** Measures the GEMM this backend runs its layers with (seconds of work; for benchmarks). */
     GemmPeak measureGemmPeak();
 
+    /** The GEMM the layers run on, in words (geomlens bench prints it). */
+    String gemmKernel();
+
     @Override
     default void close() {}
 }

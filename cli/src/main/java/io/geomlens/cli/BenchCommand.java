@@ -9,7 +9,6 @@ import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
 import io.geomlens.graph.FlopCount;
 import io.geomlens.graph.Graph;
-import io.geomlens.linalg.Gemm;
 import io.geomlens.linalg.Orthonormal;
 import io.geomlens.metric.MetricTensor;
 import java.nio.charset.StandardCharsets;
@@ -109,8 +108,8 @@ final class BenchCommand implements Callable<Integer> {
         GemmPeak peak = null;
         try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
             backendName = gen.backendName();
-            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s%s, batch %d%n", common.model, e, d, backendName,
-                    backendName.startsWith("cpu") ? " with the " + Gemm.kernelName() + " GEMM kernel" : "", batch);
+            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s with the %s GEMM kernel, batch %d%n", common.model, e, d,
+                    backendName, b.gemmKernel(), batch);
             for (String op : ops) {
                 Bench bench = switch (op) {
                     case "forward" -> new Bench(op, "latents/s", batch, () -> gen.forward(z, batch),

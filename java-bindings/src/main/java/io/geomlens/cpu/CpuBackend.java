@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Pure-Java backend, always present and the reference for the others. Convolutions and GEMMs
  * spread over all cores (common fork-join pool); {@link Precision} picks float32 storage (ops
- * compute in double, values between ops are float32) or float64 throughout.
+ * compute in double, values between ops are float32; with -Dgeomlens.cpuGemm=float32 its GEMMs
+ * run in float32 arithmetic, see Gemm) or float64 throughout.
  */
 public final class CpuBackend implements Backend {
     private final Precision precision;
@@ -38,7 +39,7 @@ public final class CpuBackend implements Backend {
         return new CpuGenerator(graph, new GraphRunner<>(graph, new CpuExecutor(precision)), precision, name());
     }
 
-    /** The multithreaded double GEMM the ops use, 768^3 with dense random operands (no zeros to skip). */
+    /** The multithreaded GEMM the ops use in this precision, 768^3 with dense random operands (no zeros to skip). */
     @Override
     public GemmPeak measureGemmPeak() {
         int n = 768;
@@ -46,7 +47,13 @@ public final class CpuBackend implements Backend {
         double[] a = rnd.doubles((long) n * n).toArray();
         double[] b = rnd.doubles((long) n * n).toArray();
         double[] c = new double[n * n];
-        return GemmPeak.time(n, 3, () -> Gemm.multiply(a, 0, b, 0, c, 0, n, n, n, false));
+        boolean float32 = precision == Precision.FLOAT32;
+        return GemmPeak.time(n, 3, () -> Gemm.multiply(float32, a, 0, b, 0, c, 0, n, n, n, false));
+    }
+
+    @Override
+    public String gemmKernel() {
+        return Gemm.kernelName(precision == Precision.FLOAT32);
     }
 
     private record CpuGenerator(Graph graph, GraphRunner<Tensor> run, Precision precision, String backendName)

@@ -50,6 +50,11 @@ public final class CudaBackend implements Backend {
         return new CudaGenerator(graph, new DeviceCache(cx));
     }
 
+    @Override
+    public String gemmKernel() {
+        return "cuBLAS SGEMM";
+    }
+
     /** cuBLAS SGEMM, square sizes doubling up to 8192, through the same entry point as the layers (inputs zero: SGEMM's time does not depend on values). */
     @Override
     public GemmPeak measureGemmPeak() {

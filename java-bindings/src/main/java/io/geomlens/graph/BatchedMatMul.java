@@ -70,6 +70,7 @@ public final class BatchedMatMul implements Op {
         int n = os[r - 1];
         int k = ta ? as[r - 2] : as[r - 1];
         int mid = Tensor.product(os, 1, r - 2);
+        boolean float32 = a.isFloat32() || b.isFloat32();   // a product of the float32 mode (see Gemm)
         double[] ad = a.data();
         double[] bd = b.data();
         double[] out = new double[batch * mid * m * n];
@@ -87,7 +88,7 @@ public final class BatchedMatMul implements Op {
                 if (tb) {
                     bm = Gemm.transpose(bm, n, k);
                 }
-                Gemm.multiply(am, 0, bm, 0, out, (s * mid + q) * m * n, m, n, k, false);
+                Gemm.multiply(float32, am, 0, bm, 0, out, (s * mid + q) * m * n, m, n, k, false);
             }
         }
         return new Tensor(os, out);

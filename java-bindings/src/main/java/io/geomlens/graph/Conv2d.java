@@ -138,12 +138,12 @@ public final class Conv2d implements LinearOp {
         ConvGeometry g = geometry(s[2], s[3]);
         if (!transposed) {
             double[] o = new double[n * g.outSize()];
-            g.conv(x.data(), wmat, o, n);
+            g.conv(x.data(), wmat, o, n, x.isFloat32());
             return new Tensor(new int[] {n, g.cout(), g.ho(), g.wo()}, o);
         }
         // Seen as a conv, a transpose's input is the conv's output: run the conv's adjoint.
         double[] o = new double[n * g.inSize()];
-        g.convAdjoint(x.data(), wmatT, o, n);
+        g.convAdjoint(x.data(), wmatT, o, n, x.isFloat32());
         return new Tensor(new int[] {n, g.cin(), g.h(), g.w()}, o);
     }
 
@@ -153,11 +153,11 @@ public final class Conv2d implements LinearOp {
         int n = gy.dim(0);
         if (!transposed) {
             double[] o = new double[n * g.inSize()];
-            g.convAdjoint(gy.data(), wmatT, o, n);
+            g.convAdjoint(gy.data(), wmatT, o, n, gy.isFloat32());
             return new Tensor(new int[] {n, g.cin(), g.h(), g.w()}, o);
         }
         double[] o = new double[n * g.outSize()];
-        g.conv(gy.data(), wmat, o, n);
+        g.conv(gy.data(), wmat, o, n, gy.isFloat32());
         return new Tensor(new int[] {n, g.cout(), g.ho(), g.wo()}, o);
     }
 }

@@ -7,7 +7,8 @@ import java.util.stream.IntStream;
  * A 2-D convolution's index map, shared by Conv (conv) and ConvTranspose (its adjoint):
  * input [cin, h, w] -> output [cout, ho, wo], kernel kh x kw, strides, begin pads, dilations,
  * channels in groups (output channel group g reads input channel group g only). Both directions
- * go through im2col and one GEMM per sample and group; samples run in parallel.
+ * go through im2col and one GEMM per sample and group ({@code float32}: a product of the float32
+ * mode, see Gemm); samples run in parallel.
  */
 public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int sh, int sw,
                            int ph, int pw, int dh, int dw, int ho, int wo, int groups) {
@@ -26,7 +27,7 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
     }
 
     /** out[n] = wmat * im2col(x[n]), per group g: rows g of wmat [cout, groupRows] times its columns. */
-    public void conv(double[] x, double[] wmat, double[] out, int n) {
+    public void conv(double[] x, double[] wmat, double[] out, int n, boolean float32) {
         int kg = groupRows();
         int cg = cout / groups;
         int hw = ho * wo;
@@ -34,7 +35,7 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
             double[] cols = new double[kg * groups * hw];
             im2col(x, s * inSize(), cols);
             for (int g = 0; g < groups; g++) {
-                Gemm.multiply(wmat, g * cg * kg, cols, g * kg * hw, out, s * outSize() + g * cg * hw, cg, hw, kg, false);
+                Gemm.multiply(float32, wmat, g * cg * kg, cols, g * kg * hw, out, s * outSize() + g * cg * hw, cg, hw, kg, false);
             }
         });
     }
@@ -43,14 +44,14 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
      * x[n] = col2im(wmatT * g[n]): the adjoint of conv. wmatT holds each group's transposed
      * block [groupRows, cout / groups], the blocks back to back.
      */
-    public void convAdjoint(double[] g, double[] wmatT, double[] x, int n) {
+    public void convAdjoint(double[] g, double[] wmatT, double[] x, int n, boolean float32) {
         int kg = groupRows();
         int cg = cout / groups;
         int hw = ho * wo;
         IntStream.range(0, n).parallel().forEach(s -> {
             double[] cols = new double[kg * groups * hw];
             for (int q = 0; q < groups; q++) {
-                Gemm.multiply(wmatT, q * kg * cg, g, s * outSize() + q * cg * hw, cols, q * kg * hw, kg, hw, cg, false);
+                Gemm.multiply(float32, wmatT, q * kg * cg, g, s * outSize() + q * cg * hw, cols, q * kg * hw, kg, hw, cg, false);
             }
             col2im(cols, x, s * inSize());
         });

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * y = x W + bias over the last dimension of x, W constant [in, out] (Gemm with alpha folded in
- * and transB resolved, or MatMul). The tangent map is x -> x W, the adjoint g -> g W^T.
+ * and transB resolved, or MatMul). The tangent map is x -> x W, the adjoint g -> g W^T. An input
+ * stored as float32 multiplies as the float32 mode's products do (see Gemm).
  */
 public final class Dense implements LinearOp {
     private final int in;
@@ -64,7 +65,7 @@ public final class Dense implements LinearOp {
         }
         int rows = x.size() / rowsIn;
         double[] o = new double[rows * cols];
-        Gemm.multiply(x.data(), 0, m, 0, o, 0, rows, cols, rowsIn, false);
+        Gemm.multiply(x.isFloat32(), x.data(), 0, m, 0, o, 0, rows, cols, rowsIn, false);
         s[s.length - 1] = cols;
         return new Tensor(s, o);
     }

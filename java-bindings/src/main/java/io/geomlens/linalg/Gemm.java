@@ -3,28 +3,67 @@ package io.geomlens.linalg;
 import java.util.stream.IntStream;
 
 /**
- * Row-major double GEMM, C[m,n] (+)= A[m,k] * B[k,n], on the Vector API kernel when the JVM
- * resolves jdk.incubator.vector (--add-modules jdk.incubator.vector; bin/geomlens passes it),
- * otherwise on the scalar one; {@code -Dgeomlens.cpuGemm=scalar} forces the latter. Both give
- * the same bits (see GemmKernel). Large products split across cores, by columns when C is wide
- * and the kernel prefers it, otherwise by rows.
+ * Row-major GEMM on double arrays, C[m,n] (+)= A[m,k] * B[k,n], in double arithmetic (each element
+ * one fused multiply-add chain) on the Vector API kernel when the JVM resolves
+ * jdk.incubator.vector (--add-modules jdk.incubator.vector; bin/geomlens passes it), otherwise on
+ * the scalar one, which gives the same bits. {@code -Dgeomlens.cpuGemm} picks:
+ * <ul>
+ * <li>{@code auto} (default): as above; the CPU backend stays the double-accumulating reference;</li>
+ * <li>{@code scalar}: the scalar kernel;</li>
+ * <li>{@code float32}: as auto, but the float32 mode's products (operands stored as float32) run in
+ *     float32 arithmetic, as a GPU's SGEMM does: twice the SIMD lanes, float32's rounding (see
+ *     FloatGemmKernel). Faster on GEMM-bound models; results then differ from the default by
+ *     float32 rounding.</li>
+ * </ul>
+ * Large products split across cores, by columns when C is wide and the kernel prefers it,
+ * otherwise by rows.
  */
 public final class Gemm {
     private static final long PARALLEL_FLOPS = 1L << 18;
     /** Column blocks stay multiples of the widest tile (2 x 512-bit vectors of doubles). */
     private static final int COLUMN_ALIGN = 16;
-    private static final GemmKernel KERNEL = choose();
+    /** Rows from which a float32-mode product may run in float32 arithmetic (see multiply). */
+    static final int FLOAT_MIN_ROWS = 4;
+    private static final Kernels KERNELS = Kernels.of(System.getProperty("geomlens.cpuGemm", "auto"),
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
 
     private Gemm() {}
 
-    /** Which kernel the CPU backend runs (geomlens bench prints it). */
-    public static String kernelName() {
-        return KERNEL.name();
+    /** The kernels chosen: for double arithmetic, and for the float32 mode's products. */
+    record Kernels(GemmKernel float64, GemmKernel float32) {
+        static Kernels of(String wanted, boolean vectorApi) {
+            GemmKernel doubles = vectorApi ? new VectorGemmKernel() : new ScalarGemmKernel();
+            return switch (wanted) {
+                case "auto" -> new Kernels(doubles, doubles);
+                case "scalar" -> new Kernels(new ScalarGemmKernel(), new ScalarGemmKernel());
+                case "float32" -> new Kernels(doubles, vectorApi ? new FloatGemmKernel() : new ScalarFloatGemmKernel());
+                default -> throw new IllegalArgumentException("-Dgeomlens.cpuGemm=" + wanted
+                        + " is not a CPU GEMM choice: use auto (the default), scalar or float32");
+            };
+        }
     }
 
+    /** The kernel that runs products in double arithmetic, or the float32 mode's (geomlens bench prints it). */
+    public static String kernelName(boolean float32) {
+        return (float32 ? KERNELS.float32() : KERNELS.float64()).name();
+    }
+
+    /** The product in double arithmetic. */
     public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
                                 int m, int n, int k, boolean accumulate) {
-        multiply(KERNEL, a, aOff, b, bOff, c, cOff, m, n, k, accumulate);
+        multiply(KERNELS.float64(), a, aOff, b, bOff, c, cOff, m, n, k, accumulate);
+    }
+
+    /**
+     * A product of the float32 mode when {@code float32}: on the float32 kernel chosen
+     * ({@code -Dgeomlens.cpuGemm=float32}; by default the double one). Products of fewer than
+     * {@link #FLOAT_MIN_ROWS} rows (matrix-vector products) stay in double: converting B to
+     * float32 would cost more than the float lanes save.
+     */
+    public static void multiply(boolean float32, double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
+                                int m, int n, int k, boolean accumulate) {
+        multiply(float32 && m >= FLOAT_MIN_ROWS ? KERNELS.float32() : KERNELS.float64(), a, aOff, b, bOff, c, cOff,
+                m, n, k, accumulate);
     }
 
     static void multiply(GemmKernel kernel, double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
@@ -48,17 +87,6 @@ public final class Gemm {
     /** Start of part t when `total` units are split into `parts` nearly equal parts. */
     private static int share(int total, int t, int parts) {
         return (int) ((long) total * t / parts);
-    }
-
-    private static GemmKernel choose() {
-        boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        String wanted = System.getProperty("geomlens.cpuGemm", "auto");
-        return switch (wanted) {
-            case "auto" -> vectorApi ? new VectorGemmKernel() : new ScalarGemmKernel();
-            case "scalar" -> new ScalarGemmKernel();
-            default -> throw new IllegalArgumentException("-Dgeomlens.cpuGemm=" + wanted
-                    + " is not a CPU GEMM kernel: use auto (the default) or scalar");
-        };
     }
 
     /** Transpose of a row-major rows x cols matrix. */

@@ -2,19 +2,23 @@ package io.geomlens.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Both CPU GEMM kernels, alone and split across threads by Gemm, against the definition: one
- * fused multiply-add chain over p per element, so the comparison is bit for bit. The shapes cover
- * the tile edges (rows not a multiple of 4, columns not a multiple of 16, k past the 256-row
- * panel), k = 0, offsets into larger arrays and accumulation into C.
+ * The CPU GEMM kernels, alone and split across threads by Gemm, against their definitions, bit
+ * for bit: in double arithmetic one fused multiply-add chain over p per element; in float32
+ * arithmetic one float chain per block of 256 products, the blocks summed in double. The shapes
+ * cover the tile edges (rows not a multiple of 4, columns not a multiple of 16 or 32, k past the
+ * 256-row panel), k = 0, offsets into larger arrays and accumulation into C.
  */
 class GemmKernelTest {
     private static final int A_OFF = 3;
@@ -46,6 +50,48 @@ class GemmKernelTest {
         check(new VectorGemmKernel(), m, n, k);
     }
 
+    @ParameterizedTest(name = "scalar float32 {0}x{1}x{2}")
+    @MethodSource("shapes")
+    void scalarFloatKernelIsTheDefinition(int m, int n, int k) {
+        check(new ScalarFloatGemmKernel(), m, n, k);
+    }
+
+    @ParameterizedTest(name = "vector float32 {0}x{1}x{2}")
+    @MethodSource("shapes")
+    void floatVectorKernelIsTheDefinition(int m, int n, int k) {
+        assumeTrue(vectorApi(), "jdk.incubator.vector is not resolved (run with --add-modules jdk.incubator.vector)");
+        check(new FloatGemmKernel(), m, n, k);
+    }
+
+    /** The float32 arithmetic is float32's, not double's: it differs from the double product, within float32's bound. */
+    @Test
+    void floatArithmeticRoundsAsFloat32() {
+        int m = 8;
+        int n = 40;
+        int k = 600;
+        SplittableRandom rnd = new SplittableRandom(5);
+        double[] a = rnd.doubles(m * k, -1, 1).toArray();
+        double[] b = rnd.doubles(k * n, -1, 1).toArray();
+        double[] exact = new double[m * n];
+        double[] f32 = new double[m * n];
+        Gemm.multiply(new ScalarGemmKernel(), a, 0, b, 0, exact, 0, m, n, k, false);
+        Gemm.multiply(new ScalarFloatGemmKernel(), a, 0, b, 0, f32, 0, m, n, k, false);
+        double worst = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double magnitude = 0;
+                for (int p = 0; p < k; p++) {
+                    magnitude += Math.abs(a[i * k + p] * b[p * n + j]);
+                }
+                // operands rounded to float32 (2u), chains of at most 256 float fmas (256u), u = 2^-24
+                double err = Math.abs(f32[i * n + j] - exact[i * n + j]);
+                assertTrue(err <= 258 * 0x1p-24 * magnitude, "element " + i + "," + j + ": error " + err);
+                worst = Math.max(worst, err);
+            }
+        }
+        assertTrue(worst > 1e-9, "float32 arithmetic gave double-accurate results (worst error " + worst + ")");
+    }
+
     private static void check(GemmKernel kernel, int m, int n, int k) {
         SplittableRandom rnd = new SplittableRandom(31L * m + 7L * n + k);
         double[] a = padded(rnd, A_OFF, m * k);
@@ -53,7 +99,11 @@ class GemmKernelTest {
         for (boolean accumulate : new boolean[] {false, true}) {
             double[] c = padded(rnd, C_OFF, m * n);
             double[] expected = c.clone();
-            definition(a, b, expected, m, n, k, accumulate);
+            if (kernel instanceof FloatGemmKernel || kernel instanceof ScalarFloatGemmKernel) {
+                floatDefinition(a, b, expected, m, n, k, accumulate);
+            } else {
+                definition(a, b, expected, m, n, k, accumulate);
+            }
             double[] single = c.clone();
             kernel.block(a, A_OFF, b, B_OFF, single, C_OFF, n, k, 0, m, 0, n, accumulate);
             assertArrayEquals(expected, single, 0.0, kernel.name() + " one block, accumulate=" + accumulate);
@@ -83,5 +133,39 @@ class GemmKernelTest {
                 c[C_OFF + i * n + j] = s;
             }
         }
+    }
+
+    private static void floatDefinition(double[] a, double[] b, double[] c, int m, int n, int k, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = accumulate ? c[C_OFF + i * n + j] : 0.0;
+                for (int p0 = 0; p0 < k; p0 += 256) {
+                    float chain = 0f;
+                    for (int p = p0; p < Math.min(k, p0 + 256); p++) {
+                        chain = Math.fma((float) a[A_OFF + i * k + p], (float) b[B_OFF + p * n + j], chain);
+                    }
+                    s += chain;
+                }
+                c[C_OFF + i * n + j] = s;
+            }
+        }
+    }
+
+    @Test
+    void kernelChoiceByProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.Kernels.of("fast", true));
+        assertTrue(e.getMessage().contains("-Dgeomlens.cpuGemm=fast") && e.getMessage().contains("float32"),
+                e.getMessage());
+        assertKernels(Gemm.Kernels.of("auto", true), VectorGemmKernel.class, VectorGemmKernel.class);
+        assertKernels(Gemm.Kernels.of("auto", false), ScalarGemmKernel.class, ScalarGemmKernel.class);
+        assertKernels(Gemm.Kernels.of("scalar", true), ScalarGemmKernel.class, ScalarGemmKernel.class);
+        assertKernels(Gemm.Kernels.of("float32", true), VectorGemmKernel.class, FloatGemmKernel.class);
+        assertKernels(Gemm.Kernels.of("float32", false), ScalarGemmKernel.class, ScalarFloatGemmKernel.class);
+    }
+
+    private static void assertKernels(Gemm.Kernels k, Class<?> float64, Class<?> float32) {
+        assertEquals(float64, k.float64().getClass());
+        assertEquals(float32, k.float32().getClass());
     }
 }
