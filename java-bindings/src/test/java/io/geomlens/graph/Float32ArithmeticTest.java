@@ -16,7 +16,7 @@ import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.testing.Close;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * other; whole models stay within float32's error of the float64 backend, psi within 1e-3.
  */
 class Float32ArithmeticTest {
-    @BeforeAll
-    static void onlyWithTheFloat32Choice() {
+    @BeforeEach
+    void onlyWithTheFloat32Choice() {
         assumeTrue("float32".equals(System.getProperty("geomlens.cpuGemm")),
                 "runs in the cpu-float32-arithmetic execution (-Dgeomlens.cpuGemm=float32)");
     }
