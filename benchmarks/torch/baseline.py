@@ -1,10 +1,11 @@
 """torch.func baseline of issue 5 on the GPU (float32), plus float64 references for psi/nu.
 
 Usage: python baseline.py OUTDIR [--seconds S] [--device cuda|cpu] [model ...]
---device cpu is for dry runs of scripts/bench-vs-torch.sh without a GPU (no baseline numbers).
+--device cpu: the same baseline on this host's CPU (BENCH_BACKEND=cpu, or a GEOMLENS_EMULATE dry run).
 Writes OUTDIR/torch.json (throughputs) and, per model, OUTDIR/<model>-z.npy (latents) and
 OUTDIR/<model>-ref.npy (float64 psi, nu on the exact route) for checking geomlens' numbers."""
 import json
+import os
 import sys
 import time
 
@@ -28,12 +29,40 @@ def psi_nu(s):
     return psi, torch.exp(-(p * torch.log(p)).sum(-1))
 
 
+def cpu_name():
+    """The CPU model and the threads torch uses (the CPU comparison runs both sides on it)."""
+    try:
+        model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        model = "unknown CPU"
+    return (f"{model}, {len(os.sched_getaffinity(0))} cores (torch: the faster of 1 thread and all cores per metric,"
+            f" its default {torch.get_num_threads()})")
+
+
 def sync():
     if torch.cuda.is_available():
         torch.cuda.synchronize()
 
 
 def timed(fn, seconds):
+    """Median seconds per call; on the CPU the better of one thread and all cores (torch's small
+    vmapped ops can run slower on several threads), the count used noted in THREADS_USED."""
+    if torch.cuda.is_available():
+        return timed_once(fn, seconds)
+    best = None
+    for threads in sorted({1, len(os.sched_getaffinity(0))}):
+        torch.set_num_threads(threads)
+        t = timed_once(fn, seconds)
+        if best is None or t < best[0]:
+            best = (t, threads)
+    THREADS_USED.append(best[1])
+    return best[0]
+
+
+THREADS_USED = []
+
+
+def timed_once(fn, seconds):
     fn()
     sync()
     runs, end = [], time.perf_counter() + seconds
@@ -47,12 +76,12 @@ def timed(fn, seconds):
 
 def main(out, seconds, names, device):
     dev = torch.device(device)
-    gpu = torch.cuda.get_device_name(0) if dev.type == "cuda" else "no GPU (CPU dry run)"
+    where = torch.cuda.get_device_name(0) if dev.type == "cuda" else cpu_name()  # before timed() sets threads
     # torch's defaults, as a user runs it; recorded because cuDNN convolutions default to TF32
     # tensor cores (10-bit mantissa) while geomlens computes in full float32
     tf32 = {"cudnn_allow_tf32": torch.backends.cudnn.allow_tf32,
             "matmul_allow_tf32": torch.backends.cuda.matmul.allow_tf32}
-    results = {"gpu": gpu, "torch": torch.__version__, "tf32": tf32, "models": {}}
+    results = {"device": where, "device_type": dev.type, "torch": torch.__version__, "tf32": tf32, "models": {}}
     for name in names:
         try:
             results["models"][name] = run(name, out, seconds, dev)
@@ -123,6 +152,8 @@ def run(name, out, seconds, dev):
     row["exact_latents_per_s"] = batch / timed(exact, seconds)
     row["delta_latents_per_s"] = batch / timed(delta, seconds)
     row["lanczos_s_per_latent"] = timed(lanczos, seconds) if lanczos() is not None else None
+    if dev.type == "cpu":
+        row["torch_threads"] = THREADS_USED[-4:] if row["lanczos_s_per_latent"] else THREADS_USED[-3:]
     print(name, json.dumps(row), flush=True)
 
     # float64 references on the exact route for 16 latents

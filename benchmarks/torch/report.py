@@ -1,5 +1,6 @@
-"""Side-by-side table of geomlens (CUDA) vs the torch.func baseline from one run, plus the psi/nu
-error of geomlens against torch's float64 references. Usage: python report.py WORKDIR COMMAND"""
+"""Side-by-side table of geomlens vs the torch.func baseline from one run (both on the GPU, or both
+on this host's CPU), plus the psi/nu error of geomlens against torch's float64 references.
+Usage: python report.py WORKDIR COMMAND"""
 import datetime
 import json
 import os
@@ -10,16 +11,24 @@ import numpy as np
 work, command = sys.argv[1], sys.argv[2]
 torch_res = json.load(open(f"{work}/torch.json"))
 rows = []
+on_gpu = torch_res.get("device_type", "cuda") == "cuda"
+where = torch_res.get("device", torch_res.get("gpu"))
 tf32 = torch_res.get("tf32", {})
-tf32_note = ("torch defaults: TF32 in cuDNN convolutions " + ("on" if tf32.get("cudnn_allow_tf32") else "off")
-             + ", in matmuls " + ("on" if tf32.get("matmul_allow_tf32") else "off") + "; geomlens: float32 throughout")
-print(f"GPU: {torch_res['gpu']}, torch {torch_res['torch']}; {tf32_note}")
+if on_gpu:
+    precision_note = ("torch defaults: TF32 in cuDNN convolutions " + ("on" if tf32.get("cudnn_allow_tf32") else "off")
+                      + ", in matmuls " + ("on" if tf32.get("matmul_allow_tf32") else "off")
+                      + "; geomlens: float32 throughout")
+else:
+    precision_note = "both on the CPU in float32 (geomlens: float32 storage, float64 arithmetic inside each op)"
+print(f"{'GPU' if on_gpu else 'CPU'}: {where}, torch {torch_res['torch']}; {precision_note}")
+ours_label = None
 print(f"{'model':6} {'metric':22} {'geomlens':>12} {'torch.func':>12} {'ratio':>7}")
 for name, t in torch_res["models"].items():
     if not os.path.exists(f"{work}/{name}-geomlens.json"):
         print(f"{name:6} no geomlens result (see the log above)")
         continue
     ours_json = json.load(open(f"{work}/{name}-geomlens.json"))
+    ours_label = ours_label or ours_json.get("backend")
     peak = (ours_json.get("gemm_peak") or {}).get("flops_per_second")
     ours = {r["op"].split(" ")[0] + ("-" + r["op"].split(" ")[1] if r["op"].startswith("psi/nu") else ""): r
             for r in ours_json["results"]}
@@ -35,7 +44,7 @@ for name, t in torch_res["models"].items():
         if label.startswith("psi/nu") and o.get("flops_per_item") and peak:
             achieved = o["flops_per_item"] * o["per_second"]
             note = (f"{o['flops_per_item'] / 1e9:.3g} GFLOP/latent, {achieved / 1e12:.3g} TFLOP/s = "
-                    f"{100 * achieved / peak:.1f}% of the measured SGEMM peak {peak / 1e12:.3g} TFLOP/s")
+                    f"{100 * achieved / peak:.1f}% of the measured GEMM peak {peak / 1e12:.3g} TFLOP/s")
             print(f"{name:6} {label:22} {note}")
             rows.append(f"| {name} | {label}: FLOPs and achieved rate | {note} | | |")
     lz = ours.get("lanczos")
@@ -57,8 +66,8 @@ for name, t in torch_res["models"].items():
 
 date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
 with open(f"{work}/RESULTS-rows.md", "w") as fh:
-    fh.write(f"\n### {date}, {torch_res['gpu']}, torch {torch_res['torch']}\n\nCommand: `{command}`\n\n"
-             f"{tf32_note}.\n\n")
-    fh.write("| model | metric | geomlens (CUDA) | torch.func | ratio |\n|---|---|---|---|---|\n")
+    fh.write(f"\n### {date}, {where}, torch {torch_res['torch']}\n\nCommand: `{command}`\n\n"
+             f"{precision_note}.\n\n")
+    fh.write(f"| model | metric | geomlens ({ours_label}) | torch.func | ratio |\n|---|---|---|---|---|\n")
     fh.write("\n".join(rows) + "\n")
 print(f"rows for benchmarks/RESULTS.md: {work}/RESULTS-rows.md")
