@@ -19,7 +19,14 @@ if on_gpu:
                       + ", in matmuls " + ("on" if tf32.get("matmul_allow_tf32") else "off")
                       + "; geomlens: float32 throughout")
 else:
-    precision_note = "both on the CPU in float32 (geomlens: float32 storage, float64 arithmetic inside each op)"
+    ours_runs = [json.load(open(f"{work}/{n}-geomlens.json")) for n in torch_res["models"]
+                 if os.path.exists(f"{work}/{n}-geomlens.json")]
+    if any(r.get("backend", "").startswith("cuda") for r in ours_runs):
+        precision_note = "DRY RUN: torch on the CPU, geomlens on the kernel simulator; not a result"
+    elif any(r.get("gemm", "").startswith("float32") for r in ours_runs):
+        precision_note = "both on the CPU in float32 (geomlens: float32 storage, GEMMs in float32 arithmetic)"
+    else:
+        precision_note = "both on the CPU in float32 (geomlens: float32 storage, float64 arithmetic inside each op)"
 print(f"{'GPU' if on_gpu else 'CPU'}: {where}, torch {torch_res['torch']}; {precision_note}")
 ours_label = None
 print(f"{'model':6} {'metric':22} {'geomlens':>12} {'torch.func':>12} {'ratio':>7}")

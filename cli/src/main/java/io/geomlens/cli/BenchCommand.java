@@ -105,11 +105,13 @@ final class BenchCommand implements Callable<Integer> {
         var outw = spec.commandLine().getOut();
         List<Result> results = new ArrayList<>();
         String backendName;
+        String gemmKernel;
         GemmPeak peak = null;
         try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
             backendName = gen.backendName();
-            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s with the %s GEMM kernel, batch %d%n", common.model, e, d,
-                    backendName, b.gemmKernel(), batch);
+            gemmKernel = b.gemmKernel();
+            outw.printf("geomlens bench: %s (E=%d, D=%d) on %s, GEMM: %s, batch %d%n", common.model, e, d,
+                    backendName, gemmKernel, batch);
             for (String op : ops) {
                 Bench bench = switch (op) {
                     case "forward" -> new Bench(op, "latents/s", batch, () -> gen.forward(z, batch),
@@ -176,7 +178,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (json != null) {
             StringBuilder s = new StringBuilder("{\n  \"model\": \"").append(common.model.toString().replace("\"", "\\\""))
-                    .append("\", \"backend\": \"").append(backendName.replace("\"", "\\\"")).append("\", \"batch\": ")
+                    .append("\", \"backend\": \"").append(backendName.replace("\"", "\\\""))
+                    .append("\", \"gemm\": \"").append(gemmKernel).append("\", \"batch\": ")
                     .append(batch).append(",\n  \"results\": [\n");
             for (int i = 0; i < results.size(); i++) {
                 Result r = results.get(i);

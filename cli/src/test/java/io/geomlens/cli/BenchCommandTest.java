@@ -23,6 +23,9 @@ class BenchCommandTest {
         assertTrue(s.contains("forward") && s.contains("delta P=4") && s.contains("lanczos top-16"), s);
         String j = Files.readString(json);
         assertTrue(j.contains("\"op\": \"forward\"") && j.contains("\"per_second\""), j);
+        // the CPU's GEMM kernel, on the first line and in the JSON (report.py reads it)
+        assertTrue(s.lines().findFirst().orElse("").contains("GEMM: vector") || s.contains("GEMM: scalar"), s);
+        assertTrue(j.contains("\"gemm\": \"vector") || j.contains("\"gemm\": \"scalar"), j);
 
         assertTrue(!j.contains("gemm_peak\": {"), "no psi/nu asked, so no peak measured: " + j);
 

@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * MC rows of A into float strips of MR rows (reused across those panels); a 4 x (2 vectors) tile
  * of C accumulates the block in float registers and is then added to C in double. So every element
  * of C is the double sum, in block order, of float fused multiply-add chains over 256 products;
- * {@link ScalarFloatGemm#definition} computes exactly that, and every path here (tiles, single rows,
- * the last columns) gives the same bits whatever the split across threads.
+ * {@link ScalarFloatGemmKernel} computes exactly that, and every path here (tiles, single rows,
+ * zero-padded last panels) gives the same bits whatever the split across threads.
  */
 final class FloatGemmKernel implements GemmKernel {
     static final int KC = 256;
@@ -138,8 +138,7 @@ final class FloatGemmKernel implements GemmKernel {
             FloatVector b0 = FloatVector.fromArray(S, panel, pt + p * NR);
             FloatVector b1 = FloatVector.fromArray(S, panel, pt + p * NR + L);
             int s = at + p * MR;
-            FloatVector x;
-            x = FloatVector.broadcast(S, strip[s + 0]);
+            FloatVector x = FloatVector.broadcast(S, strip[s]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             x = FloatVector.broadcast(S, strip[s + 1]);
@@ -152,8 +151,8 @@ final class FloatGemmKernel implements GemmKernel {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        c00.intoArray(acc, 0 * NR);
-        c01.intoArray(acc, 0 * NR + L);
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
         c10.intoArray(acc, 1 * NR);
         c11.intoArray(acc, 1 * NR + L);
         c20.intoArray(acc, 2 * NR);
