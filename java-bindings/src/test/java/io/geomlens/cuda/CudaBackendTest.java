@@ -295,4 +295,25 @@ class CudaBackendTest {
         assertTrue(mode.getMessage().contains("coordinate mode"), mode.getMessage());
         assertTrue(cx.memInfo()[0] > 0, "the context still works after the errors");
     }
+
+    /** A call frees early only what it allocated, once: anything else is a bug to report, not to free. */
+    @Test
+    void releasingATensorTheCallDidNotAllocateIsAnError() {
+        CudaContext cx = Gpu.backend().context();
+        try (DeviceCache cache = new DeviceCache(cx); CudaExecutor ex = new CudaExecutor(cx, cache)) {
+            DeviceTensor mine = ex.alloc(new int[] {4, 8});
+            DeviceTensor inside = new DeviceTensor(new int[] {8},
+                    java.lang.foreign.MemorySegment.ofAddress(mine.pointer().address() + 32));
+            DeviceTensor other;
+            try (DeviceBuffer b = cx.alloc(64)) {
+                other = new DeviceTensor(new int[] {16}, b.pointer());
+                var e = assertThrows(IllegalStateException.class, () -> ex.release(other));
+                assertTrue(e.getMessage().contains("did not allocate"), e.getMessage());
+            }
+            ex.release(inside);   // a view into a buffer of this call frees that buffer
+            var twice = assertThrows(IllegalStateException.class, () -> ex.release(mine));
+            assertTrue(twice.getMessage().contains("did not allocate"), twice.getMessage());
+            ex.release(null);     // nothing to free
+        }
+    }
 }
