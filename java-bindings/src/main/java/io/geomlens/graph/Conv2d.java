@@ -112,8 +112,11 @@ public final class Conv2d implements LinearOp {
         if (bias != null) {
             double[] d = y.data();
             int plane = y.dim(2) * y.dim(3);
-            for (int i = 0; i < d.length; i++) {
-                d[i] += bias[(i / plane) % cOut];
+            for (int from = 0, ch = 0; from < d.length; from += plane, ch = ch + 1 == cOut ? 0 : ch + 1) {
+                double v = bias[ch];
+                for (int i = from; i < from + plane; i++) {
+                    d[i] += v;
+                }
             }
         }
         return y;
