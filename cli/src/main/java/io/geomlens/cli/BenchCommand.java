@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "20", description = "Lanczos eigenpairs (default ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--block", description = "HVPs per Lanczos call (default: min(top, 10) on CUDA, 1 on the CPU).")
+    @Option(names = "--block", description = "HVPs per Lanczos call (default: min(top, 10)).")
     Integer block;
 
     @Option(names = "--seconds", defaultValue = "2", description = "Time per operation (default ${DEFAULT-VALUE}).")
@@ -149,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
                         }, 2.0 * p * FlopCount.forward(graph));
                     }
                     default -> {
-                        int perCall = Options.lanczosBlock(block, gen, top, spec);
+                        int perCall = Options.lanczosBlock(block, top, spec);
                         MetricTensor mt = new MetricTensor(gen, 1e-6, 0L, perCall);
                         yield new Bench("lanczos top-" + Math.min(top, e) + (perCall > 1 ? " b=" + perCall : ""),
                                 "latents/s", 1, () -> mt.lanczos(z1, top), Double.NaN);

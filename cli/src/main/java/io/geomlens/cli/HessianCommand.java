@@ -49,7 +49,7 @@ final class HessianCommand implements Callable<Integer> {
     double tol;
 
     @Option(names = "--block", description = "HVPs per batched call: 1 = classic Lanczos, more = block Lanczos"
-            + " (default: 1 on the CPU, min(top, 10) on CUDA).")
+            + " (default: min(top, 10)).")
     Integer block;
 
     @Option(names = "--layers", description = "Also report the alignment of each layer's metric with the output's.")
@@ -76,7 +76,7 @@ final class HessianCommand implements Callable<Integer> {
         int e = graph.latentDim();
         var err = spec.commandLine().getErr();
         try (Backend b = common.backend(err::println); Generator gen = b.load(graph)) {
-            int perCall = Options.lanczosBlock(block, gen, top, spec);
+            int perCall = Options.lanczosBlock(block, top, spec);
             MetricTensor mt = new MetricTensor(gen, tol, 0L, perCall);
             ProgressBar bar = new ProgressBar(err, z.n(), "latents");
             AtomicInteger done = new AtomicInteger();
