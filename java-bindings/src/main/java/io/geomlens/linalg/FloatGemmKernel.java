@@ -41,9 +41,8 @@ final class FloatGemmKernel implements GemmKernel {
         }
         // Buffers sized to this block (a small conv's GEMM must not zero a full-size panel per call).
         int kcMax = Math.min(KC, k);
-        int panels = (Math.min(NC, jHi - jLo) + NR - 1) / NR;
-        float[] packed = new float[kcMax * NR * panels];
-        float[] strips = new float[kcMax * Math.min(MC, (iHi - iLo + MR - 1) / MR * MR)];
+        float[] packed = new float[kcMax * NR * ((Math.min(NC, jHi - jLo) + NR - 1) / NR)];
+        float[] strips = strips(kcMax, iHi - iLo);
         float[] acc = new float[MR * NR];
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
@@ -52,26 +51,69 @@ final class FloatGemmKernel implements GemmKernel {
                 for (int j = j0; j < j1; j += NR) {   // the last panel may be partial: zero-padded
                     packPanel(b, bOff + p0 * n + j, n, kc, Math.min(NR, j1 - j), packed, (j - j0) / NR * kcMax * NR);
                 }
-                for (int i0 = iLo; i0 < iHi; i0 += MC) {
-                    int i1 = Math.min(iHi, i0 + MC);
-                    packRows(a, aOff, k, p0, kc, i0, i1, strips);
-                    for (int j = j0; j < j1; j += NR) {
-                        int width = Math.min(NR, j1 - j);
-                        int panel = (j - j0) / NR * kcMax * NR;
-                        for (int i = i0; i < i1; i += MR) {
-                            int rows = Math.min(MR, i1 - i);
-                            int at = (i - i0) * kc;   // this strip's start: MR rows interleaved per p
-                            if (rows == MR) {
-                                tile(strips, at, packed, panel, kc, acc);
-                            } else {
-                                for (int r = 0; r < rows; r++) {
-                                    row(strips, at, r, packed, panel, kc, acc);
-                                }
-                            }
-                            for (int r = 0; r < rows; r++) {
-                                addTo(c, cOff + (i + r) * n + j, acc, r * NR, width);
-                            }
+                rows(a, aOff, k, p0, kc, iLo, iHi, packed, 0, kcMax, j0, j1, c, cOff, n, strips, acc);
+            }
+        }
+    }
+
+    /**
+     * B as float panels, every block of KC products over all n columns, converted once for all the
+     * row blocks of a product that Gemm splits by rows (each would otherwise convert all of B).
+     */
+    static float[] packAll(double[] b, int bOff, int n, int k) {
+        int kcMax = Math.min(KC, k);
+        int panels = (n + NR - 1) / NR;
+        float[] all = new float[(k + KC - 1) / KC * panels * kcMax * NR];
+        for (int p0 = 0, q = 0; p0 < k; p0 += KC, q++) {
+            for (int j = 0; j < n; j += NR) {
+                packPanel(b, bOff + p0 * n + j, n, Math.min(KC, k - p0), Math.min(NR, n - j), all,
+                        (q * panels + j / NR) * kcMax * NR);
+            }
+        }
+        return all;
+    }
+
+    /** Rows [iLo, iHi) of C, all n columns, from B as {@link #packAll} converted it: the same bits as block. */
+    void blockRows(double[] a, int aOff, float[] all, double[] c, int cOff, int n, int k, int iLo, int iHi,
+                   boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(c, cOff + iLo * n, cOff + iHi * n, 0.0);
+        }
+        int kcMax = Math.min(KC, k);
+        int panels = (n + NR - 1) / NR;
+        float[] strips = strips(kcMax, iHi - iLo);
+        float[] acc = new float[MR * NR];
+        for (int p0 = 0, q = 0; p0 < k; p0 += KC, q++) {
+            rows(a, aOff, k, p0, Math.min(KC, k - p0), iLo, iHi, all, q * panels * kcMax * NR, kcMax, 0, n, c, cOff,
+                    n, strips, acc);
+        }
+    }
+
+    private static float[] strips(int kcMax, int rows) {
+        return new float[kcMax * Math.min(MC, (rows + MR - 1) / MR * MR)];
+    }
+
+    /** One block of kc products for rows [iLo, iHi) and columns [j0, j1), whose panels start at base. */
+    private static void rows(double[] a, int aOff, int k, int p0, int kc, int iLo, int iHi, float[] packed, int base,
+                             int kcMax, int j0, int j1, double[] c, int cOff, int n, float[] strips, float[] acc) {
+        for (int i0 = iLo; i0 < iHi; i0 += MC) {
+            int i1 = Math.min(iHi, i0 + MC);
+            packRows(a, aOff, k, p0, kc, i0, i1, strips);
+            for (int j = j0; j < j1; j += NR) {
+                int width = Math.min(NR, j1 - j);
+                int panel = base + (j - j0) / NR * kcMax * NR;
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    int at = (i - i0) * kc;   // this strip's start: MR rows interleaved per p
+                    if (rows == MR) {
+                        tile(strips, at, packed, panel, kc, acc);
+                    } else {
+                        for (int r = 0; r < rows; r++) {
+                            row(strips, at, r, packed, panel, kc, acc);
                         }
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        addTo(c, cOff + (i + r) * n + j, acc, r * NR, width);
                     }
                 }
             }

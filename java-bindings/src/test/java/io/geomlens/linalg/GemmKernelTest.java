@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for bit: in double arithmetic one fused multiply-add chain over p per element; in float32
  * arithmetic one float chain per block of 256 products, the blocks summed in double. The shapes
  * cover the tile edges (rows not a multiple of 4, columns not a multiple of 16 or 32, k past the
- * 256-row panel), k = 0, offsets into larger arrays and accumulation into C.
+ * 256-row panel), splits by rows and by columns, k = 0, offsets into larger arrays and accumulation into C.
  */
 class GemmKernelTest {
     private static final int A_OFF = 3;
@@ -30,7 +30,8 @@ class GemmKernelTest {
         return Stream.of(Arguments.of(1, 1, 1), Arguments.of(3, 5, 0), Arguments.of(4, 16, 8), Arguments.of(7, 37, 13),
                 Arguments.of(9, 33, 300), Arguments.of(64, 200, 520), Arguments.of(130, 17, 40),
                 Arguments.of(5, 1000, 70), Arguments.of(300, 40, 65), Arguments.of(2, 1000, 200),
-                Arguments.of(3, 40, 300));
+                Arguments.of(3, 40, 300), Arguments.of(200, 24, 300),
+                Arguments.of(300, 70, 300));
     }
 
     static boolean vectorApi() {
