@@ -35,7 +35,8 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
             double[] cols = new double[kg * groups * hw];
             im2col(x, s * inSize(), cols);
             for (int g = 0; g < groups; g++) {
-                Gemm.multiply(float32, wmat, g * cg * kg, cols, g * kg * hw, out, s * outSize() + g * cg * hw, cg, hw, kg, false);
+                Gemm.multiply(float32, wmat, g * cg * kg, cols, g * kg * hw, out, s * outSize() + g * cg * hw,
+                        cg, hw, kg, false);
             }
         });
     }
@@ -51,7 +52,8 @@ public record ConvGeometry(int cin, int h, int w, int cout, int kh, int kw, int 
         IntStream.range(0, n).parallel().forEach(s -> {
             double[] cols = new double[kg * groups * hw];
             for (int q = 0; q < groups; q++) {
-                Gemm.multiply(float32, wmatT, q * kg * cg, g, s * outSize() + q * cg * hw, cols, q * kg * hw, kg, hw, cg, false);
+                Gemm.multiply(float32, wmatT, q * kg * cg, g, s * outSize() + q * cg * hw, cols, q * kg * hw,
+                        kg, hw, cg, false);
             }
             col2im(cols, x, s * inSize());
         });

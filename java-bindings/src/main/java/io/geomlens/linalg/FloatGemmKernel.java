@@ -28,7 +28,8 @@ final class FloatGemmKernel implements GemmKernel {
     private static final int NC = 1024;
     /** Doubles converted per vector, into half a float vector's width. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> H =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int HALF = D.length();
 
     @Override
@@ -129,7 +130,8 @@ final class FloatGemmKernel implements GemmKernel {
             return;
         }
         for (int q = 0; q < NR; q += HALF) {
-            DoubleVector sum = (DoubleVector) FloatVector.fromArray(H, acc, ai + q).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector sum = (DoubleVector) FloatVector.fromArray(H, acc, ai + q)
+                    .convertShape(VectorOperators.F2D, D, 0);
             DoubleVector.fromArray(D, c, ci + q).add(sum).intoArray(c, ci + q);
         }
     }

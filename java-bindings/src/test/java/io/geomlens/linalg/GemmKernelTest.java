@@ -64,7 +64,7 @@ class GemmKernelTest {
         check(new FloatGemmKernel(), m, n, k);
     }
 
-    /** The float32 arithmetic is float32's, not double's: it differs from the double product, within float32's bound. */
+    /** Float32 arithmetic rounds as float32: it differs from the double product, within float32's bound. */
     @Test
     void floatArithmeticRoundsAsFloat32() {
         int m = 8;
