@@ -1,5 +1,6 @@
 package io.geomlens.cli;
 
+import io.geomlens.linalg.Gemm;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,12 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());
+        String badGemm = Gemm.choiceError();   // said up front, not as a failure of the model's first layer
+        if (badGemm != null) {
+            err.println("error: " + badGemm);
+            err.flush();
+            return 1;
+        }
         int code = cl.execute(args);
         out.flush();
         err.flush();

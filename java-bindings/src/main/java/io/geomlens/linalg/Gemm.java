@@ -24,10 +24,40 @@ public final class Gemm {
     private static final int COLUMN_ALIGN = 16;
     /** Rows from which a float32-mode product may run in float32 arithmetic (see multiply). */
     static final int FLOAT_MIN_ROWS = 4;
-    private static final Kernels KERNELS = Kernels.of(System.getProperty("geomlens.cpuGemm", "auto"),
-            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    /**
+     * The kernels chosen, or null with CHOICE_ERROR set: a bad property then fails each product
+     * with an IllegalArgumentException saying what to write (the CLI's one "error:" line), not
+     * this class's initialization (an Error and a stack trace).
+     */
+    private static final Kernels KERNELS;
+    private static final String CHOICE_ERROR;
+
+    static {
+        Kernels chosen = null;
+        String error = null;
+        try {
+            chosen = Kernels.of(System.getProperty("geomlens.cpuGemm", "auto"),
+                    ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+        } catch (IllegalArgumentException e) {
+            error = e.getMessage();
+        }
+        KERNELS = chosen;
+        CHOICE_ERROR = error;
+    }
 
     private Gemm() {}
+
+    /** What is wrong with -Dgeomlens.cpuGemm, or null: for a caller to say so before any work. */
+    public static String choiceError() {
+        return CHOICE_ERROR;
+    }
+
+    private static Kernels kernels() {
+        if (KERNELS == null) {
+            throw new IllegalArgumentException(CHOICE_ERROR);
+        }
+        return KERNELS;
+    }
 
     /** The kernels chosen: for double arithmetic, and for the float32 mode's products. */
     record Kernels(GemmKernel float64, GemmKernel float32) {
@@ -45,13 +75,13 @@ public final class Gemm {
 
     /** The kernel that runs products in double arithmetic, or the float32 mode's (geomlens bench prints it). */
     public static String kernelName(boolean float32) {
-        return (float32 ? KERNELS.float32() : KERNELS.float64()).name();
+        return (float32 ? kernels().float32() : kernels().float64()).name();
     }
 
     /** The product in double arithmetic. */
     public static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
                                 int m, int n, int k, boolean accumulate) {
-        multiply(KERNELS.float64(), a, aOff, b, bOff, c, cOff, m, n, k, accumulate);
+        multiply(kernels().float64(), a, aOff, b, bOff, c, cOff, m, n, k, accumulate);
     }
 
     /**
@@ -62,7 +92,7 @@ public final class Gemm {
      */
     public static void multiply(boolean float32, double[] a, int aOff, double[] b, int bOff, double[] c, int cOff,
                                 int m, int n, int k, boolean accumulate) {
-        multiply(float32 && m >= FLOAT_MIN_ROWS ? KERNELS.float32() : KERNELS.float64(), a, aOff, b, bOff, c, cOff,
+        multiply(float32 && m >= FLOAT_MIN_ROWS ? kernels().float32() : kernels().float64(), a, aOff, b, bOff, c, cOff,
                 m, n, k, accumulate);
     }
 
