@@ -44,14 +44,17 @@ struct Scratch {
                                  ::geomlens::where(#stmt, __FILE__, __LINE__));                      \
     } while (0)
 
-#define GEOMLENS_CHECK_CUSOLVER(stmt)                                                                \
-    do {                                                                                             \
-        cusolverStatus_t st_ = (stmt);                                                               \
-        if (st_ != CUSOLVER_STATUS_SUCCESS)                                                          \
-            ::geomlens::fail(st_ == CUSOLVER_STATUS_ALLOC_FAILED ? GEOMLENS_ERR_OUT_OF_MEMORY          \
-                                                                 : GEOMLENS_ERR_CUSOLVER,            \
-                             cusolver_name(st_) + " in " + ::geomlens::where(#stmt, __FILE__, __LINE__)); \
-    } while (0)
+namespace {
+// A failed cuSOLVER status as the entry point's error (running out of memory has its own code);
+// `call` names what returned it.
+void check_cusolver(cusolverStatus_t st, const char* call, const char* file, int line) {
+    if (st != CUSOLVER_STATUS_SUCCESS)
+        ::geomlens::fail(st == CUSOLVER_STATUS_ALLOC_FAILED ? GEOMLENS_ERR_OUT_OF_MEMORY : GEOMLENS_ERR_CUSOLVER,
+                         cusolver_name(st) + " in " + ::geomlens::where(call, file, line));
+}
+}  // namespace
+
+#define GEOMLENS_CHECK_CUSOLVER(stmt) check_cusolver((stmt), #stmt, __FILE__, __LINE__)
 
 namespace geomlens {
 
@@ -151,9 +154,7 @@ extern "C" int geomlens_syev_batched_f64(geomlens_context* ctx, double* a, int n
         std::vector<int> h_info(batch);
         cudaError_t copy = cudaMemcpyAsync(h_info.data(), info.p, sizeof(int) * batch, cudaMemcpyDeviceToHost, s);
         cudaError_t sync = cudaStreamSynchronize(s);
-        if (st != CUSOLVER_STATUS_SUCCESS)
-            geomlens::fail(st == CUSOLVER_STATUS_ALLOC_FAILED ? GEOMLENS_ERR_OUT_OF_MEMORY : GEOMLENS_ERR_CUSOLVER,
-                           cusolver_name(st) + " in cusolverDnXsyevBatched at " + __FILE__ + ":" + std::to_string(__LINE__));
+        check_cusolver(st, "cusolverDnXsyevBatched", __FILE__, __LINE__);
         GEOMLENS_CHECK_CUDA(copy);
         GEOMLENS_CHECK_CUDA(sync);
         for (int i = 0; i < batch; i++) {
