@@ -57,11 +57,16 @@ final class FloatGemmKernel implements GemmKernel {
         }
     }
 
-    /**
-     * B as float panels, every block of KC products over all n columns, converted once for all the
-     * row blocks of a product that Gemm splits by rows (each would otherwise convert all of B).
-     */
-    static float[] packAll(double[] b, int bOff, int n, int k) {
+    /** B converted once, for all the row blocks (each would otherwise convert all of B). */
+    @Override
+    public RowBlocks byRows(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int n, int k,
+                            boolean accumulate) {
+        float[] all = packAll(b, bOff, n, k);
+        return (iLo, iHi) -> blockRows(a, aOff, all, c, cOff, n, k, iLo, iHi, accumulate);
+    }
+
+    /** B as float panels, every block of KC products over all n columns. */
+    private static float[] packAll(double[] b, int bOff, int n, int k) {
         int kcMax = Math.min(KC, k);
         int panels = (n + NR - 1) / NR;
         float[] all = new float[(k + KC - 1) / KC * panels * kcMax * NR];
@@ -75,8 +80,8 @@ final class FloatGemmKernel implements GemmKernel {
     }
 
     /** Rows [iLo, iHi) of C, all n columns, from B as {@link #packAll} converted it: the same bits as block. */
-    void blockRows(double[] a, int aOff, float[] all, double[] c, int cOff, int n, int k, int iLo, int iHi,
-                   boolean accumulate) {
+    private static void blockRows(double[] a, int aOff, float[] all, double[] c, int cOff, int n, int k, int iLo,
+                                  int iHi, boolean accumulate) {
         if (!accumulate) {
             java.util.Arrays.fill(c, cOff + iLo * n, cOff + iHi * n, 0.0);
         }

@@ -108,13 +108,9 @@ public final class Gemm {
             IntStream.range(0, tasks).parallel().forEach(t -> kernel.block(a, aOff, b, bOff, c, cOff, n, k, 0, m,
                     Math.min(n, share(units, t, tasks) * COLUMN_ALIGN),
                     Math.min(n, share(units, t + 1, tasks) * COLUMN_ALIGN), accumulate));
-        } else if (kernel instanceof FloatGemmKernel f) {   // convert B once, not once per row block
-            float[] all = FloatGemmKernel.packAll(b, bOff, n, k);
-            IntStream.range(0, tasks).parallel().forEach(t -> f.blockRows(a, aOff, all, c, cOff, n, k,
-                    share(m, t, tasks), share(m, t + 1, tasks), accumulate));
         } else {
-            IntStream.range(0, tasks).parallel().forEach(t -> kernel.block(a, aOff, b, bOff, c, cOff, n, k,
-                    share(m, t, tasks), share(m, t + 1, tasks), 0, n, accumulate));
+            GemmKernel.RowBlocks blocks = kernel.byRows(a, aOff, b, bOff, c, cOff, n, k, accumulate);
+            IntStream.range(0, tasks).parallel().forEach(t -> blocks.rows(share(m, t, tasks), share(m, t + 1, tasks)));
         }
     }
 
