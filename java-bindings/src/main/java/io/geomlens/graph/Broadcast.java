@@ -32,6 +32,11 @@ public final class Broadcast {
         });
     }
 
+    /** t broadcast to shape (numpy's rule: the result has the broadcast of both shapes). */
+    public static Tensor expand(Tensor t, int[] shape) {
+        return apply(t, Tensor.zeros(shape), Elementwise.Kind.ADD);
+    }
+
     /** Any other binary function (a call per element: for the rare ops). */
     public static Tensor apply(Tensor a, Tensor b, DoubleBinaryOperator f) {
         return broadcast(a, b, (x, ia, sa, y, ib, sb, o, io, n) -> {

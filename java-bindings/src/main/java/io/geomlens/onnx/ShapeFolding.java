@@ -2,7 +2,6 @@ package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Broadcast;
-import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Concat;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Tensor;
@@ -82,7 +81,7 @@ final class ShapeFolding {
 
     private static Tensor where(Tensor cond, Tensor x, Tensor y) {
         int[] xy = Broadcast.shape(x.shape(), y.shape());
-        Tensor c = Broadcast.apply(cond, new Tensor(xy, new double[(int) Tensor.count(xy)]), Elementwise.Kind.ADD);
+        Tensor c = Broadcast.expand(cond, xy);
         Tensor a = Broadcast.apply(x, c, (v, w) -> v);
         Tensor b = Broadcast.apply(y, c, (v, w) -> v);
         double[] out = new double[c.size()];
