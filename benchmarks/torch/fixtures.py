@@ -12,11 +12,12 @@ import sys
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from models import VaeDecoder, dcgan, export_module
 
 RTOL, N, P, R = 1e-6, 3, 3, 0.05
-NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU)
+NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU, nn.Softsign)
 
 
 class Unflatten(nn.Module):
@@ -90,11 +91,54 @@ def subpixel():
                          nn.Tanh())
 
 
+class ClampMin(nn.Module):
+    """clamp_min(x, eps), as inside F.normalize; a kink at eps (delta's reference hooks read kink)."""
+
+    def __init__(self, eps):
+        super().__init__()
+        self.kink = eps
+
+    def forward(self, x):
+        return torch.clamp_min(x, self.kink)
+
+
+class ExportPatterns(nn.Module):
+    """Modules whose exports need import-time folding or rewriting: spectral_norm (MatMuls of stored
+    constants), avg_pool2d without padded cells, adaptive_avg_pool2d, F.normalize written out
+    (ReduceL2, Clip), Softsign (Abs), torch.var (ReduceProd on Shape)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.utils.spectral_norm(nn.Linear(6, 4 * 6 * 6))
+        self.act = nn.Tanh()
+        self.conv = nn.Conv2d(4, 4, 3, padding=1)
+        self.clamp = ClampMin(1e-12)
+        self.softsign = nn.Softsign()
+        self.out = nn.Linear(4 * 3 * 3 + 4 + 8, 20)
+
+    def forward(self, z):
+        c = self.conv(self.act(self.fc(z)).view(-1, 4, 6, 6))
+        pooled = F.avg_pool2d(c, 3, 2, padding=1, count_include_pad=False).flatten(1)
+        g = F.adaptive_avg_pool2d(c, 1).flatten(1)
+        u = z / self.clamp(torch.norm(z, p=2, dim=1, keepdim=True)).expand_as(z)   # F.normalize
+        s = self.softsign(torch.cat([u, z[:, :2]], 1))
+        v = (s - s.mean(1, keepdim=True)) / torch.sqrt(s.var(1, keepdim=True) + 1e-5)
+        return self.out(torch.cat([pooled, g, v], 1))
+
+
+def export_patterns():
+    m = ExportPatterns()
+    with torch.no_grad():   # a few power iterations, as training leaves u and v
+        for _ in range(3):
+            m.train()(torch.zeros(1, 6))
+    return m
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
             "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
-            "subpixel": (subpixel, (5,))}
+            "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,))}
 
 
 def dcgan_tiny():
@@ -113,9 +157,10 @@ def reference(model, shape, z, basis):
         p = s / s.sum() + 1e-30
         psi_nu_rank.append([float(torch.log(s[keep]).sum()), float(torch.exp(-(p * torch.log(p)).sum())),
                             float(keep.sum())])
-    layers = [m for m in model.modules() if isinstance(m, NONLINEAR)]
+    layers = [m for m in model.modules() if isinstance(m, NONLINEAR) or hasattr(m, "kink")]
     captured = []
-    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.append(inp[0] > 0)) for m in layers]
+    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.append(inp[0] > getattr(mod, "kink", 0)))
+             for m in layers]
     deltas = []
     with torch.no_grad():
         for zi in z:

@@ -17,31 +17,36 @@ final class ConvImport {
      * with its groups (one GEMM per group).
      */
     static void convolution(NodeContext ctx, boolean transposed) {
-        Graph.Builder b = ctx.b();
-        NodeProto n = ctx.n();
-        String name = ctx.name();
-        Attributes a = ctx.a();
         Tensor w = ctx.weight(1, "W");
         if (w.rank() != 4 && w.rank() != 3) {
             throw ctx.fail("only 1-D and 2-D convolutions are supported, W is " + w);
         }
-        int groups = (int) a.integer("group", 1);
+        add(ctx, transposed, w, ctx.optionalWeight(2, "B"), (int) ctx.a().integer("group", 1), ctx.output(0));
+    }
+
+    /**
+     * Adds the conv with weights w (rank 4, or rank 3 for 1-D) from the node's input 0 to `out`,
+     * with the node's spatial attributes (kernel_shape, strides, pads, dilations, output_padding).
+     */
+    static void add(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int groups, String out) {
+        Graph.Builder b = ctx.b();
+        NodeProto n = ctx.n();
+        String name = ctx.name();
+        String x = n.getInput(0);
         if (w.rank() == 4) {
-            ctx.unary(conv(ctx, transposed, w, ctx.optionalWeight(2, "B"), 2, groups));
+            b.node(name, n.getOpType(), conv(ctx, transposed, w, bias, 2, groups), List.of(x), out);
             return;
         }
-        String x = n.getInput(0);
         int[] s = b.shapeOf(x);
         if (s.length != 3) {
             throw ctx.fail("a 1-D convolution expects [N, C, L], got rank " + s.length);
         }
         int[] ws = w.shape();   // [a, b, k] -> [a, b, 1, k]
-        Conv2d c = conv(ctx, transposed, w.reshape(new int[] {ws[0], ws[1], 1, ws[2]}), ctx.optionalWeight(2, "B"), 1,
-                groups);
+        Conv2d c = conv(ctx, transposed, w.reshape(new int[] {ws[0], ws[1], 1, ws[2]}), bias, 1, groups);
         b.node(name + "/as2d", "Reshape", new Reshape(new int[] {0, s[1], 1, s[2]}), List.of(x), name + "/image")
                 .node(name, n.getOpType(), c, List.of(name + "/image"), name + "/conv2d")
                 .node(name + "/as1d", "Reshape", new Reshape(new int[] {0, c.outChannels(), -1}),
-                        List.of(name + "/conv2d"), n.getOutput(0));
+                        List.of(name + "/conv2d"), out);
     }
 
     /** A dense 2-D conv from 2-D weights; spatial attributes have 2 entries (or 1 for a 1-D conv: height 1 added). */

@@ -38,19 +38,21 @@ import java.util.Map;
  * Either the whole model imports or an {@link OnnxImportException} names what is unsupported.
  */
 public final class OnnxImporter {
-    public static final List<String> SUPPORTED_OPS = List.of("Add", "BatchNormalization", "Celu", "Clip", "Concat",
-            "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum", "Elu", "Erf",
-            "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GroupNormalization", "HardSigmoid", "HardSwish",
-            "Identity", "InstanceNormalization", "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul",
-            "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Resize",
+    public static final List<String> SUPPORTED_OPS = List.of("Abs", "Add", "AveragePool", "BatchNormalization", "Celu",
+            "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
+            "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+            "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
+            "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu",
+            "Reciprocal", "ReduceL2", "ReduceMean", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize",
             "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile",
             "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
-            "Shape, ConstantOfShape, Equal, Where (on constant and shape tensors)");
+            "Shape, ConstantOfShape, Equal, Where, ReduceProd (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
     private final Map<String, double[]> fixed;
     private int opset;
+    private final IntegerValues integers = new IntegerValues();
     private final Map<String, Tensor> constants = new HashMap<>();
 
     private final String output;
@@ -121,6 +123,9 @@ public final class OnnxImporter {
         GraphProto g = model.getGraph();
         for (var init : g.getInitializerList()) {
             constants.put(init.getName(), OnnxTensors.decode(init));
+            if (IntegerValues.integerType(init.getDataType())) {
+                integers.add(init.getName());
+            }
         }
         List<ValueInfoProto> inputs = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -129,6 +134,9 @@ public final class OnnxImporter {
                 names.add(in.getName());
                 if (fixed.containsKey(in.getName())) {
                     constants.put(in.getName(), fixedValue(in));
+                    if (IntegerValues.integerType(in.getType().getTensorType().getElemType())) {
+                        integers.add(in.getName());
+                    }
                 } else {
                     inputs.add(in);
                 }
@@ -166,6 +174,10 @@ public final class OnnxImporter {
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
             try {
                 add(b, n, name);
+                Tensor folded = n.getOutputCount() > 0 ? b.constantOf(n.getOutput(0)) : null;
+                if (integers.record(n) && folded != null && IntegerValues.truncated(folded) != folded) {
+                    b.constant(n.getOutput(0), IntegerValues.truncated(folded));
+                }
             } catch (ShapeException | IllegalArgumentException e) {
                 throw new OnnxImportException(where(n, name) + ": " + e.getMessage(), e);
             }
@@ -291,7 +303,11 @@ public final class OnnxImporter {
             }
             case "Split" -> Slicing.split(ctx);
             case "Tile" -> Slicing.tile(ctx);
-            case "ReduceMean", "ReduceSum" -> ctx.unary(ReduceImport.reduce(ctx));
+            case "ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceL2" -> ReduceImport.importNode(ctx);
+            case "ReduceProd" -> b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+            case "AveragePool" -> PoolImport.average(ctx);
+            case "GlobalAveragePool" -> PoolImport.global(ctx);
+            case "Abs" -> PiecewiseLinear.abs(ctx);
             case "Pad" -> ctx.unary(PadImport.pad(ctx));
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
             case "Expand" -> {
@@ -384,6 +400,10 @@ public final class OnnxImporter {
             }
             case "Gemm" -> ctx.unary(gemm(ctx));
             case "MatMul" -> {
+                if (!b.isVariable(in.get(0)) && !b.isVariable(in.get(1))) {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                    return;
+                }
                 Tensor w = b.constantOf(in.get(1));
                 Tensor left = b.constantOf(in.get(0));
                 if (w != null && w.rank() == 2 && b.isVariable(in.get(0))) {
@@ -403,6 +423,13 @@ public final class OnnxImporter {
             case "Transpose" -> {
                 int[] perm = a.ints("perm", reversed(b.shapeOf(in.get(0)).length));
                 if (b.isVariable(in.get(0))) {
+                    if (perm.length > 0 && perm[0] != 0) {
+                        // nn.MultiheadAttention exports this way: sequence first, then batch x heads in one axis.
+                        throw ctx.fail("perm " + java.util.Arrays.toString(perm) + " moves the batch dimension "
+                                + "(perm[0] must be 0). nn.MultiheadAttention exports like this; write the attention "
+                                + "with batch-first tensors (Linear q, k, v, then F.scaled_dot_product_attention or "
+                                + "softmax(q @ k.transpose(-2, -1) * scale) @ v), which geomlens imports");
+                    }
                     ctx.unary(new Transpose(perm));
                 } else {
                     b.constant(out, Transpose.permute(b.constantOf(in.get(0)), perm));

@@ -1,13 +1,12 @@
 package io.geomlens.onnx;
 
-import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Activation;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Tensor;
 import java.util.List;
 
-/** Piecewise-linear activations written with ReLU layers: Clip (ReLU6, Hardtanh) and PRelu. */
+/** Piecewise-linear activations written with ReLU layers: Clip (ReLU6, Hardtanh), PRelu and Abs. */
 final class PiecewiseLinear {
     private PiecewiseLinear() {}
 
@@ -88,15 +87,22 @@ final class PiecewiseLinear {
      * x's do, so delta counts PRelu's neurons once. slope broadcasts as ONNX says (often [C, 1, 1]).
      */
     static void prelu(NodeContext ctx) {
-        Graph.Builder b = ctx.b();
-        NodeProto n = ctx.n();
-        String name = ctx.name();
-        Tensor slope = ctx.weight(1, "slope");
+        leaky(ctx.b(), ctx.name(), ctx.input(0), ctx.weight(1, "slope"), ctx.output(0));
+    }
+
+    /**
+     * Abs(x) = PRelu(x) with slope -1 (x + 2 relu(-x)); torch writes nn.Softsign as x / (1 + Abs(x)).
+     * Its kink at 0 is a ReLU layer's, so delta counts it as one, like PRelu.
+     */
+    static void abs(NodeContext ctx) {
+        leaky(ctx.b(), ctx.name(), ctx.input(0), Tensor.scalar(-1), ctx.output(0));
+    }
+
+    private static void leaky(Graph.Builder b, String name, String x, Tensor slope, String out) {
         double[] oneMinus = slope.data().clone();
         for (int i = 0; i < oneMinus.length; i++) {
             oneMinus[i] = 1 - oneMinus[i];
         }
-        String x = n.getInput(0);
         b.constant(name + "/minus_one", Tensor.scalar(-1)).constant(name + "/one_minus_slope",
                 new Tensor(slope.shape(), oneMinus));
         b.node(name + "/Neg", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(x, name + "/minus_one"),
@@ -105,7 +111,6 @@ final class PiecewiseLinear {
                         name + "/relu")
                 .node(name + "/Mul", "Mul", new Elementwise(Elementwise.Kind.MUL),
                         List.of(name + "/relu", name + "/one_minus_slope"), name + "/leak")
-                .node(name + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(x, name + "/leak"),
-                        n.getOutput(0));
+                .node(name + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(x, name + "/leak"), out);
     }
 }

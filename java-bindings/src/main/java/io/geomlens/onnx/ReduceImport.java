@@ -1,18 +1,43 @@
 package io.geomlens.onnx;
 
+import io.geomlens.graph.Activation;
+import io.geomlens.graph.Elementwise;
+import io.geomlens.graph.Graph;
 import io.geomlens.graph.Reduce;
 import java.util.Arrays;
+import java.util.List;
 
-/** ReduceMean / ReduceSum of latent-dependent values over non-batch axes. */
+/**
+ * ReduceMean / ReduceSum of latent-dependent values over non-batch axes, and the sums of squares
+ * written with them: ReduceSumSquare = ReduceSum(x * x), ReduceL2 = Sqrt(ReduceSumSquare)
+ * (torch's F.normalize and torch.linalg.norm(dim=...)).
+ */
 final class ReduceImport {
     private ReduceImport() {}
 
-    static Reduce reduce(NodeContext ctx) {
+    static void importNode(NodeContext ctx) {
+        String op = ctx.n().getOpType();
+        if (op.equals("ReduceMean") || op.equals("ReduceSum")) {
+            ctx.unary(reduce(ctx, op.equals("ReduceMean")));
+            return;
+        }
+        Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        String x = ctx.variableInput("reducing");
+        boolean l2 = op.equals("ReduceL2");
+        String sum = l2 ? name + "/sum_squares" : ctx.output(0);
+        b.node(name + "/square", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(x, x), name + "/squares")
+                .node(name + "/ReduceSum", "ReduceSum", reduce(ctx, false), List.of(name + "/squares"), sum);
+        if (l2) {
+            b.node(name + "/Sqrt", "Sqrt", new Activation(Activation.Kind.SQRT, 0), List.of(sum), ctx.output(0));
+        }
+    }
+
+    private static Reduce reduce(NodeContext ctx, boolean mean) {
         String x = ctx.variableInput("reducing");
         int[] s = ctx.b().shapeOf(x);
-        boolean mean = ctx.n().getOpType().equals("ReduceMean");
-        // axes moved from an attribute to an input at opset 13 (ReduceSum) and 18 (ReduceMean).
-        boolean asInput = ctx.opset() >= (mean ? 18 : 13);
+        // axes moved from an attribute to an input at opset 13 (ReduceSum) and 18 (the others).
+        boolean asInput = ctx.opset() >= (ctx.n().getOpType().equals("ReduceSum") ? 13 : 18);
         int[] axes = asInput ? ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
         if (axes == null || axes.length == 0) {
             if (ctx.a().integer("noop_with_empty_axes", 0) != 0) {

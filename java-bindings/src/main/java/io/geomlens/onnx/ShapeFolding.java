@@ -14,8 +14,9 @@ import java.util.List;
  * Unsqueeze -> Concat -> Reshape. Shape of a latent-dependent value becomes a constant whose
  * batch entry is {@link #BATCH}; Gather, Unsqueeze, Squeeze, Concat, Cast, Slice, Reshape,
  * Transpose and Sqrt fold on constants (torch's F.pad builds its pads with Reshape, a flipping
- * Slice and Transpose) (Sqrt for the 1/sqrt(head size) of exported scaled_dot_product_attention); Reshape
- * then reads BATCH in position 0 as "keep the batch dimension".
+ * Slice and Transpose) (Sqrt for the 1/sqrt(head size) of exported scaled_dot_product_attention),
+ * as do ReduceProd (x.var()'s element count) and MatMul of two constants (spectral_norm's sigma);
+ * Reshape then reads BATCH in position 0 as "keep the batch dimension".
  */
 final class ShapeFolding {
     /** Stands for the (dynamic) batch size inside folded shape tensors. */
@@ -62,8 +63,82 @@ final class ShapeFolding {
             case "ConstantOfShape" -> constantOfShape(in.get(0), a, where);
             case "Equal" -> Broadcast.apply(in.get(0), in.get(1), (p, q) -> p == q ? 1 : 0);
             case "Where" -> where(in.get(0), in.get(1), in.get(2));
+            case "ReduceProd" -> product(in.get(0), reduceAxes(a, in), a.integer("keepdims", 1) != 0, where);
+            case "MatMul" -> matmul(in.get(0), in.get(1), where);
             default -> slice(in);
         };
+    }
+
+    /** ReduceProd's axes: an attribute before opset 18, an optional input from 18 on; none = all. */
+    private int[] reduceAxes(Attributes a, List<Tensor> in) {
+        if (opset < 18) {
+            return a.ints("axes", null);
+        }
+        return in.size() > 1 && in.get(1) != null ? Arrays.stream(in.get(1).data()).mapToInt(v -> (int) v).toArray()
+                : null;
+    }
+
+    /** torch's x.var() and x.numel() multiply sizes taken from Shape (numel of the reduced axes). */
+    private static Tensor product(Tensor t, int[] axes, boolean keepDims, String where) {
+        int rank = t.rank();
+        boolean[] reduced = new boolean[rank];
+        if (axes == null || axes.length == 0) {
+            Arrays.fill(reduced, true);
+        } else {
+            for (int ax : axes) {
+                reduced[ax < 0 ? ax + rank : ax] = true;
+            }
+        }
+        if (Arrays.stream(t.data()).anyMatch(v -> v == BATCH)) {
+            throw new OnnxImportException(where + ": a product involving the batch size is not supported");
+        }
+        int[] s = t.shape();
+        int[] kept = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            kept[d] = reduced[d] ? 1 : s[d];
+        }
+        double[] out = new double[(int) Tensor.count(kept)];
+        Arrays.fill(out, 1.0);
+        int[] idx = new int[rank];
+        for (int i = 0; i < t.size(); i++) {
+            int o = 0;
+            for (int d = 0; d < rank; d++) {
+                o = o * kept[d] + (reduced[d] ? 0 : idx[d]);
+            }
+            out[o] *= t.data()[i];
+            for (int d = rank - 1; d >= 0 && ++idx[d] == s[d]; d--) {
+                idx[d] = 0;
+            }
+        }
+        int[] dropped = java.util.stream.IntStream.range(0, rank).filter(d -> !reduced[d]).map(d -> s[d]).toArray();
+        return new Tensor(keepDims ? kept : dropped, out);
+    }
+
+    /**
+     * MatMul of two constants: spectral_norm's sigma = u . (W v) from the stored u and v, computed at
+     * import. numpy rules for 1-D operands; both at most 2-D.
+     */
+    private static Tensor matmul(Tensor x, Tensor y, String where) {
+        if (x.rank() < 1 || y.rank() < 1 || x.rank() > 2 || y.rank() > 2) {
+            throw new OnnxImportException(where + ": a MatMul of constants of ranks " + x.rank() + " and "
+                    + y.rank() + " is not supported (at most 2-D)");
+        }
+        int m = x.rank() == 2 ? x.dim(0) : 1;
+        int k = x.dim(x.rank() - 1);
+        int n = y.rank() == 2 ? y.dim(1) : 1;
+        if (y.dim(0) != k) {
+            throw new OnnxImportException(where + ": cannot multiply " + x + " by " + y);
+        }
+        double[] c = new double[m * n];
+        io.geomlens.linalg.Gemm.multiply(x.data(), 0, y.data(), 0, c, 0, m, n, k, false);
+        List<Integer> shape = new ArrayList<>();
+        if (x.rank() == 2) {
+            shape.add(m);
+        }
+        if (y.rank() == 2) {
+            shape.add(n);
+        }
+        return new Tensor(shape.stream().mapToInt(Integer::intValue).toArray(), c);
     }
 
     /** torch's expand(-1, ...) writes Where(Equal(size, -1), 1, size) over ConstantOfShape: fold them. */

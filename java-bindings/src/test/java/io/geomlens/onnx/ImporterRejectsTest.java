@@ -53,6 +53,25 @@ class ImporterRejectsTest {
                 Arguments.of("Unsqueeze before the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("a", 0).node("Unsqueeze", "/u", List.of("z", "a"), "y")
                         .output("y"), "would move the batch dimension"),
+                Arguments.of("AveragePool with a partial ceil_mode window", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 2, 5, 5).node("AveragePool", "/ap", List.of("z"), "y",
+                                Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1))
+                                .output("y"), "ceil_mode=False"),
+                Arguments.of("AveragePool 3-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 2, 2, 2).node("AveragePool", "/ap", List.of("z"), "y",
+                                Attr.ints("kernel_shape", 2, 2, 2)).output("y"), "only 1-D and 2-D average pooling"),
+                Arguments.of("MatMul of 3-D constants", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).initializer("c", new int[] {2, 2, 2}, new float[8])
+                        .node("MatMul", "/mm", List.of("c", "c"), "cc").node("Add", "/a", List.of("z", "cc"), "y")
+                        .output("y"), "at most 2-D"),
+                Arguments.of("ReduceProd of the batch size", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).node("Shape", "/s", List.of("z"), "s")
+                        .node("ReduceProd", "/p", List.of("s"), "n", Attr.i("keepdims", 0))
+                        .node("Cast", "/c", List.of("n"), "nf", Attr.i("to", 1))
+                        .node("Mul", "/m", List.of("z", "nf"), "y").output("y"), "involving the batch size"),
+                Arguments.of("Transpose moving the batch (nn.MultiheadAttention)", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "y",
+                                Attr.ints("perm", 1, 0, 2)).output("y"), "write the attention with batch-first"),
                 Arguments.of("ReduceMean over every axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).node("ReduceMean", "/m", List.of("z"), "y").output("y"),
                         "reducing every axis includes the batch"),

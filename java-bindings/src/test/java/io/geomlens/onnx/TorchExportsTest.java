@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Genuine torch.onnx.export output (MLP, conv decoder, DCGAN, LayerNorm/GELU MLP, bilinear
- * upsampling with BatchNorm, latent-diffusion VAE decoder with GroupNorm and attention) against
+ * upsampling with BatchNorm, latent-diffusion VAE decoder with GroupNorm and attention, CycleGAN,
+ * sub-pixel, pooling / F.normalize / Softsign / var / spectral_norm) against
  * torch's own float64 numbers: forward, psi/nu/rank of J, and sign changes per layer.
  */
 class TorchExportsTest {

@@ -46,6 +46,9 @@ public final class TestModels {
         m.put("einsum-attention-2heads", einsumAttention(2));
         m.put("bilinear-half-pixel", bilinear("pytorch_half_pixel", 17));
         m.put("bilinear-align-corners", bilinear("align_corners", 17));
+        m.put("average-pooling", ExportPatterns.pooling());
+        m.put("spectral-norm-var", ExportPatterns.constantFolds());
+        m.put("chunk", ExportPatterns.chunked());
         return m;
     }
 
@@ -494,6 +497,7 @@ public final class TestModels {
         m.put("stylegan-lite", io.geomlens.onnx.StyleGanLite.build(151, 8, 4));
         m.put("prelu-conv", prelu());
         m.put("hard-mish", hardAndMish());
+        m.put("normalize-softsign", ExportPatterns.normsAndAbs());
         m.putAll(convVariants());
         return m;
     }

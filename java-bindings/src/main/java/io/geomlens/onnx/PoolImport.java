@@ -1,0 +1,97 @@
+package io.geomlens.onnx;
+
+import io.geomlens.graph.Elementwise;
+import io.geomlens.graph.Reduce;
+import io.geomlens.graph.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * AveragePool (1-D, 2-D) as the depthwise conv it is: weights 1 / window per channel, or, when
+ * padded cells do not count (count_include_pad=0), weights 1 and a constant map of 1 / (cells
+ * inside the input) per output position. GlobalAveragePool is a ReduceMean over the spatial axes.
+ * MaxPool has no such linear form and stays unsupported.
+ */
+final class PoolImport {
+    private PoolImport() {}
+
+    static void average(NodeContext ctx) {
+        String x = ctx.variableInput("pooling");
+        int[] s = ctx.b().shapeOf(x);
+        Attributes a = ctx.a();
+        int[] k = a.ints("kernel_shape", null);
+        if (k == null || k.length != s.length - 2 || (k.length != 1 && k.length != 2)) {
+            throw ctx.fail("kernel_shape " + Arrays.toString(k) + " on an input of shape " + Arrays.toString(s)
+                    + "; only 1-D and 2-D average pooling is supported");
+        }
+        int spatial = k.length;
+        int[] strides = a.ints("strides", ones(spatial));
+        int[] pads = a.ints("pads", new int[2 * spatial]);
+        int[] dilations = a.ints("dilations", ones(spatial));
+        int[] counts = new int[spatial];   // output positions per axis, and the windows' cells inside the input
+        double[][] inside = new double[spatial][];
+        for (int d = 0; d < spatial; d++) {
+            int size = s[2 + d];
+            int span = dilations[d] * (k[d] - 1) + 1;
+            int padded = size + pads[d] + pads[d + spatial] - span;
+            if (a.integer("ceil_mode", 0) != 0 && padded % strides[d] != 0) {
+                throw ctx.fail("ceil_mode=1 adds a partial window here; export with ceil_mode=False or pad the input");
+            }
+            counts[d] = padded / strides[d] + 1;
+            inside[d] = new double[counts[d]];
+            for (int o = 0; o < counts[d]; o++) {
+                for (int t = 0; t < k[d]; t++) {
+                    int at = o * strides[d] - pads[d] + t * dilations[d];
+                    inside[d][o] += at >= 0 && at < size ? 1 : 0;
+                }
+            }
+        }
+        int window = Arrays.stream(k).reduce(1, (p, q) -> p * q);
+        boolean padsCount = a.integer("count_include_pad", 0) != 0 || Arrays.stream(pads).allMatch(p -> p == 0);
+        int channels = s[1];
+        int[] w = new int[2 + spatial];
+        w[0] = channels;
+        w[1] = 1;
+        System.arraycopy(k, 0, w, 2, spatial);
+        double[] weights = new double[channels * window];
+        Arrays.fill(weights, padsCount ? 1.0 / window : 1.0);
+        if (padsCount) {
+            ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, ctx.output(0));
+            return;
+        }
+        String name = ctx.name();
+        double[] scale = new double[Arrays.stream(counts).reduce(1, (p, q) -> p * q)];
+        for (int i = 0; i < scale.length; i++) {
+            double cells = spatial == 1 ? inside[0][i] : inside[0][i / counts[1]] * inside[1][i % counts[1]];
+            if (cells == 0) {
+                throw ctx.fail("pads " + Arrays.toString(pads) + " leave a window with no input cell");
+            }
+            scale[i] = 1.0 / cells;
+        }
+        ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, name + "/sum");
+        ctx.b().constant(name + "/per_cell", new Tensor(counts, scale))
+                .node(name + "/mean", "Mul", new Elementwise(Elementwise.Kind.MUL),
+                        List.of(name + "/sum", name + "/per_cell"), ctx.output(0));
+    }
+
+    static void global(NodeContext ctx) {
+        String x = ctx.variableInput("pooling");
+        int[] s = ctx.b().shapeOf(x);
+        if (s.length < 3) {
+            throw ctx.fail("expects [N, C, spatial...], got " + Arrays.toString(s));
+        }
+        int[] axes = new int[s.length - 2];
+        int count = 1;
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = 2 + i;
+            count *= s[2 + i];
+        }
+        ctx.unary(new Reduce(axes, true, true, count));
+    }
+
+    private static int[] ones(int n) {
+        int[] o = new int[n];
+        Arrays.fill(o, 1);
+        return o;
+    }
+}

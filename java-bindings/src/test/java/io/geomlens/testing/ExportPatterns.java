@@ -1,0 +1,135 @@
+package io.geomlens.testing;
+
+import io.geomlens.onnx.ModelZoo;
+import io.geomlens.onnx.OnnxModelBuilder;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Models written as torch.onnx.export (1.13, opset 17) writes some common modules, found by
+ * exporting them: average pooling, F.normalize, nn.Softsign, torch.var, spectral_norm and chunk.
+ */
+public final class ExportPatterns {
+    private ExportPatterns() {}
+
+    /**
+     * F.avg_pool2d(x, 3, 2, padding=1, count_include_pad=False), F.avg_pool2d(x, 2, 1, padding=1)
+     * (padded cells count, torch's default), AvgPool1d over the rows, and F.adaptive_avg_pool2d(x, 1)
+     * (GlobalAveragePool), joined.
+     */
+    public static OnnxModelBuilder pooling() {
+        SplittableRandom rnd = new SplittableRandom(163);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 50);
+        m.initializerLongs("img", 0, 2, 5, 5).initializerLongs("rows", 0, 10, 5);
+        m.node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("Tanh", "/t", List.of("x"), "t")
+                .node("AveragePool", "/pool_excl", List.of("t"), "a", Attr.ints("kernel_shape", 3, 3),
+                        Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1), Attr.i("count_include_pad", 0))
+                .node("AveragePool", "/pool_incl", List.of("t"), "b", Attr.ints("kernel_shape", 2, 2),
+                        Attr.ints("pads", 1, 0, 0, 1), Attr.i("count_include_pad", 1))
+                .node("Reshape", "/r1", List.of("t", "rows"), "t1")
+                .node("AveragePool", "/pool1d", List.of("t1"), "c", Attr.ints("kernel_shape", 2),
+                        Attr.ints("strides", 2), Attr.ints("pads", 1, 0))
+                .node("GlobalAveragePool", "/gap", List.of("t"), "g")
+                .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
+                .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fg", List.of("g"), "gf")
+                .node("Concat", "/cat", List.of("af", "bf", "cf", "gf"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
+
+    /**
+     * F.normalize(h, dim=1) (ReduceL2, Clip at eps, Expand to h's Shape, Div), nn.Softsign
+     * (h / (1 + Abs(h))) and a ReduceSumSquare, joined. Abs has a kink: not for finite differences.
+     */
+    public static OnnxModelBuilder normsAndAbs() {
+        SplittableRandom rnd = new SplittableRandom(167);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 12);
+        m.constant("eps", new int[0], 1e-12f).constant("one", new int[0], 1f).initializerLongs("groups", 0, 3, 4);
+        m.node("ReduceL2", "/l2", List.of(h), "n", Attr.ints("axes", 1), Attr.i("keepdims", 1))
+                .node("Clip", "/clip", List.of("n", "eps"), "nc")
+                .node("Shape", "/shape", List.of(h), "hs")
+                .node("Expand", "/expand", List.of("nc", "hs"), "ne")
+                .node("Div", "/normalize", List.of(h, "ne"), "u")
+                .node("Abs", "/abs", List.of(h), "ha")
+                .node("Add", "/add", List.of("ha", "one"), "den")
+                .node("Div", "/softsign", List.of(h, "den"), "s")
+                .node("Reshape", "/r", List.of(h, "groups"), "hg")
+                .node("ReduceSumSquare", "/ss", List.of("hg"), "q", Attr.ints("axes", -1), Attr.i("keepdims", 0))
+                .node("Concat", "/cat", List.of("u", "s", "q"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
+
+    /**
+     * nn.utils.spectral_norm(nn.Linear(8, 10)) in eval mode (W / (u . (W v)) from the stored u and
+     * v: MatMuls of constants) and (h - mean) / sqrt(h.var(1) + eps), whose element count torch takes
+     * from Shape through ReduceProd.
+     */
+    public static OnnxModelBuilder constantFolds() {
+        SplittableRandom rnd = new SplittableRandom(173);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        m.initializer("w_orig", new int[] {10, 8}, uniform(rnd, 80)).initializer("w_u", new int[] {10}, uniform(rnd, 10))
+                .initializer("w_v", new int[] {8}, uniform(rnd, 8)).initializer("bias", new int[] {10}, uniform(rnd, 10));
+        m.constant("eps", new int[0], 1e-5f).constant("one", new int[0], 1f).constantLong("axis1", 1);
+        m.node("MatMul", "/wv", List.of("w_orig", "w_v"), "wv")
+                .node("MatMul", "/sigma", List.of("w_u", "wv"), "sigma")
+                .node("Div", "/w_sn", List.of("w_orig", "sigma"), "w")
+                .node("Gemm", "/fc", List.of("z", "w", "bias"), "h", Attr.i("transB", 1))
+                .node("ReduceMean", "/mean", List.of("h"), "mu", Attr.ints("axes", 1))
+                .node("Sub", "/centre", List.of("h", "mu"), "d")
+                .node("Mul", "/sq", List.of("d", "d"), "d2")
+                .node("ReduceMean", "/pop_var", List.of("d2"), "pv", Attr.ints("axes", 1))
+                .node("Shape", "/shape", List.of("h"), "hs")
+                .node("Gather", "/width", List.of("hs", "axis1"), "width", Attr.i("axis", 0))
+                .node("ReduceProd", "/numel", List.of("width"), "count", Attr.i("keepdims", 0))
+                .node("Cast", "/cast", List.of("count"), "cf", Attr.i("to", 1))
+                .node("Mul", "/sum_sq", List.of("pv", "cf"), "ss")
+                .node("Sub", "/dof", List.of("cf", "one"), "dof")
+                .node("Div", "/var", List.of("ss", "dof"), "var")
+                .node("Add", "/var_eps", List.of("var", "eps"), "ve")
+                .node("Sqrt", "/std", List.of("ve"), "sd")
+                .node("Div", "/standardize", List.of("d", "sd"), "n")
+                .node("Tanh", "/t", List.of("n"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * q, k, v = h.chunk(3, -1) on h [N, 4, 24] as torch writes it: the width of a chunk is (24 + 2) / 3
+     * in int64 (8, not 8.67), then Slices at multiples of it; a Cast of a float constant to int64
+     * truncates too. Joined by q * k + v.
+     */
+    public static OnnxModelBuilder chunked() {
+        SplittableRandom rnd = new SplittableRandom(179);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 96);
+        m.initializerLongs("tokens", 0, 4, 24).initializerLongs("zero", 0).initializerLongs("last", -1)
+                .initializerLongs("two", 2).initializerLongs("three", 3).initializerLongs("one", 1);
+        m.constant("two_and_a_half", new int[] {1}, 2.5f);
+        m.node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("Shape", "/shape", List.of("x"), "xs")
+                .node("Gather", "/width", List.of("xs", "last"), "w", Attr.i("axis", 0))
+                .node("Add", "/round_up", List.of("w", "two"), "w2")
+                .node("Div", "/chunk", List.of("w2", "three"), "c")
+                .node("Cast", "/two_int", List.of("two_and_a_half"), "two_i", Attr.i("to", 7))
+                .node("Mul", "/end0", List.of("c", "one"), "e0")
+                .node("Mul", "/end1", List.of("c", "two_i"), "e1")
+                .node("Mul", "/end2", List.of("c", "three"), "e2")
+                .node("Slice", "/q", List.of("x", "zero", "e0", "last"), "q")
+                .node("Slice", "/k", List.of("x", "e0", "e1", "last"), "k")
+                .node("Slice", "/v", List.of("x", "e1", "e2", "last"), "v")
+                .node("Mul", "/qk", List.of("q", "k"), "qk")
+                .node("Add", "/qkv", List.of("qk", "v"), "a")
+                .node("Flatten", "/flat", List.of("a"), "y");
+        return m.output("y");
+    }
+
+    private static float[] uniform(SplittableRandom rnd, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) (rnd.nextDouble() - 0.5);
+        }
+        return f;
+    }
+}
