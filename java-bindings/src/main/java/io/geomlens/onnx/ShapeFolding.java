@@ -79,7 +79,7 @@ final class ShapeFolding {
     }
 
     /** torch's x.var() and x.numel() multiply sizes taken from Shape (numel of the reduced axes). */
-    private static Tensor product(Tensor t, int[] axes, boolean keepDims, String where) {
+    static Tensor product(Tensor t, int[] axes, boolean keepDims, String where) {
         int rank = t.rank();
         boolean[] reduced = new boolean[rank];
         if (axes == null || axes.length == 0) {
@@ -118,7 +118,7 @@ final class ShapeFolding {
      * MatMul of two constants: spectral_norm's sigma = u . (W v) from the stored u and v, computed at
      * import. numpy rules for 1-D operands; both at most 2-D.
      */
-    private static Tensor matmul(Tensor x, Tensor y, String where) {
+    static Tensor matmul(Tensor x, Tensor y, String where) {
         if (x.rank() < 1 || y.rank() < 1 || x.rank() > 2 || y.rank() > 2) {
             throw new OnnxImportException(where + ": a MatMul of constants of ranks " + x.rank() + " and "
                     + y.rank() + " is not supported (at most 2-D)");

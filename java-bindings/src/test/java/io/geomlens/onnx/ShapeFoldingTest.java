@@ -98,4 +98,27 @@ class ShapeFoldingTest {
                 ShapeFolding.slice(List.of(m, vec(0), vec(99), vec(1), vec(2))).data());
         assertThrows(OnnxImportException.class, () -> ShapeFolding.reshape(vec(1, 2, 3), vec(2, 2), "test"));
     }
+
+    /** ReduceProd over chosen axes (keepdims both ways) and MatMul of constants with numpy's 1-D rules. */
+    @Test
+    void productsAndMatrixProductsOfConstants() {
+        io.geomlens.graph.Tensor m = ShapeFolding.reshape(vec(1, 2, 3, 4, 5, 6), vec(2, 3), "test");
+        io.geomlens.graph.Tensor rows = ShapeFolding.product(m, new int[] {1}, false, "test");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2}, rows.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {6, 120}, rows.data());
+        io.geomlens.graph.Tensor cols = ShapeFolding.product(m, new int[] {-2}, true, "test");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 3}, cols.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 10, 18}, cols.data());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {720},
+                ShapeFolding.product(m, null, false, "test").data());
+        io.geomlens.graph.Tensor wv = ShapeFolding.matmul(m, vec(1, 0, -1), "test");   // [2, 3] x [3]
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2}, wv.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {-2, -2}, wv.data());
+        io.geomlens.graph.Tensor uw = ShapeFolding.matmul(vec(1, 2), m, "test");        // [2] x [2, 3]
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {9, 12, 15}, uw.data());
+        io.geomlens.graph.Tensor dot = ShapeFolding.matmul(vec(1, 2), vec(3, 4), "test");
+        org.junit.jupiter.api.Assertions.assertEquals(0, dot.rank());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {11}, dot.data());
+        assertThrows(OnnxImportException.class, () -> ShapeFolding.matmul(m, m, "test"));
+    }
 }
