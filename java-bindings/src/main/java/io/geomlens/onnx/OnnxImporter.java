@@ -478,7 +478,7 @@ public final class OnnxImporter {
                 }
                 ctx.unary(new Reshape(new int[] {0, -1}));
             }
-            case "Resize", "Upsample" -> ctx.unary(ResizeImport.upsample(ctx));
+            case "Resize", "Upsample" -> ResizeImport.importNode(ctx);
             default -> throw new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + name
                     + "' (opset " + opset + "); supported ops: " + String.join(", ", SUPPORTED_OPS));
         }

@@ -1,76 +1,186 @@
 package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Dense;
 import io.geomlens.graph.Graph;
-import io.geomlens.graph.Op;
+import io.geomlens.graph.Transpose;
 import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
+import java.util.Arrays;
+import java.util.List;
 
-/** Resize / Upsample: nearest or bilinear, integer factors from scales or sizes. */
+/**
+ * Resize / Upsample. Integer spatial upsampling, nearest (when it copies each pixel) or bilinear,
+ * runs on its own ops; every other Resize of opset 11+ (cubic, non-integer sizes, downscaling,
+ * other nearest roundings) runs as what it is, a linear map per resized axis: the axis moved
+ * last, a Dense with the interpolation matrix (ResizeMatrix), moved back.
+ */
 final class ResizeImport {
     private ResizeImport() {}
 
-    static Op upsample(NodeContext ctx) {
+    static void importNode(NodeContext ctx) {
         NodeProto n = ctx.n();
         Attributes a = ctx.a();
-        int opset = ctx.opset();
+        String x = ctx.variableInput("resizing");
+        int[] s = ctx.b().shapeOf(x);
         String mode = a.string("mode", "nearest");
-        if (!mode.equals("nearest") && !mode.equals("linear")) {
-            throw ctx.fail("mode='" + mode + "' is not supported; only nearest and"
-                    + " linear (bilinear)");
+        boolean legacy = n.getOpType().equals("Upsample") || ctx.opset() < 11;
+        double[] scales = scales(ctx, s, legacy);
+        if (scales.length != s.length || scales[0] != 1) {
+            throw ctx.fail("scales " + Arrays.toString(scales) + " for a rank-" + s.length + " input; the batch"
+                    + " axis must keep scale 1");
         }
-        double[] scales;
-        if (n.getOpType().equals("Upsample") && a.has("scales")) {
-            float[] f = a.floats("scales");
-            scales = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                scales[i] = f[i];
+        boolean integerUpsampling = s.length == 4 && scales[1] == 1 && scales[2] >= 1 && scales[3] >= 1
+                && scales[2] == Math.rint(scales[2]) && scales[3] == Math.rint(scales[3]);
+        if (legacy) {
+            if (!integerUpsampling || !mode.equals("nearest") && !mode.equals("linear")) {
+                throw ctx.fail("mode '" + mode + "' with scales " + Arrays.toString(scales) + " is supported from "
+                        + "opset 11 on; here only nearest or linear integer spatial upsampling is");
             }
+            // Upsample (opset 7-9) maps x_out / scale, which Resize calls asymmetric.
+            ctx.unary(mode.equals("nearest") ? new UpsampleNearest((int) scales[2], (int) scales[3])
+                    : new UpsampleLinear((int) scales[2], (int) scales[3], UpsampleLinear.Coordinates.ASYMMETRIC));
+            return;
+        }
+        if (a.integer("antialias", 0) != 0 && Arrays.stream(scales).anyMatch(v -> v < 1)) {
+            throw ctx.fail("antialias=1 when downscaling is not supported");
+        }
+        if (a.has("axes")) {
+            throw ctx.fail("the axes attribute is not supported; give scales or sizes for every axis");
+        }
+        String coords = a.string("coordinate_transformation_mode", "half_pixel");
+        ResizeMatrix.Settings set = new ResizeMatrix.Settings(mode, coords,
+                a.string("nearest_mode", "round_prefer_floor"), a.real("cubic_coeff_a", -0.75),
+                a.integer("exclude_outside", 0) != 0);
+        ResizeMatrix[] maps = new ResizeMatrix[s.length];
+        for (int d = 1; d < s.length; d++) {
+            int out = sized(ctx) ? (int) ctx.weight(3, "sizes").data()[d] : (int) Math.floor(s[d] * scales[d]);
+            if (out < 1) {
+                throw ctx.fail("axis " + d + " of size " + s[d] + " would resize to " + out);
+            }
+            if (out == s[d] && scales[d] == 1) {
+                continue;   // left as it is, as ONNX Runtime does (tf_half_pixel_for_nn would shift it)
+            }
+            try {
+                maps[d] = ResizeMatrix.of(s[d], out, scales[d], set);
+            } catch (IllegalArgumentException e) {
+                throw ctx.fail(e.getMessage());
+            }
+        }
+        if (integerUpsampling && mode.equals("nearest") && replicates(maps[2], scales[2])
+                && replicates(maps[3], scales[3])) {
+            ctx.unary(new UpsampleNearest((int) scales[2], (int) scales[3]));
+        } else if (integerUpsampling && mode.equals("linear") && !coords.equals("tf_half_pixel_for_nn")) {
+            ctx.unary(new UpsampleLinear((int) scales[2], (int) scales[3], switch (coords) {
+                case "align_corners" -> UpsampleLinear.Coordinates.ALIGN_CORNERS;
+                case "asymmetric" -> UpsampleLinear.Coordinates.ASYMMETRIC;
+                default -> UpsampleLinear.Coordinates.HALF_PIXEL;   // pytorch_half_pixel: the same when out > 1
+            }));
         } else {
-            int idx = n.getOpType().equals("Upsample") || opset < 11 ? 1 : 2;
-            if (n.getOpType().equals("Resize") && ctx.optionalWeight(idx, "scales") == null) {
-                scales = scalesFromSizes(ctx);
-            } else {
-                scales = ctx.weight(idx, "scales").data();
-            }
+            byAxis(ctx, x, maps);
         }
-        if (scales.length != 4 || scales[0] != 1 || scales[1] != 1 || scales[2] != Math.rint(scales[2])
-                || scales[3] != Math.rint(scales[3])) {
-            throw ctx.fail("scales " + java.util.Arrays.toString(scales)
-                    + " are not [1, 1, integer, integer]; only integer spatial upsampling is supported");
-        }
-        if (mode.equals("nearest")) {
-            return new UpsampleNearest((int) scales[2], (int) scales[3]);
-        }
-        // Upsample (opset 7-9) maps x_out / scale, which Resize calls asymmetric.
-        String coords = n.getOpType().equals("Upsample") ? "asymmetric"
-                : a.string("coordinate_transformation_mode", "half_pixel");
-        UpsampleLinear.Coordinates c = switch (coords) {
-            case "half_pixel", "pytorch_half_pixel" -> UpsampleLinear.Coordinates.HALF_PIXEL;
-            case "align_corners" -> UpsampleLinear.Coordinates.ALIGN_CORNERS;
-            case "asymmetric" -> UpsampleLinear.Coordinates.ASYMMETRIC;
-            default -> throw ctx.fail("coordinate_transformation_mode='" + coords
-                    + "' is not supported with mode linear; half_pixel, pytorch_half_pixel, align_corners or asymmetric");
-        };
-        return new UpsampleLinear((int) scales[2], (int) scales[3], c);
     }
 
-    /** Resize given output 'sizes' (interpolate(size=...) and the dynamo exporter): scales = sizes / input. */
-    static double[] scalesFromSizes(NodeContext ctx) {
+    /** y = R_d x along every axis d whose map is not the identity. */
+    private static void byAxis(NodeContext ctx, String x, ResizeMatrix[] maps) {
         Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        int rank = maps.length;
+        String current = x;
+        int last = -1;
+        for (int d = rank - 1; d >= 1; d--) {
+            if (!identity(maps[d])) {
+                last = d;
+            }
+        }
+        if (last < 0) {
+            b.alias(ctx.output(0), x);
+            return;
+        }
+        for (int d = rank - 1; d >= 1; d--) {
+            ResizeMatrix m = maps[d];
+            if (identity(m)) {
+                continue;
+            }
+            String p = name + "/axis" + d;
+            String out = d == last ? ctx.output(0) : p + "/out";
+            Dense dense = new Dense(m.in(), m.out(), m.denseWeights(), null);
+            if (d == rank - 1) {
+                b.node(p + "/Resize", "Resize", dense, List.of(current), out);
+            } else {
+                int[] swap = new int[rank];
+                for (int i = 0; i < rank; i++) {
+                    swap[i] = i == d ? rank - 1 : i == rank - 1 ? d : i;
+                }
+                b.node(p + "/to_last", "Transpose", new Transpose(swap), List.of(current), p + "/moved")
+                        .node(p + "/Resize", "Resize", dense, List.of(p + "/moved"), p + "/resized")
+                        .node(p + "/back", "Transpose", new Transpose(swap), List.of(p + "/resized"), out);
+            }
+            current = out;
+        }
+    }
+
+    private static boolean replicates(ResizeMatrix m, double factor) {
+        return m == null || m.replicates((int) factor);
+    }
+
+    /** A null map (an axis of scale 1) or the identity matrix. */
+    private static boolean identity(ResizeMatrix m) {
+        if (m == null) {
+            return true;
+        }
+        if (m.in() != m.out()) {
+            return false;
+        }
+        for (int o = 0; o < m.out(); o++) {
+            for (int i = 0; i < m.in(); i++) {
+                if (m.r()[o * m.in() + i] != (o == i ? 1 : 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean sized(NodeContext ctx) {
         NodeProto n = ctx.n();
+        if (!n.getOpType().equals("Resize") || ctx.opset() < 11) {
+            return false;
+        }
+        return n.getInputCount() < 3 || n.getInput(2).isEmpty() || ctx.weight(2, "scales").size() == 0;
+    }
+
+    /** The scales per axis: Upsample's attribute or input, Resize's input 1 (opset 10) or 2, or sizes / input. */
+    private static double[] scales(NodeContext ctx, int[] s, boolean legacy) {
+        NodeProto n = ctx.n();
+        Attributes a = ctx.a();
+        if (n.getOpType().equals("Upsample") && a.has("scales")) {
+            float[] f = a.floats("scales");
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return d;
+        }
+        if (legacy) {
+            return ctx.weight(1, "scales").data();
+        }
+        if (!sized(ctx)) {
+            return ctx.weight(2, "scales").data();
+        }
         if (n.getInputCount() < 4 || n.getInput(3).isEmpty()) {
             throw ctx.fail("Resize has neither 'scales' nor 'sizes'");
         }
         double[] sizes = ctx.weight(3, "sizes").data();
-        int[] in = b.shapeOf(n.getInput(0));
-        if (sizes.length != in.length) {
-            throw ctx.fail("'sizes' has " + sizes.length + " entries for a rank-"
-                    + in.length + " input");
+        if (sizes.length != s.length) {
+            throw ctx.fail("'sizes' has " + sizes.length + " entries for a rank-" + s.length + " input");
+        }
+        if (!a.string("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
+            throw ctx.fail("keep_aspect_ratio_policy other than stretch is not supported");
         }
         double[] scales = new double[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
-            scales[i] = i == 0 ? 1 : sizes[i] / in[i];   // entry 0 is the batch (folded as BATCH or a number)
+            scales[i] = i == 0 ? 1 : (float) sizes[i] / (float) s[i];   // entry 0: the batch (BATCH or a number)
         }
         return scales;
     }

@@ -167,6 +167,52 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.TestModels.bilinear("asymmetric", 9), 3, 1.0);   // Upsample-9, mode linear
     }
 
+    /** A Resize of [N, 2, 3, 4] (after a Tanh), by scales or by sizes (entries 2, 3 used), with the given attributes. */
+    private static OnnxModelBuilder resized(float[] scales, long[] sizes, Attr... attrs) {
+        SplittableRandom rnd = new SplittableRandom(181);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
+        m.initializerLongs("img", 0, 2, 3, 4).node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("Tanh", "/t", List.of("x"), "t");
+        if (scales != null) {
+            m.initializer("scales", new int[] {4}, scales);
+            m.node("Resize", "/resize", List.of("t", "", "scales"), "u", attrs);
+        } else {   // as F.interpolate(size=...) exports it: N and C from Shape, then the new sizes
+            m.initializerLongs("hw", sizes[2], sizes[3]).initializerLongs("zero", 0).initializerLongs("two", 2);
+            m.node("Shape", "/shape", List.of("t"), "ts").node("Slice", "/nc", List.of("ts", "zero", "two"), "nc")
+                    .node("Concat", "/sizes", List.of("nc", "hw"), "sizes", Attr.i("axis", 0))
+                    .node("Resize", "/resize", List.of("t", "", "", "sizes"), "u", attrs);
+        }
+        return m.node("Flatten", "/flat", List.of("u"), "y").output("y");
+    }
+
+    /** Resize beyond integer upsampling: cubic, any size ratio, downscaling, every nearest rounding. */
+    @Test
+    void resizeAsInterpolationMatrices() throws Exception {
+        check(io.geomlens.testing.ExportPatterns.interpolations(), 3, 1.0);
+        float[] twice = {1, 1, 2, 2};
+        long[] odd = {1, 2, 5, 7};
+        check(resized(twice, null, Attr.s("mode", "cubic")), 3, 1.0);   // torch's bicubic (a = -0.75)
+        check(resized(null, odd, Attr.s("mode", "cubic"), Attr.s("coordinate_transformation_mode", "align_corners"),
+                Attr.f("cubic_coeff_a", -0.5), Attr.i("exclude_outside", 1)), 3, 1.0);
+        check(resized(new float[] {1, 1, 1.5f, 0.5f}, null, Attr.s("mode", "linear")), 3, 1.0);
+        check(resized(null, new long[] {1, 2, 2, 9}, Attr.s("mode", "linear"),
+                Attr.s("coordinate_transformation_mode", "pytorch_half_pixel")), 3, 1.0);
+        for (String coords : List.of("half_pixel", "asymmetric", "align_corners", "tf_half_pixel_for_nn")) {
+            for (String rounding : List.of("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")) {
+                Attr[] a = {Attr.s("coordinate_transformation_mode", coords), Attr.s("nearest_mode", rounding)};
+                for (boolean bySizes : new boolean[] {true, false}) {   // integer factors may not copy pixels either
+                    try {
+                        check(bySizes ? resized(null, odd, a) : resized(twice, null, a), 3, 1.0);
+                    } catch (AssertionError e) {
+                        throw new AssertionError("nearest, " + coords + ", " + rounding + (bySizes ? ", sizes " : ", scales ")
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void unsqueezeAndSqueezeOfTheLatentAreReshapes() throws Exception {
         for (int opset : new int[] {11, 17}) {   // axes as an attribute, then as an input

@@ -55,15 +55,15 @@ class ImporterErrorsTest {
     }
 
     @Test
-    void nonIntegerResizeAndGroupsNotDividingTheChannelsAreClearErrors() {
+    void nonIntegerUpsample9AndGroupsNotDividingTheChannelsAreClearErrors() {
         OnnxModelBuilder conv = new OnnxModelBuilder(17).input("z", 3, 3, 3)
                 .initializer("w", new int[] {3, 1, 1, 1}, new float[3])
                 .node("Conv", "/dw", List.of("z", "w"), "y", Attr.i("group", 2)).output("y");
         assertMentions(failure(conv), "'/dw'", "group=2 does not divide the 3 channels");
-        OnnxModelBuilder nonInt = new OnnxModelBuilder(17).input("z", 2, 3, 3)
+        OnnxModelBuilder nonInt = new OnnxModelBuilder(9).input("z", 2, 3, 3)
                 .initializer("s", new int[] {4}, new float[] {1, 1, 1.5f, 1.5f})
-                .node("Resize", "/rs", List.of("z", "", "s"), "y").output("y");
-        assertMentions(failure(nonInt), "'/rs'", "integer spatial upsampling");
+                .node("Upsample", "/up", List.of("z", "s"), "y").output("y");
+        assertMentions(failure(nonInt), "'/up'", "supported from opset 11 on", "integer spatial upsampling");
     }
 
     @Test

@@ -35,10 +35,10 @@ class ImporterRejectsTest {
                 Arguments.of("Gelu approximate", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(20).input("z", 4)
                         .node("Gelu", "/gelu", List.of("z"), "y", Attr.s("approximate", "fast")).output("y"),
                         "approximate='fast'"),
-                Arguments.of("Resize by non-integer sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
-                        .input("z", 2, 3, 3).initializerLongs("sizes", 1, 2, 7, 6)
-                        .node("Resize", "/rs", List.of("z", "", "", "sizes"), "y").output("y"),
-                        "only integer spatial upsampling"),
+                Arguments.of("Resize downscaling with antialias", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(18)
+                        .input("z", 2, 4, 4).initializerLongs("sizes", 1, 2, 2, 2)
+                        .node("Resize", "/rs", List.of("z", "", "", "sizes"), "y", Attr.i("antialias", 1))
+                        .output("y"), "antialias=1 when downscaling"),
                 Arguments.of("Resize without scales or sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).node("Resize", "/rs", List.of("z", "", ""), "y").output("y"),
                         "neither 'scales' nor 'sizes'"),
@@ -146,10 +146,14 @@ class ImporterRejectsTest {
                         .node("Pow", "/p", List.of("z", "e"), "y").output("y"), "must be a scalar"),
                 Arguments.of("Dropout mask", (Supplier<OnnxModelBuilder>) () -> dense(13)
                         .graphNode("Dropout", "/d", List.of("z"), List.of("y", "mask")).output("y"), "mask output"),
-                Arguments.of("Resize cubic", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
-                        .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
+                Arguments.of("Resize of the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {2, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),
-                        "only nearest and linear"),
+                        "the batch axis must keep scale 1"),
+                Arguments.of("Resize nearest_mode", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 1.5f, 2})
+                        .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("nearest_mode", "closest"))
+                        .output("y"), "nearest_mode='closest' is not supported"),
                 Arguments.of("Resize linear tf_crop_and_resize", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {1, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "linear"),

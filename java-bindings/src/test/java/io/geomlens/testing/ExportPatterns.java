@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * Models written as torch.onnx.export (1.13, opset 17) writes some common modules, found by
- * exporting them: average pooling, F.normalize, nn.Softsign, torch.var, spectral_norm and chunk.
+ * exporting them: average pooling, F.normalize, nn.Softsign, torch.var, spectral_norm, chunk and
+ * interpolation beyond integer upsampling.
  */
 public final class ExportPatterns {
     private ExportPatterns() {}
@@ -122,6 +123,26 @@ public final class ExportPatterns {
                 .node("Mul", "/qk", List.of("q", "k"), "qk")
                 .node("Add", "/qkv", List.of("qk", "v"), "a")
                 .node("Flatten", "/flat", List.of("a"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * F.interpolate(mode="bicubic", scale_factor=2) and a nearest Resize by non-integer scales
+     * (3 x 4 -> 4 x 7), both run as interpolation matrices along the spatial axes, joined.
+     */
+    public static OnnxModelBuilder interpolations() {
+        SplittableRandom rnd = new SplittableRandom(191);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 7);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 7, 24);
+        m.initializerLongs("img", 0, 2, 3, 4).initializer("twice", new int[] {4}, new float[] {1, 1, 2, 2})
+                .initializer("odd", new int[] {4}, new float[] {1, 1, 1.5f, 1.75f});
+        m.node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("Tanh", "/t", List.of("x"), "t")
+                .node("Resize", "/bicubic", List.of("t", "", "twice"), "c", Attr.s("mode", "cubic"),
+                        Attr.s("coordinate_transformation_mode", "pytorch_half_pixel"))
+                .node("Resize", "/nearest", List.of("t", "", "odd"), "n")
+                .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fn", List.of("n"), "nf")
+                .node("Concat", "/cat", List.of("cf", "nf"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 

@@ -49,6 +49,7 @@ public final class TestModels {
         m.put("average-pooling", ExportPatterns.pooling());
         m.put("spectral-norm-var", ExportPatterns.constantFolds());
         m.put("chunk", ExportPatterns.chunked());
+        m.put("bicubic-non-integer-nearest", ExportPatterns.interpolations());
         return m;
     }
 
