@@ -13,10 +13,24 @@ public final class Activation implements Op {
 
     private final Kind kind;
     private final double alpha;
+    private final boolean counted;
 
     public Activation(Kind kind, double alpha) {
+        this(kind, alpha, true);
+    }
+
+    private Activation(Kind kind, double alpha, boolean counted) {
         this.kind = kind;
         this.alpha = alpha;
+        this.counted = counted;
+    }
+
+    /**
+     * A ReLU that selects rather than activates: MaxPool's max(a, b) = a + relu(b - a). Not a
+     * neuron: delta counts the inputs of activations (MATH.md), and torch's hooks see no MaxPool.
+     */
+    public static Activation selection() {
+        return new Activation(Kind.RELU, 0, false);
     }
 
     public Kind kind() {
@@ -35,7 +49,7 @@ public final class Activation implements Op {
      */
     @Override
     public boolean isNonlinearity() {
-        return kind.ordinal() < Kind.SQRT.ordinal();
+        return counted && kind.ordinal() < Kind.SQRT.ordinal();
     }
 
     public double value(double x) {

@@ -42,10 +42,10 @@ public final class OnnxImporter {
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
             "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
             "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
-            "LayerNormalization", "LeakyRelu", "Log", "MatMul", "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu",
-            "Reciprocal", "ReduceL2", "ReduceMean", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize",
-            "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile",
-            "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
+            "LayerNormalization", "LeakyRelu", "Log", "MatMul", "MaxPool (windows tiling the input)", "Mish", "Mul",
+            "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMean", "ReduceSum", "ReduceSumSquare",
+            "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze",
+            "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
             "Shape, ConstantOfShape, Equal, Where, ReduceProd (on constant and shape tensors)");
 
     private final String source;
@@ -307,6 +307,7 @@ public final class OnnxImporter {
             case "ReduceProd" -> b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "AveragePool" -> PoolImport.average(ctx);
             case "GlobalAveragePool" -> PoolImport.global(ctx);
+            case "MaxPool" -> PoolImport.max(ctx);
             case "Abs" -> PiecewiseLinear.abs(ctx);
             case "Pad" -> ctx.unary(PadImport.pad(ctx));
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);

@@ -113,10 +113,14 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.TestModels.smooth().get("concat-branches"), 4, 1.0);
     }
 
-    /** Average pooling (both count_include_pad modes, 1-D, global), F.normalize, Softsign, var, spectral_norm, chunk. */
+    /**
+     * Average pooling (both count_include_pad modes, 1-D, global), max pooling, F.normalize,
+     * Softsign, var, spectral_norm, chunk.
+     */
     @Test
     void torchExportPatterns() throws Exception {
         check(io.geomlens.testing.ExportPatterns.pooling(), 4, 1.0);
+        check(io.geomlens.testing.ExportPatterns.maxPooled(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.normsAndAbs(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.constantFolds(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.chunked(), 4, 1.0);

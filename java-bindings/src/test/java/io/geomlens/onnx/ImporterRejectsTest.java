@@ -72,6 +72,10 @@ class ImporterRejectsTest {
                 Arguments.of("Transpose moving the batch (nn.MultiheadAttention)", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "y",
                                 Attr.ints("perm", 1, 0, 2)).output("y"), "write the attention with batch-first"),
+                Arguments.of("MaxPool with overlapping windows", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
+                                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2)).output("y"),
+                        "windows tile the input"),
                 Arguments.of("ReduceMean over every axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).node("ReduceMean", "/m", List.of("z"), "y").output("y"),
                         "reducing every axis includes the batch"),

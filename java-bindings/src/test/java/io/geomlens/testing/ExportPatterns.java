@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * Models written as torch.onnx.export (1.13, opset 17) writes some common modules, found by
- * exporting them: average pooling, F.normalize, nn.Softsign, torch.var, spectral_norm, chunk and
- * interpolation beyond integer upsampling.
+ * exporting them: average and max pooling, F.normalize, nn.Softsign, torch.var, spectral_norm, chunk
+ * and interpolation beyond integer upsampling.
  */
 public final class ExportPatterns {
     private ExportPatterns() {}
@@ -143,6 +143,27 @@ public final class ExportPatterns {
                 .node("Resize", "/nearest", List.of("t", "", "odd"), "n")
                 .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fn", List.of("n"), "nf")
                 .node("Concat", "/cat", List.of("cf", "nf"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
+
+    /**
+     * F.max_pool2d(x, 2) (as BigGAN's self-attention pools its keys and values), a 2 x 3 window,
+     * and F.max_pool1d(rows, 3), joined. Piecewise linear: not for finite differences.
+     */
+    public static OnnxModelBuilder maxPooled() {
+        SplittableRandom rnd = new SplittableRandom(193);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 72);
+        m.initializerLongs("img", 0, 2, 6, 6).initializerLongs("rows", 0, 12, 6);
+        m.node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("MaxPool", "/pool2", List.of("x"), "a", Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2))
+                .node("MaxPool", "/pool23", List.of("x"), "b", Attr.ints("kernel_shape", 2, 3),
+                        Attr.ints("strides", 2, 3))
+                .node("Reshape", "/r1", List.of("x", "rows"), "x1")
+                .node("MaxPool", "/pool1d", List.of("x1"), "c", Attr.ints("kernel_shape", 3), Attr.ints("strides", 3))
+                .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
+                .node("Flatten", "/fc1", List.of("c"), "cf")
+                .node("Concat", "/cat", List.of("af", "bf", "cf"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 

@@ -499,6 +499,7 @@ public final class TestModels {
         m.put("prelu-conv", prelu());
         m.put("hard-mish", hardAndMish());
         m.put("normalize-softsign", ExportPatterns.normsAndAbs());
+        m.put("max-pooling", ExportPatterns.maxPooled());
         m.putAll(convVariants());
         return m;
     }
