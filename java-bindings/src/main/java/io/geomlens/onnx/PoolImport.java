@@ -20,19 +20,31 @@ import java.util.List;
 final class PoolImport {
     private PoolImport() {}
 
-    static void average(NodeContext ctx) {
-        String x = ctx.variableInput("pooling");
-        int[] s = ctx.b().shapeOf(x);
-        Attributes a = ctx.a();
-        int[] k = a.ints("kernel_shape", null);
-        if (k == null || k.length != s.length - 2 || (k.length != 1 && k.length != 2)) {
-            throw ctx.fail("kernel_shape " + Arrays.toString(k) + " on an input of shape " + Arrays.toString(s)
-                    + "; only 1-D and 2-D average pooling is supported");
+    /** A pooling node's input and window attributes (1-D or 2-D; pads as [begins..., ends...]). */
+    private record Window(String x, int[] s, int[] k, int[] strides, int[] pads, int[] dilations) {
+        static Window of(NodeContext ctx, String kind) {
+            String x = ctx.variableInput("pooling");
+            int[] s = ctx.b().shapeOf(x);
+            Attributes a = ctx.a();
+            int[] k = a.ints("kernel_shape", null);
+            if (k == null || k.length != s.length - 2 || (k.length != 1 && k.length != 2)) {
+                throw ctx.fail("kernel_shape " + Arrays.toString(k) + " on an input of shape " + Arrays.toString(s)
+                        + "; only 1-D and 2-D " + kind + " pooling is supported");
+            }
+            return new Window(x, s, k, a.ints("strides", ones(k.length)), a.ints("pads", new int[2 * k.length]),
+                    a.ints("dilations", ones(k.length)));
         }
+    }
+
+    static void average(NodeContext ctx) {
+        Window win = Window.of(ctx, "average");
+        Attributes a = ctx.a();
+        int[] s = win.s();
+        int[] k = win.k();
         int spatial = k.length;
-        int[] strides = a.ints("strides", ones(spatial));
-        int[] pads = a.ints("pads", new int[2 * spatial]);
-        int[] dilations = a.ints("dilations", ones(spatial));
+        int[] strides = win.strides();
+        int[] pads = win.pads();
+        int[] dilations = win.dilations();
         int[] counts = new int[spatial];   // output positions per axis, and the windows' cells inside the input
         double[][] inside = new double[spatial][];
         for (int d = 0; d < spatial; d++) {
@@ -86,18 +98,15 @@ final class PoolImport {
      * ReLUs are selections, not neurons (see Activation.selection).
      */
     static void max(NodeContext ctx) {
-        String x = ctx.variableInput("pooling");
-        int[] s = ctx.b().shapeOf(x);
+        Window win = Window.of(ctx, "max");
         Attributes a = ctx.a();
-        int[] k = a.ints("kernel_shape", null);
-        if (k == null || k.length != s.length - 2 || (k.length != 1 && k.length != 2)) {
-            throw ctx.fail("kernel_shape " + Arrays.toString(k) + " on an input of shape " + Arrays.toString(s)
-                    + "; only 1-D and 2-D max pooling is supported");
-        }
+        String x = win.x();
+        int[] s = win.s();
+        int[] k = win.k();
         int spatial = k.length;
-        int[] strides = a.ints("strides", ones(spatial));
-        int[] pads = a.ints("pads", new int[2 * spatial]);
-        int[] dilations = a.ints("dilations", ones(spatial));
+        int[] strides = win.strides();
+        int[] pads = win.pads();
+        int[] dilations = win.dilations();
         boolean tiles = Arrays.equals(strides, k) && Arrays.stream(pads).allMatch(p -> p == 0)
                 && Arrays.stream(dilations).allMatch(d -> d == 1) && ctx.n().getOutputCount() == 1
                 && a.string("auto_pad", "NOTSET").matches("NOTSET|VALID");
