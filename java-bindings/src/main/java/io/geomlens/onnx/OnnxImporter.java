@@ -53,6 +53,8 @@ public final class OnnxImporter {
     private final Map<String, double[]> fixed;
     private int opset;
     private final IntegerValues integers = new IntegerValues();
+    /** The model's op types in order of first use, for naming every unsupported one at once. */
+    private final java.util.Set<String> nodeTypes = new java.util.LinkedHashSet<>();
     private final Map<String, Tensor> constants = new HashMap<>();
 
     private final String output;
@@ -169,6 +171,7 @@ public final class OnnxImporter {
             }
         }
         List<NodeProto> nodes = GeluFusion.apply(g.getNodeList(), constants::get);
+        nodes.forEach(n -> nodeTypes.add(n.getOpType()));
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
@@ -481,8 +484,21 @@ public final class OnnxImporter {
             }
             case "Resize", "Upsample" -> ResizeImport.importNode(ctx);
             default -> throw new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + name
-                    + "' (opset " + opset + "); supported ops: " + String.join(", ", SUPPORTED_OPS));
+                    + "' (opset " + opset + ")" + alsoUnsupported(op) + "; supported ops: "
+                    + String.join(", ", SUPPORTED_OPS));
         }
+    }
+
+    /** The op types in SUPPORTED_OPS' entries ("Slice (step 1)" -> Slice; "Shape, ..." lists several). */
+    private static final java.util.Set<String> SUPPORTED_TYPES = SUPPORTED_OPS.stream()
+            .flatMap(e -> java.util.Arrays.stream(e.split(", ")))
+            .map(e -> e.contains(" (") ? e.substring(0, e.indexOf(" (")) : e)
+            .collect(java.util.stream.Collectors.toSet());
+
+    /** ", and the model also uses X, Y, not supported either" so one attempt names every missing op. */
+    private String alsoUnsupported(String op) {
+        List<String> others = nodeTypes.stream().filter(t -> !t.equals(op) && !SUPPORTED_TYPES.contains(t)).toList();
+        return others.isEmpty() ? "" : "; the model also uses " + String.join(", ", others) + ", not supported either";
     }
 
     private static int[] reversed(int rank) {

@@ -29,6 +29,19 @@ class ImporterErrorsTest {
                 .node("NonMaxSuppression", "/head/Nms", List.of("z"), "y").output("y");
         assertMentions(failure(m), "bad.onnx", "unsupported ONNX op 'NonMaxSuppression'", "'/head/Nms'", "opset 17",
                 "supported ops:");
+        assertTrue(!failure(m).contains("also uses"), failure(m));
+    }
+
+    /** The first unsupported op fails the import; the message names the model's other unsupported ops too. */
+    @Test
+    void everyUnsupportedOpIsNamedAtOnce() {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4)
+                .node("Relu", "/act", List.of("z"), "a")
+                .node("TopK", "/topk", List.of("a"), "b")
+                .node("Round", "/round", List.of("b"), "c")
+                .node("TopK", "/topk2", List.of("c"), "y").output("y");
+        assertMentions(failure(m), "unsupported ONNX op 'TopK' at node '/topk'",
+                "the model also uses Round, not supported either");
     }
 
     @Test
