@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Local geometry of deep generative models: local scaling psi, local rank nu,"
                 + " local complexity delta.",
         subcommands = {DescribeCommand.class, HessianCommand.class, MapCommand.class, LevelSetsCommand.class,
-            BenchCommand.class, InvertCommand.class, InfoCommand.class, ZooCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, InvertCommand.class, InfoCommand.class, VerifyCommand.class, ZooCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

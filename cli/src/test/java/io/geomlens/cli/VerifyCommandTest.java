@@ -1,0 +1,54 @@
+package io.geomlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.geomlens.io.Npy;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** geomlens verify against outputs torch itself computed (the genuine export fixtures, float64). */
+class VerifyCommandTest {
+    private static final String FIXTURES = "../java-bindings/src/test/resources/torch-exports/";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void genuineTorchExportsComputeTorchsOutputs() {
+        for (String name : new String[] {"mlp", "cyclegan", "export-patterns"}) {
+            Cli r = Cli.run("verify", "--model", FIXTURES + name + ".onnx", "--latents", FIXTURES + name + "-z.npy",
+                    "--expect", FIXTURES + name + "-x.npy", "--backend", "cpu");
+            assertEquals(0, r.code(), name + ": " + r.out() + r.err());
+            assertTrue(r.out().contains("3 latents x") && r.out().contains("verify: OK"), r.out());
+        }
+    }
+
+    @Test
+    void aWrongOutputIsFoundAndLocated() throws Exception {
+        Npy.Array x = Npy.read(Path.of(FIXTURES + "mlp-x.npy"));
+        double[] changed = x.data().clone();
+        int at = x.rowWidth() + 7;   // latent 1, output 7
+        changed[at] += 0.01;
+        Path bad = dir.resolve("bad-x.npy");
+        Npy.write(bad, x.shape(), changed);
+        Cli r = Cli.run("verify", "--model", FIXTURES + "mlp.onnx", "--latents", FIXTURES + "mlp-z.npy",
+                "--expect", bad.toString(), "--backend", "cpu");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("worst at latent 1, output 7"), r.out());
+        assertTrue(r.err().contains("error: the ONNX model does not compute the expected outputs"), r.err());
+    }
+
+    @Test
+    void shapesThatDoNotMatchTheModelAreNamed() {
+        Cli r = Cli.run("verify", "--model", FIXTURES + "mlp.onnx", "--latents", FIXTURES + "mlp-z.npy",
+                "--expect", FIXTURES + "conv-x.npy");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("conv-x.npy has shape") && r.err().contains("D = 50"), r.err());
+        Cli z = Cli.run("verify", "--model", FIXTURES + "mlp.onnx", "--latents", FIXTURES + "conv-z.npy",
+                "--expect", FIXTURES + "mlp-x.npy");
+        assertEquals(1, z.code());
+        assertTrue(z.err().contains("latent dimension is E = 6"), z.err());
+    }
+}
