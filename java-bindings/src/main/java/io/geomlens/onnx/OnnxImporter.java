@@ -312,7 +312,7 @@ public final class OnnxImporter {
             case "GlobalAveragePool" -> PoolImport.global(ctx);
             case "MaxPool" -> PoolImport.max(ctx);
             case "Abs" -> PiecewiseLinear.abs(ctx);
-            case "Pad" -> ctx.unary(PadImport.pad(ctx));
+            case "Pad" -> PadImport.importNode(ctx);
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
             case "Expand" -> {
                 ctx.variableInput("expanding");

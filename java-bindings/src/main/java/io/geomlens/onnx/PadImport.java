@@ -1,23 +1,28 @@
 package io.geomlens.onnx;
 
 import io.geomlens.graph.BorderPad;
-import io.geomlens.graph.Op;
+import io.geomlens.graph.Concat;
+import io.geomlens.graph.Graph;
+import io.geomlens.graph.Narrow;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.ZeroPad;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * Pad of a latent-dependent value: with zeros (mode constant, value 0: F.pad), or in mode reflect
- * or edge on the last two axes (ReflectionPad2d, ReplicationPad2d and their 1-D forms).
+ * Pad of a latent-dependent value: with zeros (mode constant, value 0: F.pad), in mode reflect
+ * or edge on the last two axes (ReflectionPad2d, ReplicationPad2d and their 1-D forms), or in mode
+ * wrap (circular, opset 19) on any non-batch axis as the Concat of the input's far ends around it.
  */
 final class PadImport {
     private PadImport() {}
 
-    static Op pad(NodeContext ctx) {
+    static void importNode(NodeContext ctx) {
         ctx.variableInput("padding");
         String mode = ctx.a().string("mode", "constant");
-        if (!mode.equals("constant") && !mode.equals("reflect") && !mode.equals("edge")) {
-            throw ctx.fail("mode='" + mode + "' is not supported; constant (zero), reflect and edge are");
+        if (!mode.equals("constant") && !mode.equals("reflect") && !mode.equals("edge") && !mode.equals("wrap")) {
+            throw ctx.fail("mode='" + mode + "' is not supported; constant (zero), reflect, edge and wrap are");
         }
         int rank = ctx.b().shapeOf(ctx.input(0)).length;
         int[] pads;
@@ -48,9 +53,57 @@ final class PadImport {
             throw ctx.fail("pads " + Arrays.toString(pads) + " do not have 2 x rank = " + 2 * rank + " entries");
         }
         if (mode.equals("constant")) {
-            return new ZeroPad(Arrays.copyOfRange(pads, 0, rank), Arrays.copyOfRange(pads, rank, 2 * rank));
+            ctx.unary(new ZeroPad(Arrays.copyOfRange(pads, 0, rank), Arrays.copyOfRange(pads, rank, 2 * rank)));
+        } else if (mode.equals("wrap")) {
+            wrap(ctx, pads, rank);
+        } else {
+            ctx.unary(border(ctx, mode, pads, rank));
         }
-        return border(ctx, mode, pads, rank);
+    }
+
+    /** Per padded axis: concat(x[-begin:], x, x[:end]) along it. */
+    private static void wrap(NodeContext ctx, int[] pads, int rank) {
+        Graph.Builder b = ctx.b();
+        int[] s = b.shapeOf(ctx.input(0));
+        if (pads[0] != 0 || pads[rank] != 0) {
+            throw ctx.fail("pads " + Arrays.toString(pads) + " pad the batch axis");
+        }
+        int last = -1;
+        for (int d = 1; d < rank; d++) {
+            if (pads[d] < 0 || pads[rank + d] < 0 || pads[d] > s[d] || pads[rank + d] > s[d]) {
+                throw ctx.fail("pads " + Arrays.toString(pads) + ": mode='wrap' takes pads from 0 to the axis' size "
+                        + Arrays.toString(s));
+            }
+            if (pads[d] + pads[rank + d] > 0) {
+                last = d;
+            }
+        }
+        if (last < 0) {
+            b.alias(ctx.output(0), ctx.input(0));
+            return;
+        }
+        String cur = ctx.input(0);
+        for (int d = 1; d <= last; d++) {
+            int begin = pads[d];
+            int end = pads[rank + d];
+            if (begin + end == 0) {
+                continue;
+            }
+            String p = ctx.name() + "/axis" + d;
+            List<String> parts = new ArrayList<>();
+            if (begin > 0) {
+                b.node(p + "/head", "Slice", new Narrow(d, s[d] - begin, begin), List.of(cur), p + "/head_out");
+                parts.add(p + "/head_out");
+            }
+            parts.add(cur);
+            if (end > 0) {
+                b.node(p + "/tail", "Slice", new Narrow(d, 0, end), List.of(cur), p + "/tail_out");
+                parts.add(p + "/tail_out");
+            }
+            String out = d == last ? ctx.output(0) : p + "/out";
+            b.node(p + "/Concat", "Concat", new Concat(d), parts, out);
+            cur = out;
+        }
     }
 
     private static BorderPad border(NodeContext ctx, String mode, int[] pads, int rank) {

@@ -282,6 +282,7 @@ class ForwardVsOrtTest {
     @Test
     void reflectAndEdgePadding() throws Exception {
         check(io.geomlens.testing.TestModels.borderPadded(), 3, 1.0);
+        check(io.geomlens.testing.ExportPatterns.wrapped(), 3, 1.0);
     }
 
     @Test

@@ -99,10 +99,14 @@ class ImporterRejectsTest {
                         .input("z", 2, 3, 3).initializerLongs("p", 0, 0, -1, 0, 0, 0, 0, 0)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "edge")).output("y"),
                         "must be non-negative"),
-                Arguments.of("Pad wrap", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(19)
-                        .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
+                Arguments.of("Pad wrap wider than the axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(19)
+                        .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 4, 1, 0, 0, 1, 1)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "wrap")).output("y"),
-                        "constant (zero), reflect and edge are"),
+                        "takes pads from 0 to the axis' size"),
+                Arguments.of("Pad mode unknown", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(19)
+                        .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 1, 1, 0, 0, 1, 1)
+                        .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "mirror")).output("y"),
+                        "constant (zero), reflect, edge and wrap are"),
                 Arguments.of("Pad reflect as wide as the plane", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(13)
                         .input("z", 2, 3, 3).initializerLongs("p", 0, 0, 3, 0, 0, 0, 0, 0)
                         .node("Pad", "/pad", List.of("z", "p"), "y", Attr.s("mode", "reflect")).output("y"),

@@ -167,6 +167,26 @@ public final class ExportPatterns {
         return m.output("y");
     }
 
+    /**
+     * Circular padding as ONNX writes it from opset 19 (Pad mode wrap), on the spatial axes of a
+     * conv's input (Conv2d(padding_mode="circular")) and, asymmetric, on the channel axis.
+     */
+    public static OnnxModelBuilder wrapped() {
+        SplittableRandom rnd = new SplittableRandom(197);
+        OnnxModelBuilder m = new OnnxModelBuilder(19).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 50);
+        m.initializerLongs("img", 0, 2, 5, 5).initializerLongs("circular", 0, 0, 1, 1, 0, 0, 1, 1)
+                .initializerLongs("channels", 0, 1, 0, 2, 0, 0, 0, 1)
+                .initializer("w", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
+        m.node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("Pad", "/pad", List.of("x", "circular"), "p", Attr.s("mode", "wrap"))
+                .node("Conv", "/conv", List.of("p", "w"), "c")
+                .node("Tanh", "/t", List.of("c"), "t")
+                .node("Pad", "/pad_c", List.of("t", "channels"), "q", Attr.s("mode", "wrap"))
+                .node("Flatten", "/flat", List.of("q"), "y");
+        return m.output("y");
+    }
+
     private static float[] uniform(SplittableRandom rnd, int n) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {

@@ -38,6 +38,7 @@ public final class TestModels {
         m.put("tile", tiled());
         m.put("pad", padded(13));
         m.put("pad-reflect-edge", borderPadded());
+        m.put("pad-wrap", ExportPatterns.wrapped());
         m.put("pixel-shuffle", pixelShuffled());
         m.put("elementary", elementary());
         m.put("gather", gathered());
