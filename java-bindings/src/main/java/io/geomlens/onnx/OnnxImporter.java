@@ -42,7 +42,7 @@ public final class OnnxImporter {
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
             "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
             "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
-            "LayerNormalization", "LeakyRelu", "Log", "MatMul", "MaxPool (windows tiling the input)", "Mish", "Mul",
+            "LayerNormalization", "LeakyRelu", "Log", "MatMul", "MaxPool (not dilated)", "Mish", "Mul",
             "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMean", "ReduceSum", "ReduceSumSquare",
             "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze",
             "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",

@@ -1,6 +1,7 @@
 package io.geomlens.onnx;
 
 import io.geomlens.graph.Activation;
+import io.geomlens.graph.BorderPad;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Narrow;
@@ -15,7 +16,7 @@ import java.util.List;
  * AveragePool (1-D, 2-D) as the depthwise conv it is: weights 1 / window per channel, or, when
  * padded cells do not count (count_include_pad=0), weights 1 and a constant map of 1 / (cells
  * inside the input) per output position. GlobalAveragePool is a ReduceMean over the spatial axes.
- * MaxPool over windows that tile the input is a max of reshaped slices.
+ * MaxPool is a max over slices of the input cut into blocks of the stride.
  */
 final class PoolImport {
     private PoolImport() {}
@@ -92,54 +93,84 @@ final class PoolImport {
     }
 
     /**
-     * MaxPool with windows that tile the input (kernel = strides, no padding, as BigGAN's
-     * self-attention pools): the input reshaped so each window is one block of axes, each of its
-     * cells taken by Narrows, and the max of them as a tree of max(a, b) = a + relu(b - a), whose
+     * MaxPool (1-D, 2-D, any stride, padding up to half the kernel, no dilation) as a max over the
+     * window's cells: cell i of the window at o reads x[s o + i] = x[s (o + i / s) + i % s], so with
+     * the (padded) axis cut into blocks of s, each cell is a Narrow of whole blocks and one Narrow
+     * inside them. Padding repeats the edge: a window that reaches into it also holds the edge
+     * cell (pads <= kernel / 2), so the max is unchanged; cells past the last window are cropped or
+     * filled the same way and never read. The max is a tree of max(a, b) = a + relu(b - a), whose
      * ReLUs are selections, not neurons (see Activation.selection).
      */
     static void max(NodeContext ctx) {
         Window win = Window.of(ctx, "max");
         Attributes a = ctx.a();
-        String x = win.x();
         int[] s = win.s();
         int[] k = win.k();
         int spatial = k.length;
-        int[] strides = win.strides();
+        int[] st = win.strides();
         int[] pads = win.pads();
-        int[] dilations = win.dilations();
-        boolean tiles = Arrays.equals(strides, k) && Arrays.stream(pads).allMatch(p -> p == 0)
-                && Arrays.stream(dilations).allMatch(d -> d == 1) && ctx.n().getOutputCount() == 1
-                && a.string("auto_pad", "NOTSET").matches("NOTSET|VALID");
-        for (int d = 0; d < spatial && tiles; d++) {
-            tiles = s[2 + d] % k[d] == 0;
+        if (Arrays.stream(win.dilations()).anyMatch(d -> d != 1) || ctx.n().getOutputCount() > 1
+                || !a.string("auto_pad", "NOTSET").matches("NOTSET|VALID")) {
+            throw ctx.fail("dilated MaxPool, its Indices output and auto_pad SAME are not supported");
         }
-        if (!tiles) {
-            throw ctx.fail("only max pooling whose windows tile the input is supported (kernel_shape = strides, "
-                    + "no padding or dilation, sizes divisible by the kernel, no Indices output); got kernel "
-                    + Arrays.toString(k) + ", strides " + Arrays.toString(strides) + ", pads " + Arrays.toString(pads)
-                    + " on " + Arrays.toString(s));
+        int[] out = new int[spatial];
+        int[] blocks = new int[spatial];
+        int[] end = new int[spatial];   // cells to add (or, negative, to crop) after the input
+        for (int d = 0; d < spatial; d++) {
+            int size = s[2 + d];
+            if (2 * pads[d] > k[d] || 2 * pads[d + spatial] > k[d]) {
+                throw ctx.fail("pads " + Arrays.toString(pads) + " exceed half the kernel " + Arrays.toString(k));
+            }
+            int padded = size + pads[d] + pads[d + spatial];
+            if (padded < k[d] || a.integer("ceil_mode", 0) != 0 && (padded - k[d]) % st[d] != 0) {
+                throw ctx.fail("kernel " + Arrays.toString(k) + " and strides " + Arrays.toString(st) + " on "
+                        + Arrays.toString(s) + " leave no window or, with ceil_mode=1, a partial one");
+            }
+            out[d] = (padded - k[d]) / st[d] + 1;
+            blocks[d] = out[d] + (k[d] - 1) / st[d];
+            end[d] = st[d] * blocks[d] - size - pads[d];
         }
         Graph.Builder b = ctx.b();
         String name = ctx.name();
-        int[] blocks = new int[2 + 2 * spatial];   // [0, C, H / kh, kh, W / kw, kw]
-        int[] pooled = new int[2 + spatial];        // [0, C, H / kh, W / kw]
-        blocks[1] = s[1];
+        String x = win.x();
+        if (Arrays.stream(pads, 0, spatial).anyMatch(p -> p > 0) || Arrays.stream(end).anyMatch(e -> e > 0)) {
+            int last = spatial - 1;
+            BorderPad edge = new BorderPad(BorderPad.Mode.EDGE, spatial == 2 ? pads[0] : 0,
+                    spatial == 2 ? Math.max(0, end[0]) : 0, pads[last], Math.max(0, end[last]));
+            b.node(name + "/edge", "Pad", edge, List.of(x), name + "/padded");
+            x = name + "/padded";
+        }
+        for (int d = 0; d < spatial; d++) {
+            if (end[d] < 0) {
+                b.node(name + "/crop" + d, "Slice", new Narrow(2 + d, 0, st[d] * blocks[d]), List.of(x),
+                        name + "/crop" + d + "/out");
+                x = name + "/crop" + d + "/out";
+            }
+        }
+        int[] cut = new int[2 + 2 * spatial];   // [0, C, blocks_h, s_h, blocks_w, s_w]
+        int[] pooled = new int[2 + spatial];     // [0, C, out_h, out_w]
+        cut[1] = s[1];
         pooled[1] = s[1];
         for (int d = 0; d < spatial; d++) {
-            blocks[2 + 2 * d] = s[2 + d] / k[d];
-            blocks[3 + 2 * d] = k[d];
-            pooled[2 + d] = s[2 + d] / k[d];
+            cut[2 + 2 * d] = blocks[d];
+            cut[3 + 2 * d] = st[d];
+            pooled[2 + d] = out[d];
         }
-        b.node(name + "/windows", "Reshape", new Reshape(blocks), List.of(x), name + "/blocks");
+        b.node(name + "/blocks", "Reshape", new Reshape(cut), List.of(x), name + "/blocks_out");
         List<String> cells = new ArrayList<>();
         int count = Arrays.stream(k).reduce(1, (p, q) -> p * q);
         for (int c = 0; c < count; c++) {
-            String cur = name + "/blocks";
+            String cur = name + "/blocks_out";
             int[] at = spatial == 1 ? new int[] {c} : new int[] {c / k[1], c % k[1]};   // the cell in its window
             for (int d = 0; d < spatial; d++) {
-                String next = name + "/cell" + c + "/axis" + d;
-                b.node(next, "Slice", new Narrow(3 + 2 * d, at[d], 1), List.of(cur), next + "/out");
-                cur = next + "/out";
+                String p = name + "/cell" + c + "/axis" + d;
+                if (blocks[d] != out[d]) {
+                    b.node(p + "/blocks", "Slice", new Narrow(2 + 2 * d, at[d] / st[d], out[d]), List.of(cur),
+                            p + "/blocks_out");
+                    cur = p + "/blocks_out";
+                }
+                b.node(p + "/in_block", "Slice", new Narrow(3 + 2 * d, at[d] % st[d], 1), List.of(cur), p + "/out");
+                cur = p + "/out";
             }
             b.node(name + "/cell" + c, "Reshape", new Reshape(pooled), List.of(cur), name + "/cell" + c + "/out");
             cells.add(name + "/cell" + c + "/out");
@@ -147,11 +178,11 @@ final class PoolImport {
         String m = cells.get(0);
         for (int c = 1; c < cells.size(); c++) {
             String p = name + "/max" + c;
-            String out = c == cells.size() - 1 ? ctx.output(0) : p + "/out";
+            String o = c == cells.size() - 1 ? ctx.output(0) : p + "/out";
             b.node(p + "/Sub", "Sub", new Elementwise(Elementwise.Kind.SUB), List.of(cells.get(c), m), p + "/gap")
                     .node(p + "/Relu", "Relu", Activation.selection(), List.of(p + "/gap"), p + "/gain")
-                    .node(p + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(m, p + "/gain"), out);
-            m = out;
+                    .node(p + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(m, p + "/gain"), o);
+            m = o;
         }
         if (cells.size() == 1) {
             b.alias(ctx.output(0), m);

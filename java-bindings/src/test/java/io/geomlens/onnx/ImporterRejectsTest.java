@@ -72,10 +72,14 @@ class ImporterRejectsTest {
                 Arguments.of("Transpose moving the batch (nn.MultiheadAttention)", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "y",
                                 Attr.ints("perm", 1, 0, 2)).output("y"), "write the attention with batch-first"),
-                Arguments.of("MaxPool with overlapping windows", (Supplier<OnnxModelBuilder>) () ->
+                Arguments.of("MaxPool padded beyond half the kernel", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
-                                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2)).output("y"),
-                        "windows tile the input"),
+                                Attr.ints("kernel_shape", 3, 3), Attr.ints("pads", 2, 0, 0, 0)).output("y"),
+                        "exceed half the kernel"),
+                Arguments.of("MaxPool dilated", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
+                                Attr.ints("kernel_shape", 2, 2), Attr.ints("dilations", 2, 2)).output("y"),
+                        "dilated MaxPool"),
                 Arguments.of("ReduceMean over every axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).node("ReduceMean", "/m", List.of("z"), "y").output("y"),
                         "reducing every axis includes the batch"),

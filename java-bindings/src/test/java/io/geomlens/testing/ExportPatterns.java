@@ -148,7 +148,9 @@ public final class ExportPatterns {
 
     /**
      * F.max_pool2d(x, 2) (as BigGAN's self-attention pools its keys and values), a 2 x 3 window,
-     * and F.max_pool1d(rows, 3), joined. Piecewise linear: not for finite differences.
+     * overlapping padded windows (3, stride 2, padding 1: a ResNet stem), windows that do not
+     * fit a whole number of times (4 on 6), F.max_pool1d(rows, 3) and a padded 1-D pool (3, stride
+     * 2, padding 1 at the start), joined. Piecewise linear: not for finite differences.
      */
     public static OnnxModelBuilder maxPooled() {
         SplittableRandom rnd = new SplittableRandom(193);
@@ -161,9 +163,15 @@ public final class ExportPatterns {
                         Attr.ints("strides", 2, 3))
                 .node("Reshape", "/r1", List.of("x", "rows"), "x1")
                 .node("MaxPool", "/pool1d", List.of("x1"), "c", Attr.ints("kernel_shape", 3), Attr.ints("strides", 3))
+                .node("MaxPool", "/stem", List.of("x"), "d", Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
+                        Attr.ints("pads", 1, 1, 1, 1))
+                .node("MaxPool", "/uneven", List.of("x"), "e", Attr.ints("kernel_shape", 4, 4), Attr.ints("strides", 4, 4))
+                .node("MaxPool", "/pool1d_pad", List.of("x1"), "f", Attr.ints("kernel_shape", 3), Attr.ints("strides", 2),
+                        Attr.ints("pads", 1, 0))
                 .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
-                .node("Flatten", "/fc1", List.of("c"), "cf")
-                .node("Concat", "/cat", List.of("af", "bf", "cf"), "y", Attr.i("axis", 1));
+                .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fd", List.of("d"), "df")
+                .node("Flatten", "/fe", List.of("e"), "ef").node("Flatten", "/ff", List.of("f"), "ff")
+                .node("Concat", "/cat", List.of("af", "bf", "cf", "df", "ef", "ff"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 
