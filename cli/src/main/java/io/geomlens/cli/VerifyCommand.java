@@ -33,7 +33,8 @@ final class VerifyCommand implements Callable<Integer> {
     Path latents;
 
     @Option(names = "--expect", required = true,
-            description = "The original model's outputs for those latents as .npy, shape (N, ...) with D values per row.")
+            description = "The original model's outputs for those latents as .npy, shape (N, ...), D values"
+                    + " per row.")
     Path expect;
 
     @Option(names = "--atol", defaultValue = "1e-4", description = "Absolute tolerance (default ${DEFAULT-VALUE}).")

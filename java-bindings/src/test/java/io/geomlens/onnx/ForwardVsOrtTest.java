@@ -171,7 +171,7 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.TestModels.bilinear("asymmetric", 9), 3, 1.0);   // Upsample-9, mode linear
     }
 
-    /** A Resize of [N, 2, 3, 4] (after a Tanh), by scales or by sizes (entries 2, 3 used), with the given attributes. */
+    /** A Resize of [N, 2, 3, 4] (after a Tanh), by scales or by sizes (entries 2, 3 used), with these attributes. */
     private static OnnxModelBuilder resized(float[] scales, long[] sizes, Attr... attrs) {
         SplittableRandom rnd = new SplittableRandom(181);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
@@ -209,8 +209,8 @@ class ForwardVsOrtTest {
                     try {
                         check(bySizes ? resized(null, odd, a) : resized(twice, null, a), 3, 1.0);
                     } catch (AssertionError e) {
-                        throw new AssertionError("nearest, " + coords + ", " + rounding + (bySizes ? ", sizes " : ", scales ")
-                                + e.getMessage(), e);
+                        throw new AssertionError("nearest, " + coords + ", " + rounding
+                                + (bySizes ? ", sizes " : ", scales ") + e.getMessage(), e);
                     }
                 }
             }

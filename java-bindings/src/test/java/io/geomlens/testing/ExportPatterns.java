@@ -71,8 +71,9 @@ public final class ExportPatterns {
     public static OnnxModelBuilder constantFolds() {
         SplittableRandom rnd = new SplittableRandom(173);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
-        m.initializer("w_orig", new int[] {10, 8}, uniform(rnd, 80)).initializer("w_u", new int[] {10}, uniform(rnd, 10))
-                .initializer("w_v", new int[] {8}, uniform(rnd, 8)).initializer("bias", new int[] {10}, uniform(rnd, 10));
+        m.initializer("w_orig", new int[] {10, 8}, uniform(rnd, 80))
+                .initializer("w_u", new int[] {10}, uniform(rnd, 10)).initializer("w_v", new int[] {8}, uniform(rnd, 8))
+                .initializer("bias", new int[] {10}, uniform(rnd, 10));
         m.constant("eps", new int[0], 1e-5f).constant("one", new int[0], 1f).constantLong("axis1", 1);
         m.node("MatMul", "/wv", List.of("w_orig", "w_v"), "wv")
                 .node("MatMul", "/sigma", List.of("w_u", "wv"), "sigma")
@@ -158,16 +159,18 @@ public final class ExportPatterns {
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 72);
         m.initializerLongs("img", 0, 2, 6, 6).initializerLongs("rows", 0, 12, 6);
         m.node("Reshape", "/r", List.of(h, "img"), "x")
-                .node("MaxPool", "/pool2", List.of("x"), "a", Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2))
+                .node("MaxPool", "/pool2", List.of("x"), "a", Attr.ints("kernel_shape", 2, 2),
+                        Attr.ints("strides", 2, 2))
                 .node("MaxPool", "/pool23", List.of("x"), "b", Attr.ints("kernel_shape", 2, 3),
                         Attr.ints("strides", 2, 3))
                 .node("Reshape", "/r1", List.of("x", "rows"), "x1")
                 .node("MaxPool", "/pool1d", List.of("x1"), "c", Attr.ints("kernel_shape", 3), Attr.ints("strides", 3))
-                .node("MaxPool", "/stem", List.of("x"), "d", Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2),
-                        Attr.ints("pads", 1, 1, 1, 1))
-                .node("MaxPool", "/uneven", List.of("x"), "e", Attr.ints("kernel_shape", 4, 4), Attr.ints("strides", 4, 4))
-                .node("MaxPool", "/pool1d_pad", List.of("x1"), "f", Attr.ints("kernel_shape", 3), Attr.ints("strides", 2),
-                        Attr.ints("pads", 1, 0))
+                .node("MaxPool", "/stem", List.of("x"), "d", Attr.ints("kernel_shape", 3, 3),
+                        Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1))
+                .node("MaxPool", "/uneven", List.of("x"), "e", Attr.ints("kernel_shape", 4, 4),
+                        Attr.ints("strides", 4, 4))
+                .node("MaxPool", "/pool1d_pad", List.of("x1"), "f", Attr.ints("kernel_shape", 3),
+                        Attr.ints("strides", 2), Attr.ints("pads", 1, 0))
                 .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
                 .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fd", List.of("d"), "df")
                 .node("Flatten", "/fe", List.of("e"), "ef").node("Flatten", "/ff", List.of("f"), "ff")
