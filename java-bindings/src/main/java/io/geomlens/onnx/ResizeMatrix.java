@@ -14,7 +14,8 @@ record ResizeMatrix(int in, int out, double[] r) {
     static ResizeMatrix of(int in, int out, double scale, Settings s) {
         double[] r = new double[out * in];
         for (int o = 0; o < out; o++) {
-            double x = source(o, in, out, scale, s.coordinates());
+            double x = s.mode().equals("nearest") ? sourceAsFloat(o, in, out, scale, s.coordinates())
+                    : source(o, in, out, scale, s.coordinates());
             switch (s.mode()) {
                 case "nearest" -> r[o * in + clamp(nearest(x, s.nearestMode()), in)] = 1;
                 case "linear" -> {
@@ -33,11 +34,23 @@ record ResizeMatrix(int in, int out, double[] r) {
         return new ResizeMatrix(in, out, r);
     }
 
-    /**
-     * The source coordinate of output index o (ONNX's coordinate_transformation_mode), in float32 as
-     * ONNX Runtime computes it: nearest's rounding of an exact .5 depends on it.
-     */
+    /** The source coordinate of output index o (ONNX's coordinate_transformation_mode). */
     private static double source(int o, int in, int out, double scale, String mode) {
+        return switch (mode) {
+            case "half_pixel" -> (o + 0.5) / scale - 0.5;
+            case "pytorch_half_pixel" -> out > 1 ? (o + 0.5) / scale - 0.5 : 0;
+            case "align_corners" -> out == 1 ? 0 : o * (in - 1.0) / (out - 1.0);
+            case "asymmetric" -> o / scale;
+            case "tf_half_pixel_for_nn" -> (o + 0.5) / scale;
+            default -> sourceAsFloat(o, in, out, scale, mode);   // names the unsupported mode
+        };
+    }
+
+    /**
+     * The same in float32, as ONNX Runtime computes it: nearest's rounding of an exact .5 depends on
+     * it (a 1e-7 shift of linear and cubic weights does not, so those use the exact coordinate).
+     */
+    private static double sourceAsFloat(int o, int in, int out, double scale, String mode) {
         float x = o;
         float s = (float) scale;
         return switch (mode) {
