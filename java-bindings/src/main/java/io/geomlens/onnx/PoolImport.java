@@ -93,13 +93,14 @@ final class PoolImport {
     }
 
     /**
-     * MaxPool (1-D, 2-D, any stride, padding up to half the kernel, no dilation) as a max over the
-     * window's cells: cell i of the window at o reads x[s o + i] = x[s (o + i / s) + i % s], so with
-     * the (padded) axis cut into blocks of s, each cell is a Narrow of whole blocks and one Narrow
-     * inside them. Padding repeats the edge: a window that reaches into it also holds the edge
-     * cell (pads <= kernel / 2), so the max is unchanged; cells past the last window are cropped or
-     * filled the same way and never read. The max is a tree of max(a, b) = a + relu(b - a), whose
-     * ReLUs are selections, not neurons (see Activation.selection).
+     * MaxPool (1-D, 2-D, any stride, padding up to half the kernel, ceil_mode, no dilation) as a
+     * max over the window's cells: cell i of the window at o reads x[s o + i] = x[s (o + i / s) +
+     * i % s], so with the (padded) axis cut into blocks of s, each cell is a Narrow of whole blocks
+     * and one Narrow inside them. Padding repeats the edge: a window that reaches into it also holds
+     * the edge cell (pads <= kernel / 2), so the max is unchanged; so does ceil_mode's partial last
+     * window, which starts inside the input; cells past the last window are cropped or filled the
+     * same way. The max is a tree of max(a, b) = a + relu(b - a), whose ReLUs are selections, not
+     * neurons (see Activation.selection).
      */
     static void max(NodeContext ctx) {
         Window win = Window.of(ctx, "max");
@@ -122,11 +123,15 @@ final class PoolImport {
                 throw ctx.fail("pads " + Arrays.toString(pads) + " exceed half the kernel " + Arrays.toString(k));
             }
             int padded = size + pads[d] + pads[d + spatial];
-            if (padded < k[d] || a.integer("ceil_mode", 0) != 0 && (padded - k[d]) % st[d] != 0) {
-                throw ctx.fail("kernel " + Arrays.toString(k) + " and strides " + Arrays.toString(st) + " on "
-                        + Arrays.toString(s) + " leave no window or, with ceil_mode=1, a partial one");
+            if (padded < k[d]) {
+                throw ctx.fail("kernel " + Arrays.toString(k) + " is larger than the padded input "
+                        + Arrays.toString(s));
             }
             out[d] = (padded - k[d]) / st[d] + 1;
+            // ceil_mode: one more, partial, window unless it would start in the right padding (ONNX, torch).
+            if (a.integer("ceil_mode", 0) != 0 && (padded - k[d]) % st[d] != 0 && out[d] * st[d] < size + pads[d]) {
+                out[d]++;
+            }
             blocks[d] = out[d] + (k[d] - 1) / st[d];
             end[d] = st[d] * blocks[d] - size - pads[d];
         }

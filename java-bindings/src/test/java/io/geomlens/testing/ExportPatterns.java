@@ -150,8 +150,9 @@ public final class ExportPatterns {
     /**
      * F.max_pool2d(x, 2) (as BigGAN's self-attention pools its keys and values), a 2 x 3 window,
      * overlapping padded windows (3, stride 2, padding 1: a ResNet stem), windows that do not
-     * fit a whole number of times (4 on 6), F.max_pool1d(rows, 3) and a padded 1-D pool (3, stride
-     * 2, padding 1 at the start), joined. Piecewise linear: not for finite differences.
+     * fit a whole number of times (4 on 6), F.max_pool1d(rows, 3), a padded 1-D pool (3, stride
+     * 2, padding 1 at the start) and ceil_mode's partial windows, joined. Piecewise linear: not for
+     * finite differences.
      */
     public static OnnxModelBuilder maxPooled() {
         SplittableRandom rnd = new SplittableRandom(193);
@@ -171,10 +172,13 @@ public final class ExportPatterns {
                         Attr.ints("strides", 4, 4))
                 .node("MaxPool", "/pool1d_pad", List.of("x1"), "f", Attr.ints("kernel_shape", 3),
                         Attr.ints("strides", 2), Attr.ints("pads", 1, 0))
+                .node("MaxPool", "/ceil", List.of("x"), "g", Attr.ints("kernel_shape", 4, 3),
+                        Attr.ints("strides", 4, 2), Attr.i("ceil_mode", 1))
                 .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
                 .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fd", List.of("d"), "df")
                 .node("Flatten", "/fe", List.of("e"), "ef").node("Flatten", "/ff", List.of("f"), "ff")
-                .node("Concat", "/cat", List.of("af", "bf", "cf", "df", "ef", "ff"), "y", Attr.i("axis", 1));
+                .node("Flatten", "/fg", List.of("g"), "gf")
+                .node("Concat", "/cat", List.of("af", "bf", "cf", "df", "ef", "ff", "gf"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 
