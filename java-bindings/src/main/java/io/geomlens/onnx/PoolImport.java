@@ -52,6 +52,10 @@ final class PoolImport {
             int size = s[2 + d];
             int span = dilations[d] * (k[d] - 1) + 1;
             int padded = size + pads[d] + pads[d + spatial] - span;
+            if (padded < 0) {
+                throw ctx.fail("kernel " + Arrays.toString(k) + " is larger than the padded input "
+                        + Arrays.toString(s));
+            }
             if (a.integer("ceil_mode", 0) != 0 && padded % strides[d] != 0) {
                 throw ctx.fail("ceil_mode=1 adds a partial window here; export with ceil_mode=False or pad the input");
             }

@@ -76,6 +76,12 @@ class ImporterRejectsTest {
                         new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 3, 3), Attr.ints("pads", 2, 0, 0, 0)).output("y"),
                         "exceed half the kernel"),
+                Arguments.of("AveragePool window larger than the input", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 2, 3, 3).node("AveragePool", "/ap", List.of("z"), "y",
+                                Attr.ints("kernel_shape", 4, 4)).output("y"), "larger than the padded input"),
+                Arguments.of("MaxPool window larger than the input", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 2, 3, 3).node("MaxPool", "/mp", List.of("z"), "y",
+                                Attr.ints("kernel_shape", 4, 4)).output("y"), "larger than the padded input"),
                 Arguments.of("MaxPool dilated", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 2, 2), Attr.ints("dilations", 2, 2)).output("y"),
