@@ -106,7 +106,7 @@ class ExportPatterns(nn.Module):
     """Modules whose exports need import-time folding or rewriting: spectral_norm (MatMuls of stored
     constants), avg_pool2d without padded cells, adaptive_avg_pool2d, F.normalize written out
     (ReduceL2, Clip), Softsign (Abs), torch.var (ReduceProd on Shape), bicubic and non-integer
-    interpolation (Resize as interpolation matrices), max_pool2d (not a layer of delta)."""
+    interpolation (Resize as interpolation matrices), max_pool2d (not a layer of delta), ceil_mode pools."""
 
     def __init__(self):
         super().__init__()
@@ -115,7 +115,7 @@ class ExportPatterns(nn.Module):
         self.conv = nn.Conv2d(4, 4, 3, padding=1)
         self.clamp = ClampMin(1e-12)
         self.softsign = nn.Softsign()
-        self.out = nn.Linear(2 * 4 * 3 * 3 + 4 + 8 + 4 * 7 * 5 + 4 * 9 * 9, 20)
+        self.out = nn.Linear(2 * 4 * 3 * 3 + 4 + 8 + 4 * 7 * 5 + 4 * 9 * 9 + 2 * 4 * 2 * 2, 20)
 
     def forward(self, z):
         c = self.conv(self.act(self.fc(z)).view(-1, 4, 6, 6))
@@ -127,7 +127,8 @@ class ExportPatterns(nn.Module):
         cubic = F.interpolate(c, size=(7, 5), mode="bicubic", align_corners=False).flatten(1)
         linear = F.interpolate(c, scale_factor=1.5, mode="bilinear").flatten(1)
         maxed = F.max_pool2d(c, 2).flatten(1)   # as BigGAN's self-attention pools
-        return self.out(torch.cat([pooled, g, v, cubic, linear, maxed], 1))
+        ceil = [F.avg_pool2d(c, 4, 4, ceil_mode=True).flatten(1), F.max_pool2d(c, 4, 4, ceil_mode=True).flatten(1)]
+        return self.out(torch.cat([pooled, g, v, cubic, linear, maxed] + ceil, 1))
 
 
 def export_patterns():

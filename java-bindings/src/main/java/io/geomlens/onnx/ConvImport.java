@@ -29,12 +29,17 @@ final class ConvImport {
      * with the node's spatial attributes (kernel_shape, strides, pads, dilations, output_padding).
      */
     static void add(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int groups, String out) {
+        add(ctx, transposed, w, bias, groups, out, null);
+    }
+
+    /** As above with these pads ([begins..., ends...]) instead of the node's, when not null. */
+    static void add(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int groups, String out, int[] pads) {
         Graph.Builder b = ctx.b();
         NodeProto n = ctx.n();
         String name = ctx.name();
         String x = n.getInput(0);
         if (w.rank() == 4) {
-            b.node(name, n.getOpType(), conv(ctx, transposed, w, bias, 2, groups), List.of(x), out);
+            b.node(name, n.getOpType(), conv(ctx, transposed, w, bias, 2, groups, pads), List.of(x), out);
             return;
         }
         int[] s = b.shapeOf(x);
@@ -42,7 +47,7 @@ final class ConvImport {
             throw ctx.fail("a 1-D convolution expects [N, C, L], got rank " + s.length);
         }
         int[] ws = w.shape();   // [a, b, k] -> [a, b, 1, k]
-        Conv2d c = conv(ctx, transposed, w.reshape(new int[] {ws[0], ws[1], 1, ws[2]}), bias, 1, groups);
+        Conv2d c = conv(ctx, transposed, w.reshape(new int[] {ws[0], ws[1], 1, ws[2]}), bias, 1, groups, pads);
         b.node(name + "/as2d", "Reshape", new Reshape(new int[] {0, s[1], 1, s[2]}), List.of(x), name + "/image")
                 .node(name, n.getOpType(), c, List.of(name + "/image"), name + "/conv2d")
                 .node(name + "/as1d", "Reshape", new Reshape(new int[] {0, c.outChannels(), -1}),
@@ -50,7 +55,8 @@ final class ConvImport {
     }
 
     /** A dense 2-D conv from 2-D weights; spatial attributes have 2 entries (or 1 for a 1-D conv: height 1 added). */
-    static Conv2d conv(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int spatial, int groups) {
+    static Conv2d conv(NodeContext ctx, boolean transposed, Tensor w, Tensor bias, int spatial, int groups,
+                       int[] padsGiven) {
         Attributes a = ctx.a();
         String autoPad = a.string("auto_pad", "NOTSET");
         if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
@@ -68,7 +74,8 @@ final class ConvImport {
             throw new ShapeException("kernel_shape " + java.util.Arrays.toString(k) + " disagrees with W " + w);
         }
         int[] strides = a.ints("strides", spatial == 2 ? new int[] {1, 1} : new int[] {1});
-        int[] pads = a.ints("pads", spatial == 2 ? new int[] {0, 0, 0, 0} : new int[] {0, 0});
+        int[] pads = padsGiven != null ? padsGiven
+                : a.ints("pads", spatial == 2 ? new int[] {0, 0, 0, 0} : new int[] {0, 0});
         int[] dilations = a.ints("dilations", spatial == 2 ? new int[] {1, 1} : new int[] {1});
         int[] outputPadding = a.ints("output_padding", spatial == 2 ? new int[] {0, 0} : new int[] {0});
         if (spatial == 1) {   // height 1: stride, dilation 1, no padding

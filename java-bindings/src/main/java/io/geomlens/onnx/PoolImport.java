@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * AveragePool (1-D, 2-D) as the depthwise conv it is: weights 1 / window per channel, or, when
- * padded cells do not count (count_include_pad=0), weights 1 and a constant map of 1 / (cells
- * inside the input) per output position. GlobalAveragePool is a ReduceMean over the spatial axes.
+ * windows differ in the cells they count (padding with count_include_pad=0, ceil_mode's
+ * partial window), weights 1 and a constant map of 1 / (cells counted) per output position.
+ * GlobalAveragePool is a ReduceMean over the spatial axes.
  * MaxPool is a max over slices of the input cut into blocks of the stride.
  */
 final class PoolImport {
@@ -46,51 +47,59 @@ final class PoolImport {
         int[] strides = win.strides();
         int[] pads = win.pads();
         int[] dilations = win.dilations();
-        int[] counts = new int[spatial];   // output positions per axis, and the windows' cells inside the input
-        double[][] inside = new double[spatial][];
+        boolean padsCount = a.integer("count_include_pad", 0) != 0;
+        int[] counts = new int[spatial];   // output positions per axis
+        double[][] cells = new double[spatial][];   // per axis and output: the cells its mean divides by
+        int[] convPads = pads.clone();     // ceil_mode's partial window: zeros after the end, not counted
         for (int d = 0; d < spatial; d++) {
             int size = s[2 + d];
             int span = dilations[d] * (k[d] - 1) + 1;
-            int padded = size + pads[d] + pads[d + spatial] - span;
-            if (padded < 0) {
+            int room = size + pads[d] + pads[d + spatial] - span;
+            if (room < 0) {
                 throw ctx.fail("kernel " + Arrays.toString(k) + " is larger than the padded input "
                         + Arrays.toString(s));
             }
-            if (a.integer("ceil_mode", 0) != 0 && padded % strides[d] != 0) {
-                throw ctx.fail("ceil_mode=1 adds a partial window here; export with ceil_mode=False or pad the input");
+            counts[d] = room / strides[d] + 1;
+            // ceil_mode: one more, partial, window unless it would start in the right padding (ONNX, torch).
+            if (a.integer("ceil_mode", 0) != 0 && room % strides[d] != 0 && counts[d] * strides[d] < size + pads[d]) {
+                counts[d]++;
+                convPads[d + spatial] += (counts[d] - 1) * strides[d] + span - (size + pads[d] + pads[d + spatial]);
             }
-            counts[d] = padded / strides[d] + 1;
-            inside[d] = new double[counts[d]];
+            // The cells a window's mean counts: all k with count_include_pad=1 (ONNX Runtime: even those
+            // of ceil_mode's partial window past the padding), else those inside the input (torch, which
+            // writes count_include_pad=True as an explicit Pad).
+            cells[d] = new double[counts[d]];
             for (int o = 0; o < counts[d]; o++) {
                 for (int t = 0; t < k[d]; t++) {
                     int at = o * strides[d] - pads[d] + t * dilations[d];
-                    inside[d][o] += at >= 0 && at < size ? 1 : 0;
+                    cells[d][o] += padsCount || at >= 0 && at < size ? 1 : 0;
                 }
             }
         }
         int window = Arrays.stream(k).reduce(1, (p, q) -> p * q);
-        boolean padsCount = a.integer("count_include_pad", 0) != 0 || Arrays.stream(pads).allMatch(p -> p == 0);
+        double[] scale = new double[Arrays.stream(counts).reduce(1, (p, q) -> p * q)];
+        boolean whole = true;
+        for (int i = 0; i < scale.length; i++) {
+            double c = spatial == 1 ? cells[0][i] : cells[0][i / counts[1]] * cells[1][i % counts[1]];
+            if (c == 0) {
+                throw ctx.fail("pads " + Arrays.toString(pads) + " leave a window with no input cell");
+            }
+            scale[i] = 1.0 / c;
+            whole &= c == window;
+        }
         int channels = s[1];
         int[] w = new int[2 + spatial];
         w[0] = channels;
         w[1] = 1;
         System.arraycopy(k, 0, w, 2, spatial);
         double[] weights = new double[channels * window];
-        Arrays.fill(weights, padsCount ? 1.0 / window : 1.0);
-        if (padsCount) {
-            ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, ctx.output(0));
+        Arrays.fill(weights, whole ? 1.0 / window : 1.0);
+        if (whole) {
+            ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, ctx.output(0), convPads);
             return;
         }
         String name = ctx.name();
-        double[] scale = new double[Arrays.stream(counts).reduce(1, (p, q) -> p * q)];
-        for (int i = 0; i < scale.length; i++) {
-            double cells = spatial == 1 ? inside[0][i] : inside[0][i / counts[1]] * inside[1][i % counts[1]];
-            if (cells == 0) {
-                throw ctx.fail("pads " + Arrays.toString(pads) + " leave a window with no input cell");
-            }
-            scale[i] = 1.0 / cells;
-        }
-        ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, name + "/sum");
+        ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, name + "/sum", convPads);
         ctx.b().constant(name + "/per_cell", new Tensor(counts, scale))
                 .node(name + "/mean", "Mul", new Elementwise(Elementwise.Kind.MUL),
                         List.of(name + "/sum", name + "/per_cell"), ctx.output(0));

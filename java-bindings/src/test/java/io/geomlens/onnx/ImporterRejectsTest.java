@@ -53,10 +53,6 @@ class ImporterRejectsTest {
                 Arguments.of("Unsqueeze before the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("a", 0).node("Unsqueeze", "/u", List.of("z", "a"), "y")
                         .output("y"), "would move the batch dimension"),
-                Arguments.of("AveragePool with a partial ceil_mode window", (Supplier<OnnxModelBuilder>) () ->
-                        new OnnxModelBuilder(17).input("z", 2, 5, 5).node("AveragePool", "/ap", List.of("z"), "y",
-                                Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1))
-                                .output("y"), "ceil_mode=False"),
                 Arguments.of("AveragePool 3-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 1, 2, 2, 2).node("AveragePool", "/ap", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 2, 2, 2)).output("y"), "only 1-D and 2-D average pooling"),

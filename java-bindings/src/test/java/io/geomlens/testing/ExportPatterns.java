@@ -16,8 +16,8 @@ public final class ExportPatterns {
 
     /**
      * F.avg_pool2d(x, 3, 2, padding=1, count_include_pad=False), F.avg_pool2d(x, 2, 1, padding=1)
-     * (padded cells count, torch's default), AvgPool1d over the rows, and F.adaptive_avg_pool2d(x, 1)
-     * (GlobalAveragePool), joined.
+     * (padded cells count, torch's default), AvgPool1d over the rows, F.adaptive_avg_pool2d(x, 1)
+     * (GlobalAveragePool) and ceil_mode's partial windows (with and without counted padding), joined.
      */
     public static OnnxModelBuilder pooling() {
         SplittableRandom rnd = new SplittableRandom(163);
@@ -34,9 +34,15 @@ public final class ExportPatterns {
                 .node("AveragePool", "/pool1d", List.of("t1"), "c", Attr.ints("kernel_shape", 2),
                         Attr.ints("strides", 2), Attr.ints("pads", 1, 0))
                 .node("GlobalAveragePool", "/gap", List.of("t"), "g")
+                .node("AveragePool", "/ceil", List.of("t"), "d", Attr.ints("kernel_shape", 2, 2),
+                        Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1))
+                .node("AveragePool", "/ceil_pad", List.of("t"), "e", Attr.ints("kernel_shape", 3, 3),
+                        Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 0, 0), Attr.i("ceil_mode", 1),
+                        Attr.i("count_include_pad", 1))
                 .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
                 .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fg", List.of("g"), "gf")
-                .node("Concat", "/cat", List.of("af", "bf", "cf", "gf"), "y", Attr.i("axis", 1));
+                .node("Flatten", "/fd", List.of("d"), "df").node("Flatten", "/fe", List.of("e"), "ef")
+                .node("Concat", "/cat", List.of("af", "bf", "cf", "gf", "df", "ef"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
 
