@@ -6,7 +6,6 @@ import io.geomlens.graph.Graph;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.Transpose;
-import io.geomlens.linalg.Gemm;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import java.util.List;
  * "bhid,bhjd->bhij", "bij,jk->bik"): labels in both operands and the output are batch labels
  * (the latent's batch first), labels in both operands only are contracted, the others are
  * free. Both operands latent-dependent: Transpose, Reshape and a batched MatMul; a constant
- * right operand: a Dense layer. Explicit "->", single letters, no repeated labels; "..." stands
+ * right operand: a Dense layer (several contracted or free labels flattened around it). Explicit "->", single letters, no repeated labels; "..." stands
  * for the same leading dimensions in every term ("...ij,...jk->...ik").
  */
 final class EinsumImport {
@@ -169,21 +168,50 @@ final class EinsumImport {
     }
 
     /** x contracted with a constant matrix over x's last labels: "bij,jk->bik" is a Dense layer. */
+    /**
+     * x [N, keep..., contracted...] with a constant W holding the contracted labels and the free
+     * ones in any order ("bij,ijk->bk", "bsj,kj->bsk"): W permuted at import to [contracted...,
+     * free...], then a Dense between Reshapes that flatten the contracted and the free axes.
+     */
     private static void constantRight(NodeContext ctx, String x, int[] xs, String p, String q, String out, Tensor w,
                                       String contracted) {
         String keep = p.substring(0, p.length() - contracted.length());
+        String cLabels = p.substring(keep.length());
+        String rLabels = out.startsWith(keep) ? out.substring(keep.length()) : "";
         String right = q.replaceAll("[" + contracted + "]", "");
-        if (w == null || w.rank() != 2 || contracted.length() != 1 || !p.endsWith(contracted)
-                || !out.equals(keep + right)) {
-            throw ctx.fail("with a constant operand only x[..., j] W[j, k] -> [..., k] (or W[k, j]) is supported");
+        if (w == null || contracted.isEmpty() || !cLabels.chars().allMatch(c -> contracted.indexOf(c) >= 0)
+                || !out.startsWith(keep) || rLabels.length() != right.length()
+                || !rLabels.chars().allMatch(c -> right.indexOf(c) >= 0) || w.rank() != q.length()) {
+            throw ctx.fail("with a constant operand only x[..., contracted] W[contracted and free labels, any"
+                    + " order] -> [..., free] is supported (the latent's contracted labels last)");
         }
-        boolean transposed = q.charAt(1) == contracted.charAt(0);   // "kj": W given as [out, in]
-        int in = xs[xs.length - 1];
-        int outF = transposed ? w.dim(0) : w.dim(1);
-        double[] m = transposed ? Gemm.transpose(w.data(), w.dim(0), w.dim(1)) : w.data();
-        if ((transposed ? w.dim(1) : w.dim(0)) != in) {
-            throw ctx.fail("cannot contract " + Arrays.toString(xs) + " with " + w);
+        int[] perm = (cLabels + rLabels).chars().map(q::indexOf).toArray();
+        Tensor wp = Transpose.permute(w, perm);
+        int[] ws = wp.shape();
+        int in = 1;
+        for (int i = 0; i < cLabels.length(); i++) {
+            if (ws[i] != xs[keep.length() + i]) {
+                throw ctx.fail("cannot contract " + Arrays.toString(xs) + " with " + w);
+            }
+            in *= ws[i];
         }
-        ctx.b().node(ctx.name(), "Einsum", new Dense(in, outF, m, null), List.of(x), ctx.output(0));
+        int outF = Tensor.product(ws, cLabels.length(), ws.length);
+        Dense dense = new Dense(in, outF, wp.data(), null);
+        if (cLabels.length() == 1 && rLabels.length() == 1) {
+            ctx.b().node(ctx.name(), "Einsum", dense, List.of(x), ctx.output(0));
+            return;
+        }
+        int[] flat = new int[keep.length() + 1];   // [0, keep..., in]
+        int[] back = new int[keep.length() + rLabels.length()];   // [0, keep..., free...]
+        for (int i = 1; i < keep.length(); i++) {
+            flat[i] = xs[i];
+            back[i] = xs[i];
+        }
+        flat[keep.length()] = in;
+        System.arraycopy(ws, cLabels.length(), back, keep.length(), rLabels.length());
+        String name = ctx.name();
+        ctx.b().node(name + "/flatten", "Reshape", new Reshape(flat), List.of(x), name + "/flat")
+                .node(name, "Einsum", dense, List.of(name + "/flat"), name + "/product")
+                .node(name + "/unflatten", "Reshape", new Reshape(back), List.of(name + "/product"), ctx.output(0));
     }
 }

@@ -326,6 +326,21 @@ class ForwardVsOrtTest {
         check(e.output("y"), 3, 1.0);
     }
 
+    /** Constant operands contracting several axes or producing several, W's labels in any order. */
+    @Test
+    void einsumWithAConstantOverSeveralAxes() throws Exception {
+        String[][] cases = {{"bij,ijk->bk", "3,4,5"}, {"bij,kji->bk", "5,4,3"}, {"bij,jkl->bikl", "4,2,3"},
+            {"bij,lj->bil", "6,4"}};
+        for (String[] c : cases) {
+            int[] ws = java.util.Arrays.stream(c[1].split(",")).mapToInt(Integer::parseInt).toArray();
+            int size = java.util.Arrays.stream(ws).reduce(1, (p, q) -> p * q);
+            OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 3, 4);
+            m.initializer("w", ws, ModelZoo.uniform(new SplittableRandom(13), size, 4));
+            m.node("Einsum", "/e", List.of("z", "w"), "y", Attr.s("equation", c[0]));
+            check(m.output("y"), 3, 1.0);
+        }
+    }
+
     @Test
     void tileOfLatentDependentValues() throws Exception {
         check(io.geomlens.testing.TestModels.tiled(), 3, 1.0);

@@ -82,6 +82,10 @@ class ImporterRejectsTest {
                         new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 2, 2), Attr.ints("dilations", 2, 2)).output("y"),
                         "dilated MaxPool"),
+                Arguments.of("Einsum contracting a leading axis with a constant", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3, 4).initializer("w", new int[] {3, 5}, new float[15])
+                                .node("Einsum", "/e", List.of("z", "w"), "y", Attr.s("equation", "bij,ik->bjk"))
+                                .output("y"), "the latent's contracted labels last"),
                 Arguments.of("ReduceMean over every axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).node("ReduceMean", "/m", List.of("z"), "y").output("y"),
                         "reducing every axis includes the batch"),

@@ -208,6 +208,17 @@ public final class ExportPatterns {
         return m.output("y");
     }
 
+    /** torch.einsum("bij,ijk->bk", h, W): a constant contracting two axes, after a Tanh. */
+    public static OnnxModelBuilder einsumConstant() {
+        SplittableRandom rnd = new SplittableRandom(199);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 12);
+        m.initializerLongs("grid", 0, 3, 4).initializer("w", new int[] {3, 4, 5}, uniform(rnd, 60));
+        m.node("Reshape", "/r", List.of(h, "grid"), "x").node("Tanh", "/t", List.of("x"), "t")
+                .node("Einsum", "/e", List.of("t", "w"), "y", Attr.s("equation", "bij,ijk->bk"));
+        return m.output("y");
+    }
+
     private static float[] uniform(SplittableRandom rnd, int n) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {

@@ -51,6 +51,7 @@ public final class TestModels {
         m.put("spectral-norm-var", ExportPatterns.constantFolds());
         m.put("chunk", ExportPatterns.chunked());
         m.put("bicubic-non-integer-nearest", ExportPatterns.interpolations());
+        m.put("einsum-constant-two-axes", ExportPatterns.einsumConstant());
         return m;
     }
 
