@@ -14,8 +14,9 @@ import java.util.List;
  * "bhid,bhjd->bhij", "bij,jk->bik"): labels in both operands and the output are batch labels
  * (the latent's batch first), labels in both operands only are contracted, the others are
  * free. Both operands latent-dependent: Transpose, Reshape and a batched MatMul; a constant
- * right operand: a Dense layer (several contracted or free labels flattened around it). Explicit "->", single letters, no repeated labels; "..." stands
- * for the same leading dimensions in every term ("...ij,...jk->...ik").
+ * right operand: a Dense layer (several contracted or free labels flattened around it).
+ * Explicit "->", single letters, no repeated labels; "..." stands for the same leading
+ * dimensions in every term ("...ij,...jk->...ik").
  */
 final class EinsumImport {
     private EinsumImport() {}
