@@ -77,9 +77,10 @@ public final class ExportPatterns {
     public static OnnxModelBuilder constantFolds() {
         SplittableRandom rnd = new SplittableRandom(173);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
-        m.initializer("w_orig", new int[] {10, 8}, uniform(rnd, 80))
-                .initializer("w_u", new int[] {10}, uniform(rnd, 10)).initializer("w_v", new int[] {8}, uniform(rnd, 8))
-                .initializer("bias", new int[] {10}, uniform(rnd, 10));
+        m.initializer("w_orig", new int[] {10, 8}, TestModels.uniform(rnd, 80))
+                .initializer("w_u", new int[] {10}, TestModels.uniform(rnd, 10))
+                .initializer("w_v", new int[] {8}, TestModels.uniform(rnd, 8))
+                .initializer("bias", new int[] {10}, TestModels.uniform(rnd, 10));
         m.constant("eps", new int[0], 1e-5f).constant("one", new int[0], 1f).constantLong("axis1", 1);
         m.node("MatMul", "/wv", List.of("w_orig", "w_v"), "wv")
                 .node("MatMul", "/sigma", List.of("w_u", "wv"), "sigma")
@@ -198,7 +199,7 @@ public final class ExportPatterns {
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 50);
         m.initializerLongs("img", 0, 2, 5, 5).initializerLongs("circular", 0, 0, 1, 1, 0, 0, 1, 1)
                 .initializerLongs("channels", 0, 1, 0, 2, 0, 0, 0, 1)
-                .initializer("w", new int[] {3, 2, 3, 3}, uniform(rnd, 54));
+                .initializer("w", new int[] {3, 2, 3, 3}, TestModels.uniform(rnd, 54));
         m.node("Reshape", "/r", List.of(h, "img"), "x")
                 .node("Pad", "/pad", List.of("x", "circular"), "p", Attr.s("mode", "wrap"))
                 .node("Conv", "/conv", List.of("p", "w"), "c")
@@ -213,17 +214,9 @@ public final class ExportPatterns {
         SplittableRandom rnd = new SplittableRandom(199);
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
         String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 12);
-        m.initializerLongs("grid", 0, 3, 4).initializer("w", new int[] {3, 4, 5}, uniform(rnd, 60));
+        m.initializerLongs("grid", 0, 3, 4).initializer("w", new int[] {3, 4, 5}, TestModels.uniform(rnd, 60));
         m.node("Reshape", "/r", List.of(h, "grid"), "x").node("Tanh", "/t", List.of("x"), "t")
                 .node("Einsum", "/e", List.of("t", "w"), "y", Attr.s("equation", "bij,ijk->bk"));
         return m.output("y");
-    }
-
-    private static float[] uniform(SplittableRandom rnd, int n) {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) (rnd.nextDouble() - 0.5);
-        }
-        return f;
     }
 }

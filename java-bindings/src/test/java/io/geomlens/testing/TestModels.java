@@ -553,7 +553,7 @@ public final class TestModels {
         return m.output("y");
     }
 
-    private static float[] uniform(SplittableRandom rnd, int n) {
+    static float[] uniform(SplittableRandom rnd, int n) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = (float) (rnd.nextDouble() - 0.5);
