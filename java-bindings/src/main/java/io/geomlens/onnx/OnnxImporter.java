@@ -178,8 +178,11 @@ public final class OnnxImporter {
             try {
                 add(b, n, name);
                 Tensor folded = n.getOutputCount() > 0 ? b.constantOf(n.getOutput(0)) : null;
-                if (integers.record(n) && folded != null && IntegerValues.truncated(folded) != folded) {
-                    b.constant(n.getOutput(0), IntegerValues.truncated(folded));
+                if (integers.record(n) && folded != null) {
+                    Tensor whole = IntegerValues.truncated(folded);
+                    if (whole != folded) {
+                        b.constant(n.getOutput(0), whole);
+                    }
                 }
             } catch (ShapeException | IllegalArgumentException e) {
                 throw new OnnxImportException(where(n, name) + ": " + e.getMessage(), e);
