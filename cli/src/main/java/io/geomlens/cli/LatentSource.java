@@ -25,6 +25,21 @@ final class LatentSource {
 
     record Latents(double[] values, int n) {}
 
+    /** Latents from an .npy file of shape (N, E) (or (N, E, 1, 1)), N >= 1, named in any error. */
+    static Latents read(Path file, int e) throws IOException {
+        Npy.Array a = Npy.read(file);
+        if (a.data().length == 0) {
+            throw new IllegalArgumentException(file + " holds no latents (shape "
+                    + java.util.Arrays.toString(a.shape()) + "); pass an (N, " + e + ") array with N >= 1");
+        }
+        if (a.rowWidth() != e) {
+            throw new IllegalArgumentException(file + " has shape " + java.util.Arrays.toString(a.shape())
+                    + ", i.e. latents of width " + a.rowWidth() + ", but the model's latent dimension is E = "
+                    + e + "; pass an (N, " + e + ") array");
+        }
+        return new Latents(a.data(), a.rows());
+    }
+
     static final class Choice {
         @Option(names = "--latents", description = "Latents as .npy, shape (N, E) (or (N, E, 1, 1)), float32/float64.")
         Path file;
@@ -34,17 +49,7 @@ final class LatentSource {
 
         Latents load(int e, long seed) throws IOException {
             if (file != null) {
-                Npy.Array a = Npy.read(file);
-                if (a.data().length == 0) {
-                    throw new IllegalArgumentException(file + " holds no latents (shape "
-                            + java.util.Arrays.toString(a.shape()) + "); pass an (N, " + e + ") array with N >= 1");
-                }
-                if (a.rowWidth() != e) {
-                    throw new IllegalArgumentException(file + " has shape " + java.util.Arrays.toString(a.shape())
-                            + ", i.e. latents of width " + a.rowWidth() + ", but the model's latent dimension is E = "
-                            + e + "; pass an (N, " + e + ") array");
-                }
-                return new Latents(a.data(), a.rows());
+                return read(file, e);
             }
             if (random < 1) {
                 throw new IllegalArgumentException("--random " + random + ": ask for at least one latent");

@@ -2,6 +2,7 @@ package io.geomlens.cli;
 
 import io.geomlens.Backend;
 import io.geomlens.Generator;
+import io.geomlens.Inputs;
 import io.geomlens.graph.Graph;
 import io.geomlens.io.Npy;
 import java.nio.file.Path;
@@ -49,30 +50,20 @@ final class VerifyCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--atol " + atol + " and --rtol " + rtol + " must be >= 0");
         }
         Graph graph = common.graph();
-        Npy.Array z = Npy.read(latents);
+        LatentSource.Latents z = LatentSource.read(latents, graph.latentDim());
         Npy.Array ref = Npy.read(expect);
-        int e = graph.latentDim();
         int d = graph.outputDim();
-        if (z.data().length == 0 || z.rowWidth() != e) {
-            throw new IllegalArgumentException(latents + " has shape " + Arrays.toString(z.shape())
-                    + "; the model's latent dimension is E = " + e + ": pass an (N, " + e + ") array");
-        }
-        if (ref.rows() != z.rows() || ref.rowWidth() != d) {
+        if (ref.rows() != z.n() || ref.rowWidth() != d) {
             throw new IllegalArgumentException(expect + " has shape " + Arrays.toString(ref.shape()) + "; expected "
-                    + z.rows() + " rows (one per latent) of D = " + d + " values (output shape "
+                    + z.n() + " rows (one per latent) of D = " + d + " values (output shape "
                     + Arrays.toString(graph.outputShape()) + ")");
         }
-        for (int i = 0; i < ref.data().length; i++) {
-            if (!Double.isFinite(ref.data()[i])) {
-                throw new IllegalArgumentException(expect + " holds " + ref.data()[i] + " at row " + i / d
-                        + ", output " + i % d + "; the reference must be finite");
-            }
-        }
+        Inputs.matrix(expect.toString(), ref.data(), z.n(), d, "output dimension D");
         double[] got;
         String backend;
         try (Backend b = common.backend(spec.commandLine().getErr()::println);
              Generator gen = b.load(graph)) {
-            got = gen.forward(z.data(), z.rows());
+            got = gen.forward(z.values(), z.n());
             backend = gen.backendName();
         }
         int worst = 0;
@@ -90,7 +81,7 @@ final class VerifyCommand implements Callable<Integer> {
         boolean ok = worstRatio <= 1;
         var out = spec.commandLine().getOut();
         out.printf("%d latents x %d outputs on %s: max |error| %.3g; worst at latent %d, output %d: %.8g vs %.8g"
-                        + " (%.3g x the tolerance %.1e + %.1e |ref|)%n", z.rows(), d, backend, maxError, worst / d,
+                        + " (%.3g x the tolerance %.1e + %.1e |ref|)%n", z.n(), d, backend, maxError, worst / d,
                 worst % d, got[worst], ref.data()[worst], worstRatio, atol, rtol);
         if (!ok) {
             spec.commandLine().getErr().println("error: the ONNX model does not compute the expected outputs. Common"

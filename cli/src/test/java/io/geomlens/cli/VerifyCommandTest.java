@@ -51,4 +51,17 @@ class VerifyCommandTest {
         assertEquals(1, z.code());
         assertTrue(z.err().contains("latent dimension is E = 6"), z.err());
     }
+
+    @Test
+    void aNonFiniteReferenceIsNamed() throws Exception {
+        Npy.Array x = Npy.read(Path.of(FIXTURES + "mlp-x.npy"));
+        double[] changed = x.data().clone();
+        changed[2 * x.rowWidth() + 3] = Double.NaN;
+        Path bad = dir.resolve("nan-x.npy");
+        Npy.write(bad, x.shape(), changed);
+        Cli r = Cli.run("verify", "--model", FIXTURES + "mlp.onnx", "--latents", FIXTURES + "mlp-z.npy",
+                "--expect", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("nan-x.npy row 2, column 3 is NaN"), r.err());
+    }
 }
