@@ -2,7 +2,7 @@
 targets, exported with torch.onnx.export, with float64 references computed by torch itself.
 The Java test TorchExportsTest reads them (no torch needed in CI).
 
-Usage: python fixtures.py OUTDIR
+Usage: python fixtures.py OUTDIR [NAME...]   (all fixtures when no NAME is given)
 Writes per model NAME: NAME.onnx; NAME-z.npy (N x E latents); NAME-x.npy (N x D outputs);
 NAME-ref.npy (N x 3: psi, nu, numeric rank of J on the exact route, MATH.md rules); NAME-basis.npy
 (P x E, orthonormal rows) and NAME-delta.npy (N x L: per nonlinearity layer, in forward order, the
@@ -139,11 +139,44 @@ def export_patterns():
     return m
 
 
+class AttentionDecoder(nn.Module):
+    """A token decoder as transformer generators write it: tokens plus a positional embedding in
+    sequence-first layout through nn.TransformerEncoderLayer with a causal mask (nn.MultiheadAttention's
+    export moves the batch: [L, N * heads, d], then view(L * N, E)), multi-head attention written with
+    diffusers' head_to_batch_dim ([N * heads, L, d]), and an unpatchify permute."""
+
+    def __init__(self, tokens=4, width=8, heads=2):
+        super().__init__()
+        self.t, self.w, self.h = tokens, width, heads
+        self.inp = nn.Linear(5, tokens * width)
+        self.act = nn.Tanh()
+        self.pos = nn.Parameter(torch.randn(tokens, 1, width) * 0.5)
+        self.enc = nn.TransformerEncoderLayer(width, heads, 2 * width, dropout=0.0, activation=nn.ReLU())
+        self.enc.activation.batch_axis = 1   # sees [L, N, F]: reference() moves the batch first
+        self.register_buffer("mask", torch.triu(torch.full((tokens, tokens), -1e4), 1))
+        self.q, self.k, self.v, self.o = (nn.Linear(width, width) for _ in range(4))
+        self.patch = nn.Linear(width, 8)
+
+    def heads_to_batch(self, x, n):
+        return x.reshape(n, self.t, self.h, -1).permute(0, 2, 1, 3).reshape(n * self.h, self.t, -1)
+
+    def forward(self, z):
+        n = z.shape[0]
+        x = self.act(self.inp(z)).view(n, self.t, self.w).transpose(0, 1) + self.pos
+        x = self.enc(x, src_mask=self.mask).transpose(0, 1)
+        q, k, v = (self.heads_to_batch(f(x), n) for f in (self.q, self.k, self.v))
+        a = torch.softmax(torch.bmm(q, k.transpose(1, 2)) * (self.w // self.h) ** -0.5, -1)
+        y = torch.bmm(a, v).reshape(n, self.h, self.t, -1).permute(0, 2, 1, 3).reshape(n, self.t, self.w)
+        p = self.patch(x + self.o(y)).view(n, 2, 2, 2, 2, 2).permute(0, 5, 1, 3, 2, 4)
+        return p.reshape(n, 2, 4, 4)
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
             "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
-            "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,))}
+            "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
+            "attention": (AttentionDecoder, (5,))}
 
 
 def dcgan_tiny():
@@ -164,8 +197,8 @@ def reference(model, shape, z, basis):
                             float(keep.sum())])
     layers = [m for m in model.modules() if isinstance(m, NONLINEAR) or hasattr(m, "kink")]
     captured = []
-    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.append(inp[0] > getattr(mod, "kink", 0)))
-             for m in layers]
+    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.append(
+        inp[0].movedim(getattr(mod, "batch_axis", 0), 0) > getattr(mod, "kink", 0))) for m in layers]
     deltas = []
     with torch.no_grad():
         for zi in z:
@@ -178,8 +211,10 @@ def reference(model, shape, z, basis):
     return x.detach(), np.array(psi_nu_rank), np.array(deltas)
 
 
-def main(out):
+def main(out, names):
     for name, (ctor, shape) in FIXTURES.items():
+        if names and name not in names:
+            continue
         torch.manual_seed(7)
         model = ctor().eval().requires_grad_(False)
         e = int(np.prod(shape))
@@ -198,4 +233,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])

@@ -172,11 +172,16 @@ public final class OnnxImporter {
         }
         List<NodeProto> nodes = GeluFusion.apply(g.getNodeList(), constants::get);
         nodes.forEach(n -> nodeTypes.add(n.getOpType()));
+        DisplacedBatch displaced = new DisplacedBatch(b, opset, (node, name) -> add(b, node, name));
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
             try {
-                add(b, n, name);
+                if (displaced.handles(n)) {
+                    displaced.add(n, name);
+                } else {
+                    add(b, n, name);
+                }
                 Tensor folded = n.getOutputCount() > 0 ? b.constantOf(n.getOutput(0)) : null;
                 if (integers.record(n) && folded != null) {
                     Tensor whole = IntegerValues.truncated(folded);
@@ -188,6 +193,7 @@ public final class OnnxImporter {
                 throw new OnnxImportException(where(n, name) + ": " + e.getMessage(), e);
             }
         }
+        displaced.checkOutput(chosen);
         b.output(chosen);
         return b.build();
     }
@@ -429,14 +435,7 @@ public final class OnnxImporter {
             case "Einsum" -> EinsumImport.einsum(ctx);
             case "Transpose" -> {
                 int[] perm = a.ints("perm", reversed(b.shapeOf(in.get(0)).length));
-                if (b.isVariable(in.get(0))) {
-                    if (perm.length > 0 && perm[0] != 0) {
-                        // nn.MultiheadAttention exports this way: sequence first, then batch x heads in one axis.
-                        throw ctx.fail("perm " + java.util.Arrays.toString(perm) + " moves the batch dimension "
-                                + "(perm[0] must be 0). nn.MultiheadAttention exports like this; write the attention "
-                                + "with batch-first tensors (Linear q, k, v, then F.scaled_dot_product_attention or "
-                                + "softmax(q @ k.transpose(-2, -1) * scale) @ v), which geomlens imports");
-                    }
+                if (b.isVariable(in.get(0))) {   // perm[0] != 0 went to DisplacedBatch
                     ctx.unary(new Transpose(perm));
                 } else {
                     b.constant(out, Transpose.permute(b.constantOf(in.get(0)), perm));

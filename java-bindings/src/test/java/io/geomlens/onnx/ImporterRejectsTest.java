@@ -65,9 +65,26 @@ class ImporterRejectsTest {
                         .node("ReduceProd", "/p", List.of("s"), "n", Attr.i("keepdims", 0))
                         .node("Cast", "/c", List.of("n"), "nf", Attr.i("to", 1))
                         .node("Mul", "/m", List.of("z", "nf"), "y").output("y"), "involving the batch size"),
-                Arguments.of("Transpose moving the batch (nn.MultiheadAttention)", (Supplier<OnnxModelBuilder>) () ->
+                Arguments.of("output with the batch moved", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "y",
-                                Attr.ints("perm", 1, 0, 2)).output("y"), "write the attention with batch-first"),
+                                Attr.ints("perm", 1, 0, 2)).output("y"), "transpose it back in the model"),
+                Arguments.of("Concat of a value with the batch moved", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
+                                Attr.ints("perm", 1, 0, 2)).node("Concat", "/c", List.of("t", "t"), "y",
+                                Attr.i("axis", 0)).output("y"), "Concat on input 't' of shape [3, N, 4]"),
+                Arguments.of("Softmax along the batch's axis", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
+                                Attr.ints("perm", 1, 0, 2)).node("Softmax", "/s", List.of("t"), "y",
+                                Attr.i("axis", 1)).output("y"), "holds the batch (N)"),
+                Arguments.of("MatMul contracting the batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializer("w", new int[] {2, 2}, new float[4])
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 2, 0))
+                                .node("MatMul", "/mm", List.of("t", "w"), "y").output("y"),
+                        "contracts or multiplies along it"),
+                Arguments.of("Reshape of a moved batch with a fixed batch size", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializerLongs("s", 3, 2, 4)
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
+                                .node("Reshape", "/r", List.of("t", "s"), "y").output("y"), "dynamic_axes="),
                 Arguments.of("MaxPool padded beyond half the kernel", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 3, 3), Attr.ints("pads", 2, 0, 0, 0)).output("y"),
