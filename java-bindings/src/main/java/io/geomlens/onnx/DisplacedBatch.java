@@ -40,9 +40,13 @@ final class DisplacedBatch {
     private final Map<String, Value> values = new HashMap<>();
     private int helpers;
 
-    DisplacedBatch(Graph.Builder b, int opset, BiConsumer<NodeProto, String> importer) {
+    /** The latent input declares batch size 1: a leading 1 in a plain value's Reshape target is the batch. */
+    private final boolean batchOfOne;
+
+    DisplacedBatch(Graph.Builder b, int opset, boolean batchOfOne, BiConsumer<NodeProto, String> importer) {
         this.b = b;
         this.opset = opset;
+        this.batchOfOne = batchOfOne;
         this.importer = importer;
     }
 
@@ -63,8 +67,12 @@ final class DisplacedBatch {
             if (target == null) {
                 return false;
             }
+            double[] t = target.data().clone();
+            if (batchOfOne && t.length > 0 && t[0] == 1) {
+                t[0] = ShapeFolding.BATCH;   // as the importer's Reshape reads a model exported for one latent
+            }
             try {   // the importer's own Reshape handles what keeps the batch alone in axis 0
-                return !BatchLayout.plain(b.shapeOf(n.getInput(0))).reshape(target.data()).layout().plainable();
+                return !BatchLayout.plain(b.shapeOf(n.getInput(0))).reshape(t).layout().plainable();
             } catch (IllegalArgumentException e) {
                 return false;   // let the importer's Reshape report it
             }

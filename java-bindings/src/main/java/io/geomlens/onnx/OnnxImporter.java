@@ -56,6 +56,11 @@ public final class OnnxImporter {
     /** The model's op types in order of first use, for naming every unsupported one at once. */
     private final java.util.Set<String> nodeTypes = new java.util.LinkedHashSet<>();
     private final Map<String, Tensor> constants = new HashMap<>();
+    /**
+     * The latent input declares batch size 1 (torch.onnx.export without dynamic_axes, from one
+     * latent): torch then writes the batch as a literal 1 in leading Reshape targets and Tile repeats.
+     */
+    private boolean batchOfOne;
 
     private final String output;
 
@@ -164,6 +169,8 @@ public final class OnnxImporter {
         }
         Graph.Builder b = new Graph.Builder(opset);
         b.input(inputs.get(0).getName(), sampleShape(inputs.get(0)));
+        var batchDim = inputs.get(0).getType().getTensorType().getShape().getDim(0);
+        batchOfOne = batchDim.hasDimValue() && batchDim.getDimValue() == 1;
         constants.forEach(b::constant);
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("Constant")) {
@@ -172,7 +179,7 @@ public final class OnnxImporter {
         }
         List<NodeProto> nodes = GeluFusion.apply(g.getNodeList(), constants::get);
         nodes.forEach(n -> nodeTypes.add(n.getOpType()));
-        DisplacedBatch displaced = new DisplacedBatch(b, opset, (node, name) -> add(b, node, name));
+        DisplacedBatch displaced = new DisplacedBatch(b, opset, batchOfOne, (node, name) -> add(b, node, name));
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
@@ -314,7 +321,7 @@ public final class OnnxImporter {
                 }
             }
             case "Split" -> Slicing.split(ctx);
-            case "Tile" -> Slicing.tile(ctx);
+            case "Tile" -> Slicing.tile(ctx, batchOfOne);
             case "ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceL2" -> ReduceImport.importNode(ctx);
             case "ReduceProd" -> b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "AveragePool" -> PoolImport.average(ctx);
@@ -323,8 +330,7 @@ public final class OnnxImporter {
             case "Abs" -> PiecewiseLinear.abs(ctx);
             case "Pad" -> PadImport.importNode(ctx);
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
-            case "Expand" -> {
-                ctx.variableInput("expanding");
+            case "Expand" -> {   // of a constant: folded here (the builder evaluates all-constant nodes)
                 double[] shape = ctx.weight(1, "shape").data().clone();
                 if (shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1)) {
                     shape[0] = 1;   // x.expand(x.size(0), ...) or expand(-1, ...): the batch stays
@@ -467,7 +473,7 @@ public final class OnnxImporter {
                 int[] spec = new int[s.size()];
                 for (int i = 0; i < spec.length; i++) {
                     double v = s.data()[i];
-                    if (v == ShapeFolding.BATCH && i == 0) {
+                    if (i == 0 && (v == ShapeFolding.BATCH || batchOfOne && v == 1)) {
                         spec[i] = 0;   // x.view(x.size(0), ...): keep the batch dimension
                     } else if (v < -1) {
                         throw ctx.fail("target shape entry " + i + " is computed from"

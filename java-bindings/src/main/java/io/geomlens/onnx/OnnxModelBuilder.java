@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Writes ONNX models from Java (the OnnxMl protobuf classes of tribuo-util-onnx), so tests,
- * the demo and benchmarks need no Python. The input has a dynamic batch dimension "N".
+ * the demo and benchmarks need no Python. The input has a dynamic batch dimension "N" (or a fixed 1:
+ * {@link #batchOfOne}).
  */
 public final class OnnxModelBuilder {
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("geomlens");
@@ -62,6 +63,18 @@ public final class OnnxModelBuilder {
 
     public OnnxModelBuilder input(String name, int... sampleShape) {
         graph.addInput(valueInfo(name, sampleShape));
+        return this;
+    }
+
+    /**
+     * Declares the batch dimension of every input so far as a fixed 1, as torch.onnx.export writes a
+     * model exported from one latent without dynamic_axes.
+     */
+    public OnnxModelBuilder batchOfOne() {
+        for (int i = 0; i < graph.getInputCount(); i++) {
+            graph.getInputBuilder(i).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0)
+                    .setDimValue(1);
+        }
         return this;
     }
 

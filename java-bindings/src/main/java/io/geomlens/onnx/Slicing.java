@@ -142,16 +142,19 @@ final class Slicing {
 
     /**
      * Tile: per repeated non-batch axis, a Concat of r copies. A constant repeated batch-size
-     * times (StyleGAN's learned input, const.repeat(N, 1, 1, 1)) is first broadcast over the
-     * latent's batch.
+     * times (StyleGAN's learned input, const.repeat(N, 1, 1, 1); a literal 1 in a model exported
+     * for one latent) is first broadcast over the latent's batch.
      */
-    static void tile(NodeContext ctx) {
+    static void tile(NodeContext ctx, boolean batchOfOne) {
         Graph.Builder b = ctx.b();
         String x = ctx.input(0);
-        double[] repeats = ctx.weight(1, "repeats").data();
+        double[] repeats = ctx.weight(1, "repeats").data().clone();
         int rank = b.shapeOf(x).length;
         String cur = x;
         if (!b.isVariable(x)) {
+            if (batchOfOne && repeats.length > 0 && repeats[0] == 1) {
+                repeats[0] = ShapeFolding.BATCH;   // a model exported for one latent: its batch size
+            }
             if (repeats.length != rank || repeats[0] != ShapeFolding.BATCH) {
                 throw ctx.fail("Tile of a constant is supported only batch-size times (repeat(x.size(0), ...)),"
                         + " got repeats " + Arrays.toString(repeats));
