@@ -15,6 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from models import VaeDecoder, dcgan, export_module
+from stylegan2 import Synthesis
 
 RTOL, N, P, R = 1e-6, 3, 3, 0.05
 NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU, nn.Softsign)
@@ -176,7 +177,9 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
             "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
             "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
-            "attention": (AttentionDecoder, (5,))}
+            "attention": (AttentionDecoder, (5,)), "stylegan2-fused": (Synthesis, (8,))}
+# exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size
+ONE_LATENT = {"stylegan2-fused"}
 
 
 def dcgan_tiny():
@@ -218,7 +221,8 @@ def main(out, names):
         torch.manual_seed(7)
         model = ctor().eval().requires_grad_(False)
         e = int(np.prod(shape))
-        export_module(model, torch.randn(2, *shape), f"{out}/{name}.onnx", name)
+        one = name in ONE_LATENT
+        export_module(model, torch.randn(1 if one else 2, *shape), f"{out}/{name}.onnx", name, dynamic=not one)
         m64 = model.double()
         g = torch.Generator().manual_seed(11)
         z = torch.randn(N, e, generator=g, dtype=torch.float64)

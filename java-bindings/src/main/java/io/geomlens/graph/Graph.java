@@ -242,8 +242,8 @@ public final class Graph {
             }
             if (dummy.rank() == 0 || dummy.dim(0) != 1 || movesBatch(op, in, x, dummy)) {
                 throw new GraphException(node.describe(opset) + ": output " + Arrays.toString(dummy.shape())
-                        + " lost the batch dimension; broadcasting against a constant of higher rank"
-                        + " is not supported");
+                        + " lost the batch dimension; a constant operand needs size 1 in the batch axis (axis 0) and"
+                        + " no more axes than the latent-dependent one");
             }
             int out = define(outputName, null);
             dummies.set(out, dummy);

@@ -120,6 +120,7 @@ final class DisplacedBatch {
                 }
                 case "Add", "Sub", "Mul", "Div" -> binary(ctx);
                 case "MatMul", "Gemm" -> matmul(ctx);
+                case "Conv", "ConvTranspose" -> latentWeights(ctx, op.equals("ConvTranspose"));
                 default -> {
                     if (ELEMENTWISE.contains(op)) {
                         Value x = value(n.getInput(0));
@@ -321,6 +322,28 @@ final class DisplacedBatch {
         String out = fresh(ctx.name());
         run(rewritten.setOutput(0, out), ctx.name());
         define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(batchAxis, b.shapeOf(out)));
+    }
+
+    /**
+     * A convolution whose weights carry the batch in their output-channel axis ([N * cout, cin, k, k],
+     * or [cin, N * cout, k, k] for ConvTranspose) and whose input is plain: {@link LatentWeightConv}.
+     */
+    private void latentWeights(NodeContext ctx, boolean transposed) {
+        if (values.containsKey(ctx.input(0)) || !values.containsKey(ctx.input(1))) {
+            throw ctx.fail("its " + (values.containsKey(ctx.input(0)) ? "input" : "weights") + " "
+                    + value(displacedInput(ctx.n())).layout().describe() + " (N: the batch) carry the batch outside"
+                    + " axis 0; geomlens takes latent-dependent conv weights [N * cout, cin, k, k] (StyleGAN2's"
+                    + " fused modulated convolution exported from one latent) on an input with the batch first");
+        }
+        Value w = canonical(ctx.name(), values.get(ctx.input(1)));
+        int[] ws = w.layout().computedShape();
+        int axis = transposed ? 1 : 0;
+        if (w.layout().rank() != 4 || w.layout().batchAxis() != axis || ws[axis + 1] != 1) {
+            throw ctx.fail("weights of shape " + w.layout().describe() + " (N: the batch): a " + ctx.n().getOpType()
+                    + " with latent-dependent weights needs them as " + (transposed ? "[cin, N * cout, kh, kw]"
+                    : "[N * cout, cin, kh, kw]"));
+        }
+        LatentWeightConv.importNode(ctx, transposed, w.computed(), ws);
     }
 
     /**

@@ -58,7 +58,7 @@ public final class OnnxImporter {
     private final Map<String, Tensor> constants = new HashMap<>();
     /**
      * The latent input declares batch size 1 (torch.onnx.export without dynamic_axes, from one
-     * latent): torch then writes the batch as a literal 1 in leading Reshape targets and Tile repeats.
+     * latent): torch then writes the batch as a literal 1 in leading Reshape targets.
      */
     private boolean batchOfOne;
 
@@ -321,7 +321,7 @@ public final class OnnxImporter {
                 }
             }
             case "Split" -> Slicing.split(ctx);
-            case "Tile" -> Slicing.tile(ctx, batchOfOne);
+            case "Tile" -> Slicing.tile(ctx);
             case "ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceL2" -> ReduceImport.importNode(ctx);
             case "ReduceProd" -> b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "AveragePool" -> PoolImport.average(ctx);

@@ -142,28 +142,28 @@ final class Slicing {
 
     /**
      * Tile: per repeated non-batch axis, a Concat of r copies. A constant repeated batch-size
-     * times (StyleGAN's learned input, const.repeat(N, 1, 1, 1); a literal 1 in a model exported
-     * for one latent) is first broadcast over the latent's batch.
+     * times (StyleGAN's learned input, const.repeat(N, 1, 1, 1)) is first broadcast over the
+     * latent's batch; a constant repeated a fixed number of times (a filter per channel, or a
+     * model exported from one latent) is tiled here.
      */
-    static void tile(NodeContext ctx, boolean batchOfOne) {
+    static void tile(NodeContext ctx) {
         Graph.Builder b = ctx.b();
         String x = ctx.input(0);
-        double[] repeats = ctx.weight(1, "repeats").data().clone();
+        double[] repeats = ctx.weight(1, "repeats").data();
         int rank = b.shapeOf(x).length;
         String cur = x;
+        if (repeats.length != rank) {
+            throw ctx.fail("repeats " + Arrays.toString(repeats) + " must have " + rank + " entries");
+        }
         if (!b.isVariable(x)) {
-            if (batchOfOne && repeats.length > 0 && repeats[0] == 1) {
-                repeats[0] = ShapeFolding.BATCH;   // a model exported for one latent: its batch size
-            }
-            if (repeats.length != rank || repeats[0] != ShapeFolding.BATCH) {
-                throw ctx.fail("Tile of a constant is supported only batch-size times (repeat(x.size(0), ...)),"
-                        + " got repeats " + Arrays.toString(repeats));
+            if (repeats[0] != ShapeFolding.BATCH) {
+                b.constant(ctx.output(0), tiled(ctx, b.constantOf(x), repeats));
+                return;
             }
             cur = ctx.name() + "/batch";
             b.node(cur, "Tile", new io.geomlens.graph.BatchBroadcast(), List.of(x, b.latentName()), cur);
-        } else if (repeats.length != rank || repeats[0] != 1) {
-            throw ctx.fail("repeats " + Arrays.toString(repeats) + " must have " + rank + " entries and leave the"
-                    + " batch (entry 0) at 1");
+        } else if (repeats[0] != 1) {
+            throw ctx.fail("repeats " + Arrays.toString(repeats) + " must leave the batch (entry 0) at 1");
         }
         for (int ax = 1; ax < rank; ax++) {
             int r = (int) repeats[ax];
@@ -177,6 +177,18 @@ final class Slicing {
             }
         }
         b.alias(ctx.output(0), cur);
+    }
+
+    /** np.tile of a constant. */
+    private static Tensor tiled(NodeContext ctx, Tensor c, double[] repeats) {
+        for (int ax = 0; ax < repeats.length; ax++) {
+            int r = (int) repeats[ax];
+            if (r < 1 || r != repeats[ax]) {
+                throw ctx.fail("repeat " + repeats[ax] + " on axis " + ax + " is not a positive count");
+            }
+            c = r == 1 ? c : Concat.concatenate(java.util.Collections.nCopies(r, c), ax);
+        }
+        return c;
     }
 
     /** x through the given Narrows in turn, the last one writing out (an alias when there are none). */

@@ -172,7 +172,7 @@ class ImporterRejectsTest {
                 Arguments.of("Tile of a constant", (Supplier<OnnxModelBuilder>) () -> dense(13)
                         .initializerLongs("r", 2, 1).initializer("c", new int[] {1, 4}, new float[4])
                         .node("Tile", "/t", List.of("c", "r"), "ct").node("Add", "/a", List.of("z", "ct"), "y")
-                        .output("y"), "only batch-size times"),
+                        .output("y"), "needs size 1 in the batch axis"),
                 Arguments.of("Pad with a non-zero value", (Supplier<OnnxModelBuilder>) () -> dense(13)
                         .initializerLongs("p", 0, 1, 0, 1).initializer("v", new int[0], new float[] {1})
                         .node("Pad", "/p", List.of("z", "p", "v"), "y").output("y"), "only zero padding"),
