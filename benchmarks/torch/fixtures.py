@@ -172,12 +172,37 @@ class AttentionDecoder(nn.Module):
         return p.reshape(n, 2, 4, 4)
 
 
+class QueryDecoder(nn.Module):
+    """A DETR-style decoder in sequence-first layout: learned queries repeated over the batch
+    (query.repeat(1, N, 1): Tile with the batch in axis 1) cross-attend, through
+    nn.TransformerDecoderLayer, to tokens from the latent with a class token in front
+    (torch.cat([cls.expand(1, N, E), tokens]))."""
+
+    def __init__(self, tokens=4, queries=3, width=8, heads=2):
+        super().__init__()
+        self.t, self.w = tokens, width
+        self.inp = nn.Linear(5, tokens * width)
+        self.act = nn.Tanh()
+        self.query = nn.Parameter(torch.randn(queries, 1, width))
+        self.cls = nn.Parameter(torch.randn(1, 1, width))
+        self.dec = nn.TransformerDecoderLayer(width, heads, 2 * width, dropout=0.0, activation=nn.ReLU())
+        self.dec.activation.batch_axis = 1
+        self.out = nn.Linear(width, 4)
+
+    def forward(self, z):
+        n = z.shape[0]
+        memory = self.act(self.inp(z)).view(n, self.t, self.w).transpose(0, 1)
+        memory = torch.cat([self.cls.expand(1, n, self.w), memory], 0)
+        y = self.dec(self.query.repeat(1, n, 1), memory)
+        return self.out(y.transpose(0, 1)).flatten(1)
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
             "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
             "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
-            "attention": (AttentionDecoder, (5,)), "stylegan2-fused": (Synthesis, (8,))}
+            "attention": (AttentionDecoder, (5,)), "query-decoder": (QueryDecoder, (5,)), "stylegan2-fused": (Synthesis, (8,))}
 # exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size
 ONE_LATENT = {"stylegan2-fused"}
 

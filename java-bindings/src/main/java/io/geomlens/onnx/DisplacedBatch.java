@@ -2,6 +2,7 @@ package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.BatchBroadcast;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.Tensor;
@@ -20,8 +21,10 @@ import java.util.function.BiConsumer;
  * before out_proj) and diffusers' head_to_batch_dim. Such a value is tracked as a
  * {@link BatchLayout} over a tensor computed with the batch first: Transpose, Reshape, Squeeze and
  * Shape only relabel it; elementwise ops, MatMul, Gemm, Softmax, reductions, LayerNormalization,
- * Slice, Split and Gather run on the computed tensor made canonical, as the importer's own
- * handlers with the axes renumbered. Once the batch is back alone in axis 0 the value is plain again.
+ * Slice, Split, Gather and Concat run on the computed tensor made canonical, as the importer's own
+ * handlers with the axes renumbered. Constants repeated over a batch outside axis 0 (learned
+ * queries) and convolutions with latent-dependent weights ({@link LatentWeightConv}) start here too.
+ * Once the batch is back alone in axis 0 the value is plain again.
  */
 final class DisplacedBatch {
     /** A displaced ONNX value: the computed tensor's name in the graph, and the layout. */
@@ -55,8 +58,12 @@ final class DisplacedBatch {
         if (n.getInputList().stream().anyMatch(values::containsKey)) {
             return true;
         }
-        if (n.getInputCount() == 0 || !b.has(n.getInput(0)) || !b.isVariable(n.getInput(0))) {
+        if (n.getInputCount() == 0 || !b.has(n.getInput(0))) {
             return false;
+        }
+        if (!b.isVariable(n.getInput(0))) {   // a constant expanded or tiled over a batch outside axis 0
+            return (n.getOpType().equals("Expand") || n.getOpType().equals("Tile")) && n.getInputCount() > 1
+                    && batchEntry(b.constantOf(n.getInput(1))) > 0;
         }
         if (n.getOpType().equals("Transpose")) {
             int[] perm = new Attributes(n).ints("perm", null);
@@ -121,6 +128,8 @@ final class DisplacedBatch {
                 case "Add", "Sub", "Mul", "Div" -> binary(ctx);
                 case "MatMul", "Gemm" -> matmul(ctx);
                 case "Conv", "ConvTranspose" -> latentWeights(ctx, op.equals("ConvTranspose"));
+                case "Expand", "Tile" -> batchBroadcast(ctx);
+                case "Concat" -> concat(ctx);
                 default -> {
                     if (ELEMENTWISE.contains(op)) {
                         Value x = value(n.getInput(0));
@@ -133,8 +142,8 @@ final class DisplacedBatch {
                         throw ctx.fail(op + " on input '" + displacedInput(n) + "' of shape "
                                 + values.get(displacedInput(n)).layout().describe() + " (N: the batch, moved or"
                                 + " merged by an earlier Transpose or Reshape) is not supported; there geomlens"
-                                + " imports Transpose, Reshape, Flatten, (Un)Squeeze, Shape, elementwise ops, MatMul,"
-                                + " Gemm, " + String.join(", ", AXIS_OPS.stream().sorted().toList()));
+                                + " imports Transpose, Reshape, Flatten, (Un)Squeeze, Shape, Concat, elementwise ops,"
+                                + " MatMul, Gemm, " + String.join(", ", AXIS_OPS.stream().sorted().toList()));
                     }
                 }
             }
@@ -319,6 +328,80 @@ final class DisplacedBatch {
                 rewritten.setInput(i, c.computed());
             }
         }
+        String out = fresh(ctx.name());
+        run(rewritten.setOutput(0, out), ctx.name());
+        define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(batchAxis, b.shapeOf(out)));
+    }
+
+    /** The position of the one entry that is the batch size in a shape or repeats constant, or -1. */
+    private static int batchEntry(Tensor t) {
+        if (t == null || t.rank() != 1) {
+            return -1;
+        }
+        int at = -1;
+        for (int i = 0; i < t.size(); i++) {
+            if (t.data()[i] == ShapeFolding.BATCH) {
+                at = at < 0 ? i : Integer.MAX_VALUE;
+            }
+        }
+        return at == Integer.MAX_VALUE ? -1 : at;
+    }
+
+    /**
+     * query.repeat(1, N, 1) or cls.expand(1, N, E) in a sequence-first model: the constant repeated
+     * over the latent's batch, which sits in axis k of the result.
+     */
+    private void batchBroadcast(NodeContext ctx) {
+        Tensor c = b.constantOf(ctx.input(0));
+        double[] spec = ctx.weight(1, ctx.n().getOpType().equals("Tile") ? "repeats" : "shape").data().clone();
+        int k = batchEntry(new Tensor(new int[] {spec.length}, spec));
+        spec[k] = 1;
+        Tensor e;
+        if (ctx.n().getOpType().equals("Tile")) {
+            e = Slicing.tiled(ctx, c, spec);
+        } else {
+            int[] target = java.util.Arrays.stream(spec).mapToInt(v -> (int) v).toArray();
+            int[] shape = io.geomlens.graph.Broadcast.shape(c.shape(), target);
+            e = io.geomlens.graph.Broadcast.expand(c, shape);
+        }
+        if (e.rank() != spec.length || e.dim(k) != 1) {
+            throw ctx.fail("repeating " + c + " over the batch in axis " + k + " needs size 1 there");
+        }
+        String constant = fresh(ctx.name());
+        String out = fresh(ctx.name());
+        b.constant(constant, constantFor(ctx, e, e.rank(), k))
+                .node(out, ctx.n().getOpType(), new BatchBroadcast(), List.of(constant, b.latentName()), out);
+        define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(k, b.shapeOf(out)));
+    }
+
+    /** Concat along an axis other than the batch's: the canonical tensors joined, constants reshaped to match. */
+    private void concat(NodeContext ctx) {
+        NodeProto n = ctx.n();
+        NodeProto.Builder rewritten = n.toBuilder();
+        Value first = value(displacedInput(n));
+        int rank = first.layout().rank();
+        int batchAxis = first.layout().batchAxis();
+        int axis = NodeContext.axis(ctx.a().integer("axis", 0), rank);
+        if (axis == batchAxis) {
+            throw ctx.fail("joining along axis " + axis + " of " + first.layout().describe() + ", which holds the"
+                    + " batch (N), is not supported");
+        }
+        for (int i = 0; i < n.getInputCount(); i++) {
+            String in = n.getInput(i);
+            if (variable(in)) {
+                Value c = canonical(ctx.name(), value(in));
+                if (c.layout().rank() != rank || c.layout().batchAxis() != batchAxis) {
+                    throw ctx.fail("the parts " + first.layout().describe() + " and " + c.layout().describe()
+                            + " (N: the batch) do not have the batch in the same axis");
+                }
+                rewritten.setInput(i, c.computed());
+            } else {
+                String c = fresh(ctx.name());
+                b.constant(c, constantFor(ctx, b.constantOf(in), rank, batchAxis));
+                rewritten.setInput(i, c);
+            }
+        }
+        setAttribute(rewritten, "axis", BatchLayout.computedAxis(axis, batchAxis));
         String out = fresh(ctx.name());
         run(rewritten.setOutput(0, out), ctx.name());
         define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(batchAxis, b.shapeOf(out)));

@@ -1,6 +1,7 @@
 package io.geomlens.onnx;
 
 import io.geomlens.graph.BatchedMatMul;
+import io.geomlens.graph.Conv2d;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Reshape;
@@ -44,8 +45,8 @@ final class LatentWeightConv {
         String pre = ctx.optionalWeight(2, "B") == null ? ctx.output(0) : name + "/unbiased";
         int k = kh * kw;
         if (!transposed) {
-            b.node(name + "/patches", "Conv", ConvImport.conv(ctx, false, oneHot(cin * k, k, kh, kw), null, 2, cin, null),
-                    List.of(ctx.input(0)), name + "/patches");
+            Conv2d im2col = ConvImport.conv(ctx, false, oneHot(cin * k, k, kh, kw), null, 2, cin, null);
+            b.node(name + "/patches", "Conv", im2col, List.of(ctx.input(0)), name + "/patches");
             int[] ps = b.shapeOf(name + "/patches");
             b.node(name + "/patch_rows", "Reshape", new Reshape(new int[] {0, cin * k, ps[2] * ps[3]}),
                             List.of(name + "/patches"), name + "/patch_rows")

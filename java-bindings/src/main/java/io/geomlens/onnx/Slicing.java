@@ -180,7 +180,7 @@ final class Slicing {
     }
 
     /** np.tile of a constant. */
-    private static Tensor tiled(NodeContext ctx, Tensor c, double[] repeats) {
+    static Tensor tiled(NodeContext ctx, Tensor c, double[] repeats) {
         for (int ax = 0; ax < repeats.length; ax++) {
             int r = (int) repeats[ax];
             if (r < 1 || r != repeats[ax]) {

@@ -68,10 +68,15 @@ class ImporterRejectsTest {
                 Arguments.of("output with the batch moved", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "y",
                                 Attr.ints("perm", 1, 0, 2)).output("y"), "transpose it back in the model"),
-                Arguments.of("Concat of a value with the batch moved", (Supplier<OnnxModelBuilder>) () ->
+                Arguments.of("Concat along the moved batch's axis", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
                                 Attr.ints("perm", 1, 0, 2)).node("Concat", "/c", List.of("t", "t"), "y",
-                                Attr.i("axis", 0)).output("y"), "Concat on input 't' of shape [3, N, 4]"),
+                                Attr.i("axis", 1)).output("y"), "of [3, N, 4], which holds the batch"),
+                Arguments.of("an op not followed on a moved batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
+                                Attr.ints("perm", 1, 0, 2)).node("InstanceNormalization", "/in", List.of("t", "s", "s"),
+                                "y").initializer("s", new int[] {3}, new float[3]).output("y"),
+                        "InstanceNormalization on input 't' of shape [3, N, 4]"),
                 Arguments.of("Softmax along the batch's axis", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
                                 Attr.ints("perm", 1, 0, 2)).node("Softmax", "/s", List.of("t"), "y",
