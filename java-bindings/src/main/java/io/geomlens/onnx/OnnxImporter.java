@@ -45,8 +45,9 @@ public final class OnnxImporter {
             "LayerNormalization", "LeakyRelu", "Log", "MatMul", "MaxPool (not dilated)", "Mish", "Mul",
             "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMean", "ReduceSum", "ReduceSumSquare",
             "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze",
-            "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Upsample", "Slice (step 1)", "Cast (to float types)",
-            "Shape, ConstantOfShape, Equal, Where, ReduceProd (on constant and shape tensors)");
+            "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Upsample", "Slice (positive steps)",
+            "Cast (to float types)", "Shape, ConstantOfShape, Equal, Where, ReduceProd, OneHot (on constant and shape"
+            + " tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -385,7 +386,7 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "ConstantOfShape", "Equal", "Where" ->
+            case "Shape", "ConstantOfShape", "Equal", "Where", "OneHot" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

@@ -65,6 +65,7 @@ final class ShapeFolding {
             case "Where" -> where(in.get(0), in.get(1), in.get(2));
             case "ReduceProd" -> product(in.get(0), reduceAxes(a, in), a.integer("keepdims", 1) != 0, where);
             case "MatMul" -> matmul(in.get(0), in.get(1), where);
+            case "OneHot" -> oneHot(in.get(0), in.get(1), in.get(2), (int) a.integer("axis", -1), where);
             default -> slice(in);
         };
     }
@@ -139,6 +140,34 @@ final class ShapeFolding {
             shape.add(n);
         }
         return new Tensor(shape.stream().mapToInt(Integer::intValue).toArray(), c);
+    }
+
+    /** F.one_hot of a fixed label (a conditional GAN's class): values[1] at each index, values[0] elsewhere. */
+    static Tensor oneHot(Tensor indices, Tensor depthT, Tensor values, int axis, String where) {
+        int depth = (int) depthT.data()[0];
+        int[] is = indices.shape();
+        int ax = axis < 0 ? axis + is.length + 1 : axis;
+        if (depth < 1 || ax < 0 || ax > is.length || values.size() != 2) {
+            throw new OnnxImportException(where + ": OneHot with depth " + depth + ", axis " + axis + " and "
+                    + values.size() + " values is not valid");
+        }
+        int outer = Tensor.product(is, 0, ax);
+        int inner = Tensor.product(is, ax, is.length);
+        int[] shape = new int[is.length + 1];
+        for (int d = 0, o = 0; d < shape.length; d++) {
+            shape[d] = d == ax ? depth : is[o++];
+        }
+        double[] out = new double[outer * depth * inner];
+        for (int i = 0; i < outer; i++) {
+            for (int j = 0; j < inner; j++) {
+                long k = (long) indices.data()[i * inner + j];
+                k = k < 0 ? k + depth : k;
+                for (int c = 0; c < depth; c++) {
+                    out[(i * depth + c) * inner + j] = values.data()[c == k ? 1 : 0];
+                }
+            }
+        }
+        return new Tensor(shape, out);
     }
 
     /** torch's expand(-1, ...) writes Where(Equal(size, -1), 1, size) over ConstantOfShape: fold them. */

@@ -14,7 +14,10 @@ import java.util.List;
 final class Slicing {
     private Slicing() {}
 
-    /** Slice of a latent-dependent value: one Narrow per sliced axis (step 1; the batch axis whole). */
+    /**
+     * Slice of a latent-dependent value: one Narrow per contiguous sliced axis, a strided cut per
+     * axis with step > 1 (the batch axis whole).
+     */
     static void slices(NodeContext ctx) {
         Graph.Builder b = ctx.b();
         NodeProto n = ctx.n();
@@ -29,11 +32,13 @@ final class Slicing {
         double[] axes = opset < 10 ? a.longsAsDoubles("axes", null) : axesT != null ? axesT.data() : null;
         Tensor steps = opset < 10 ? null : ctx.optionalWeight(4, "steps");
         List<Narrow> cuts = new java.util.ArrayList<>();
+        List<int[]> strided = new java.util.ArrayList<>();   // {axis, start, count, step}
         for (int i = 0; i < starts.length; i++) {
             int ax = axes == null ? i : NodeContext.axis((long) axes[i], s.length);
-            if (steps != null && steps.data()[i] != 1) {
-                throw ctx.fail("step " + (long) steps.data()[i] + " is not supported;"
-                        + " only contiguous slices (step 1)");
+            long step = steps == null ? 1 : (long) steps.data()[i];
+            if (step < 1) {
+                throw ctx.fail("step " + step + " is not supported; only positive steps (a flip of a"
+                        + " latent-dependent value is not)");
             }
             if (ax == 0) {
                 if (starts[i] == 0 && ends[i] >= Integer.MAX_VALUE) {
@@ -47,11 +52,60 @@ final class Slicing {
             if (en <= st) {
                 throw ctx.fail("the slice of axis " + ax + " is empty");
             }
-            if (en - st < dim) {
+            if (step > 1) {
+                strided.add(new int[] {ax, (int) st, (int) ((en - st + step - 1) / step), (int) step});
+            } else if (en - st < dim) {
                 cuts.add(new Narrow(ax, (int) st, (int) (en - st)));
             }
         }
-        chain(b, name, x, n.getOutput(0), cuts);
+        String cur = strided.isEmpty() ? n.getOutput(0) : name + "/contiguous";
+        chain(b, name, x, cur, cuts);
+        for (int j = 0; j < strided.size(); j++) {
+            cur = strided(b, name + "/step" + j, cur, strided.get(j), j + 1 == strided.size() ? n.getOutput(0) : null);
+        }
+    }
+
+    /**
+     * x[..., start::step] along one axis as ops with derivatives: the elements start .. start + step *
+     * count (zero-padded past the end), that axis split into [count, step], the first of each step.
+     */
+    private static String strided(Graph.Builder b, String name, String x, int[] cut, String out) {
+        int ax = cut[0];
+        int start = cut[1];
+        int count = cut[2];
+        int step = cut[3];
+        int dim = b.shapeOf(x)[ax];
+        int taken = Math.min(dim - start, step * count);
+        String cur = x;
+        if (start > 0 || taken < dim) {
+            b.node(name + "/window", "Slice", new Narrow(ax, start, taken), List.of(cur), name + "/window");
+            cur = name + "/window";
+        }
+        int[] s = b.shapeOf(cur);
+        if (taken < step * count) {
+            int[] before = new int[s.length];
+            int[] after = new int[s.length];
+            after[ax] = step * count - taken;
+            b.node(name + "/pad", "Pad", new io.geomlens.graph.ZeroPad(before, after), List.of(cur), name + "/pad");
+            cur = name + "/pad";
+        }
+        int[] split = new int[s.length + 1];
+        for (int d = 0, o = 0; d < s.length; d++) {
+            if (d == ax) {
+                split[o++] = count;
+                split[o++] = step;
+            } else {
+                split[o++] = d == 0 ? 0 : s[d];
+            }
+        }
+        int[] merged = s.clone();
+        merged[0] = 0;
+        merged[ax] = count;
+        String result = out != null ? out : name + "/out";
+        b.node(name + "/blocks", "Reshape", new Reshape(split), List.of(cur), name + "/blocks")
+                .node(name + "/first", "Slice", new Narrow(ax + 1, 0, 1), List.of(name + "/blocks"), name + "/first")
+                .node(name + "/merge", "Reshape", new Reshape(merged), List.of(name + "/first"), result);
+        return result;
     }
 
     /** Split of a latent-dependent value along a non-batch axis: output j is a Narrow. */

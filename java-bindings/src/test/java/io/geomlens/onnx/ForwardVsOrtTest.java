@@ -115,7 +115,7 @@ class ForwardVsOrtTest {
 
     /**
      * Average pooling (both count_include_pad modes, 1-D, global), max pooling, F.normalize,
-     * Softsign, var, spectral_norm, chunk.
+     * Softsign, var, spectral_norm, chunk, strided slices, a one-hot label.
      */
     @Test
     void torchExportPatterns() throws Exception {
@@ -124,6 +124,8 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.ExportPatterns.normsAndAbs(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.constantFolds(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.chunked(), 4, 1.0);
+        check(io.geomlens.testing.ExportPatterns.strided(), 4, 1.0);
+        check(io.geomlens.testing.ExportPatterns.oneHotLabel(), 1, 1.0);
     }
 
     @Test

@@ -219,4 +219,41 @@ public final class ExportPatterns {
                 .node("Einsum", "/e", List.of("t", "w"), "y", Attr.s("equation", "bij,ijk->bk"));
         return m.output("y");
     }
+
+    /**
+     * Strided slices as flows and checkerboards write them (h[:, 0::2], x[:, :, 1::3] with a partial
+     * last block, two strided axes at once: channels ::2 and width 1:5:2), joined.
+     */
+    public static OnnxModelBuilder strided() {
+        SplittableRandom rnd = new SplittableRandom(211);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 120);
+        m.initializerLongs("img", 0, 4, 5, 6)
+                .initializerLongs("s2", 0, 1).initializerLongs("e2", Long.MAX_VALUE, 5).initializerLongs("a2", 1, 3)
+                .initializerLongs("t2", 2, 2)
+                .initializerLongs("s1", 1).initializerLongs("e1", Long.MAX_VALUE).initializerLongs("a1", 2)
+                .initializerLongs("t1", 3);
+        m.node("Reshape", "/r", List.of(h, "img"), "x").node("Tanh", "/t", List.of("x"), "t")
+                .node("Slice", "/two_axes", List.of("t", "s2", "e2", "a2", "t2"), "u")
+                .node("Slice", "/rows", List.of("t", "s1", "e1", "a1", "t1"), "v")
+                .node("Flatten", "/fu", List.of("u"), "uf").node("Flatten", "/fv", List.of("v"), "vf")
+                .node("Concat", "/cat", List.of("uf", "vf"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
+
+    /**
+     * torch.cat([z, F.one_hot(label, 5).float()], 1) with the label a constant (a class chosen at
+     * export): OneHot folds at import.
+     */
+    public static OnnxModelBuilder oneHotLabel() {
+        SplittableRandom rnd = new SplittableRandom(223);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        m.initializerLongs("label", 3).initializerLongs("depth", 5).initializerLongs("values", 0, 1)
+                .node("OneHot", "/onehot", List.of("label", "depth", "values"), "oh", Attr.i("axis", -1))
+                .node("Cast", "/cast", List.of("oh"), "ohf", Attr.i("to", 1))
+                .node("Concat", "/cat", List.of("z", "ohf"), "zc", Attr.i("axis", 1));
+        String h = ModelZoo.linear(m, rnd, "/fc", "zc", 11, 8);
+        m.node("Tanh", "/t", List.of(h), "y");
+        return m.output("y").batchOfOne();   // as exported from one latent: ONNX Runtime joins [1, 6] and [1, 5]
+    }
 }

@@ -52,6 +52,8 @@ public final class TestModels {
         m.put("chunk", ExportPatterns.chunked());
         m.put("bicubic-non-integer-nearest", ExportPatterns.interpolations());
         m.put("einsum-constant-two-axes", ExportPatterns.einsumConstant());
+        m.put("strided-slices", ExportPatterns.strided());
+        m.put("one-hot-label", ExportPatterns.oneHotLabel());
         return m;
     }
 
