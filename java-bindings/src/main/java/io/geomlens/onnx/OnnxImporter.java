@@ -42,12 +42,12 @@ public final class OnnxImporter {
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
             "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
             "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
-            "LayerNormalization", "LeakyRelu", "Log", "MatMul", "MaxPool (not dilated)", "Mish", "Mul",
-            "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMean", "ReduceSum", "ReduceSumSquare",
-            "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze",
-            "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Upsample", "Slice (positive steps)",
-            "Cast (to float types)", "Shape, ConstantOfShape, Equal, Where, ReduceProd, OneHot (on constant and shape"
-            + " tensors)");
+            "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool (not dilated)", "Min",
+            "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
+            "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
+            "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
+            "Upsample", "Slice (positive steps)", "Cast (to float types)",
+            "Shape, ConstantOfShape, Equal, Where, ReduceProd, OneHot (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -329,6 +329,8 @@ public final class OnnxImporter {
             case "GlobalAveragePool" -> PoolImport.global(ctx);
             case "MaxPool" -> PoolImport.max(ctx);
             case "Abs" -> PiecewiseLinear.abs(ctx);
+            case "Max", "Min" -> Extrema.elementwise(ctx);
+            case "ReduceMax", "ReduceMin" -> Extrema.reduce(ctx);
             case "Pad" -> PadImport.importNode(ctx);
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
             case "Expand" -> {   // of a constant: folded here (the builder evaluates all-constant nodes)
@@ -448,15 +450,7 @@ public final class OnnxImporter {
                     b.constant(out, Transpose.permute(b.constantOf(in.get(0)), perm));
                 }
             }
-            case "Softmax" -> {
-                int rank = b.shapeOf(in.get(0)).length;
-                int axis = (int) a.integer("axis", opset >= 13 ? -1 : 1);
-                if (NodeContext.axis(axis, rank) != rank - 1) {
-                    throw ctx.fail("Softmax over axis " + axis + " of a rank-" + rank
-                            + " input; only the last axis is supported");
-                }
-                ctx.unary(new Softmax());
-            }
+            case "Softmax", "LogSoftmax" -> softmax(ctx);
             case "Conv", "ConvTranspose" -> ConvImport.convolution(ctx, op.equals("ConvTranspose"));
             case "BatchNormalization" -> ctx.unary(batchNorm(ctx));
             case "InstanceNormalization" -> ctx.unary(new InstanceNorm(ctx.weight(1, "scale").data(),
@@ -508,6 +502,40 @@ public final class OnnxImporter {
     private String alsoUnsupported(String op) {
         List<String> others = nodeTypes.stream().filter(t -> !t.equals(op) && !SUPPORTED_TYPES.contains(t)).toList();
         return others.isEmpty() ? "" : "; the model also uses " + String.join(", ", others) + ", not supported either";
+    }
+
+    /**
+     * Softmax over any non-batch axis (opset 13+; before, the last only, which the coerced-2-D
+     * definition then matches): moved last by a Transpose and back. LogSoftmax = Log(Softmax).
+     */
+    private void softmax(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        String name = ctx.name();
+        int rank = b.shapeOf(ctx.input(0)).length;
+        long given = ctx.a().integer("axis", opset >= 13 ? -1 : 1);
+        int axis = NodeContext.axis(given, rank);
+        if (axis < 1 || axis >= rank || (opset < 13 && axis != rank - 1)) {
+            throw ctx.fail(ctx.n().getOpType() + " over axis " + given + " of a rank-" + rank + " input; supported:"
+                    + " any axis but the batch (opset 13+), the last one before opset 13");
+        }
+        boolean log = ctx.n().getOpType().equals("LogSoftmax");
+        int[] perm = java.util.stream.IntStream.range(0, rank).toArray();
+        perm[axis] = rank - 1;
+        perm[rank - 1] = axis;
+        String x = ctx.input(0);
+        String soft = log ? name + "/softmax" : ctx.output(0);
+        if (axis != rank - 1) {
+            b.node(name + "/to_last", "Transpose", new Transpose(perm), List.of(x), name + "/last");
+            x = name + "/last";
+        }
+        String y = axis != rank - 1 ? name + "/soft_last" : soft;
+        b.node(name, "Softmax", new Softmax(), List.of(x), y);
+        if (axis != rank - 1) {
+            b.node(name + "/back", "Transpose", new Transpose(perm), List.of(y), soft);
+        }
+        if (log) {
+            b.node(name + "/Log", "Log", new Activation(Activation.Kind.LOG, 0), List.of(soft), ctx.output(0));
+        }
     }
 
     private static int[] reversed(int rank) {

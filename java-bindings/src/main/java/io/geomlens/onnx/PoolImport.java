@@ -195,11 +195,8 @@ final class PoolImport {
         }
         String m = cells.get(0);
         for (int c = 1; c < cells.size(); c++) {
-            String p = name + "/max" + c;
-            String o = c == cells.size() - 1 ? ctx.output(0) : p + "/out";
-            b.node(p + "/Sub", "Sub", new Elementwise(Elementwise.Kind.SUB), List.of(cells.get(c), m), p + "/gap")
-                    .node(p + "/Relu", "Relu", Activation.selection(), List.of(p + "/gap"), p + "/gain")
-                    .node(p + "/Add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(m, p + "/gain"), o);
+            String o = c == cells.size() - 1 ? ctx.output(0) : name + "/max" + c + "/out";
+            Extrema.pair(b, name + "/max" + c, m, cells.get(c), o, true);
             m = o;
         }
         if (cells.size() == 1) {

@@ -115,7 +115,8 @@ class ForwardVsOrtTest {
 
     /**
      * Average pooling (both count_include_pad modes, 1-D, global), max pooling, F.normalize,
-     * Softsign, var, spectral_norm, chunk, strided slices, a one-hot label.
+     * Softsign, var, spectral_norm, chunk, strided slices, a one-hot label, softmax over channels,
+     * Max / Min and their reductions.
      */
     @Test
     void torchExportPatterns() throws Exception {
@@ -126,6 +127,8 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.ExportPatterns.chunked(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.strided(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.oneHotLabel(), 1, 1.0);
+        check(io.geomlens.testing.ExportPatterns.extrema(17), 4, 1.0);
+        check(io.geomlens.testing.ExportPatterns.extrema(18), 4, 1.0);
     }
 
     @Test

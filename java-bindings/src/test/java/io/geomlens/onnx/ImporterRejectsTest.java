@@ -77,6 +77,12 @@ class ImporterRejectsTest {
                                 Attr.ints("perm", 1, 0, 2)).node("InstanceNormalization", "/in", List.of("t", "s", "s"),
                                 "y").initializer("s", new int[] {3}, new float[3]).output("y"),
                         "InstanceNormalization on input 't' of shape [3, N, 4]"),
+                Arguments.of("Softmax over the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).node("Softmax", "/s", List.of("z"), "y", Attr.i("axis", 0)).output("y"),
+                        "any axis but the batch"),
+                Arguments.of("ReduceMax over the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).node("ReduceMax", "/m", List.of("z"), "y", Attr.ints("axes", 0)).output("y"),
+                        "only non-batch axes can be reduced"),
                 Arguments.of("Softmax along the batch's axis", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
                                 Attr.ints("perm", 1, 0, 2)).node("Softmax", "/s", List.of("t"), "y",

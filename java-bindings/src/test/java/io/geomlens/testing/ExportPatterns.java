@@ -256,4 +256,36 @@ public final class ExportPatterns {
         m.node("Tanh", "/t", List.of(h), "y");
         return m.output("y").batchOfOne();   // as exported from one latent: ONNX Runtime joins [1, 6] and [1, 5]
     }
+
+    /**
+     * Softmax over channels (axis 1 of [N, C, H, W]), LogSoftmax, torch.maximum(h, 0.2 h),
+     * torch.minimum(h, 0.5), maxout (ReduceMax over 3, keepdims 0) and ReduceMax / ReduceMin over two
+     * odd axes (keepdims 1), joined. opset 18 takes the reduce axes as an input.
+     */
+    public static OnnxModelBuilder extrema(int opset) {
+        SplittableRandom rnd = new SplittableRandom(227);
+        OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 60);
+        m.initializerLongs("img", 0, 4, 5, 3).initializerLongs("units", 0, 20, 3).constant("slope", new int[0], 0.2f)
+                .constant("cap", new int[0], 0.5f).initializerLongs("last", 2).initializerLongs("spatial", 2, 3);
+        m.node("Reshape", "/r", List.of(h, "img"), "x")
+                .node("Softmax", "/soft_c", List.of("x"), "sc", Attr.i("axis", 1))
+                .node("LogSoftmax", "/logsoft", List.of(h), "ls", Attr.i("axis", -1))
+                .node("Mul", "/scaled", List.of(h, "slope"), "hs")
+                .node("Max", "/max", List.of(h, "hs"), "mx").node("Min", "/min", List.of(h, "cap"), "mn")
+                .node("Reshape", "/r2", List.of(h, "units"), "u");
+        if (opset >= 18) {
+            m.node("ReduceMax", "/maxout", List.of("u", "last"), "mo", Attr.i("keepdims", 0))
+                    .node("ReduceMax", "/rmax", List.of("x", "spatial"), "rm")
+                    .node("ReduceMin", "/rmin", List.of("x", "spatial"), "rn");
+        } else {
+            m.node("ReduceMax", "/maxout", List.of("u"), "mo", Attr.ints("axes", 2), Attr.i("keepdims", 0))
+                    .node("ReduceMax", "/rmax", List.of("x"), "rm", Attr.ints("axes", 2, 3))
+                    .node("ReduceMin", "/rmin", List.of("x"), "rn", Attr.ints("axes", -1, -2));
+        }
+        m.node("Flatten", "/f1", List.of("sc"), "f1").node("Flatten", "/f2", List.of("rm"), "f2")
+                .node("Flatten", "/f3", List.of("rn"), "f3")
+                .node("Concat", "/cat", List.of("f1", "ls", "mx", "mn", "mo", "f2", "f3"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
 }

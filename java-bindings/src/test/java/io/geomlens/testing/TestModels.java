@@ -54,6 +54,7 @@ public final class TestModels {
         m.put("einsum-constant-two-axes", ExportPatterns.einsumConstant());
         m.put("strided-slices", ExportPatterns.strided());
         m.put("one-hot-label", ExportPatterns.oneHotLabel());
+        m.put("softmax-axis-max-min", ExportPatterns.extrema(17));
         return m;
     }
 
