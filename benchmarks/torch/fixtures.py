@@ -197,12 +197,37 @@ class QueryDecoder(nn.Module):
         return self.out(y.transpose(0, 1)).flatten(1)
 
 
+class AttentionVariants(nn.Module):
+    """nn.MultiheadAttention as commonly called: need_weights=True (the head-averaged weights are an
+    output too), cross-attention to a context of another width (kdim, vdim), add_bias_kv and
+    add_zero_attn (a bias repeated over the batch, zeros [N * heads, 1, d] joined to the keys)."""
+
+    def __init__(self, tokens=4, width=8, heads=2):
+        super().__init__()
+        self.t, self.w = tokens, width
+        self.inp = nn.Linear(5, tokens * width)
+        self.ctx = nn.Linear(5, 3 * 6)
+        self.act = nn.Tanh()
+        self.self_attn = nn.MultiheadAttention(width, heads, add_bias_kv=True, add_zero_attn=True)
+        self.cross = nn.MultiheadAttention(width, heads, kdim=6, vdim=6)
+        self.out = nn.Linear(width, 3)
+
+    def forward(self, z):
+        n = z.shape[0]
+        x = self.act(self.inp(z)).view(n, self.t, self.w).transpose(0, 1)
+        c = self.act(self.ctx(z)).view(n, 3, 6).transpose(0, 1)
+        x, weights = self.self_attn(x, x, x)
+        y, _ = self.cross(x, c, c, need_weights=False)
+        return torch.cat([self.out(y.transpose(0, 1)).flatten(1), weights.flatten(1)], 1)
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
             "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
             "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
-            "attention": (AttentionDecoder, (5,)), "query-decoder": (QueryDecoder, (5,)), "stylegan2-fused": (Synthesis, (8,))}
+            "attention": (AttentionDecoder, (5,)), "query-decoder": (QueryDecoder, (5,)),
+            "attention-variants": (AttentionVariants, (5,)), "stylegan2-fused": (Synthesis, (8,))}
 # exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size
 ONE_LATENT = {"stylegan2-fused"}
 

@@ -62,6 +62,9 @@ final class DisplacedBatch {
             return false;
         }
         if (!b.isVariable(n.getInput(0))) {   // a constant expanded or tiled over a batch outside axis 0
+            if (n.getOpType().equals("ConstantOfShape")) {   // zeros [N * heads, 1, d] (add_zero_attn)
+                return batchEntry(b.constantOf(n.getInput(0))) >= 0;
+            }
             return (n.getOpType().equals("Expand") || n.getOpType().equals("Tile")) && n.getInputCount() > 1
                     && batchEntry(b.constantOf(n.getInput(1))) > 0;
         }
@@ -129,6 +132,7 @@ final class DisplacedBatch {
                 case "MatMul", "Gemm" -> matmul(ctx);
                 case "Conv", "ConvTranspose" -> latentWeights(ctx, op.equals("ConvTranspose"));
                 case "Expand", "Tile" -> batchBroadcast(ctx);
+                case "ConstantOfShape" -> constantOfShape(ctx);
                 case "Concat" -> concat(ctx);
                 default -> {
                     if (ELEMENTWISE.contains(op)) {
@@ -333,18 +337,49 @@ final class DisplacedBatch {
         define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(batchAxis, b.shapeOf(out)));
     }
 
-    /** The position of the one entry that is the batch size in a shape or repeats constant, or -1. */
+    /**
+     * The position of the one entry that is the batch size (or a multiple of it) in a shape or
+     * repeats constant, or -1.
+     */
     private static int batchEntry(Tensor t) {
         if (t == null || t.rank() != 1) {
             return -1;
         }
         int at = -1;
         for (int i = 0; i < t.size(); i++) {
-            if (t.data()[i] == ShapeFolding.BATCH) {
+            double v = t.data()[i];
+            if (v < -1 && v % ShapeFolding.BATCH == 0) {
                 at = at < 0 ? i : Integer.MAX_VALUE;
             }
         }
         return at == Integer.MAX_VALUE ? -1 : at;
+    }
+
+    /**
+     * ConstantOfShape of a shape holding the batch (times c) in axis k: the fill value over the
+     * latent's batch, canonical [1, ..., 1, c, ...].
+     */
+    private void constantOfShape(NodeContext ctx) {
+        double[] shape = b.constantOf(ctx.input(0)).data();
+        int k = batchEntry(b.constantOf(ctx.input(0)));
+        int[] computed = new int[shape.length + 2];
+        computed[0] = 1;
+        for (int g = 0; g < shape.length; g++) {
+            if (g == k) {
+                computed[g + 1] = 1;
+                computed[g + 2] = (int) (shape[g] / ShapeFolding.BATCH);
+            } else {
+                computed[BatchLayout.computedAxis(g, k)] = (int) shape[g];
+            }
+        }
+        double fill = ctx.a().has("value") ? OnnxTensors.decode(ctx.a().raw("value").getT()).data()[0] : 0;
+        double[] values = new double[(int) Tensor.count(computed)];
+        java.util.Arrays.fill(values, fill);
+        String constant = fresh(ctx.name());
+        String out = fresh(ctx.name());
+        b.constant(constant, new Tensor(computed, values))
+                .node(out, "ConstantOfShape", new BatchBroadcast(), List.of(constant, b.latentName()), out);
+        define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(k, b.shapeOf(out)));
     }
 
     /**
@@ -355,6 +390,9 @@ final class DisplacedBatch {
         Tensor c = b.constantOf(ctx.input(0));
         double[] spec = ctx.weight(1, ctx.n().getOpType().equals("Tile") ? "repeats" : "shape").data().clone();
         int k = batchEntry(new Tensor(new int[] {spec.length}, spec));
+        if (spec[k] != ShapeFolding.BATCH) {
+            throw ctx.fail("repeating a constant a multiple of the batch size times is not supported");
+        }
         spec[k] = 1;
         Tensor e;
         if (ctx.n().getOpType().equals("Tile")) {

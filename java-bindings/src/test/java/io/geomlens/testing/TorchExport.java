@@ -17,7 +17,8 @@ import java.util.List;
 public record TorchExport(String name, Graph graph, Npy.Array z, Npy.Array x, Npy.Array ref, Npy.Array basis,
         Npy.Array delta) {
     public static final List<String> NAMES = List.of("mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae",
-            "cyclegan", "subpixel", "export-patterns", "attention", "stylegan2-fused", "query-decoder");
+            "cyclegan", "subpixel", "export-patterns", "attention", "stylegan2-fused", "query-decoder",
+            "attention-variants");
     /** The fixtures' names, for @MethodSource("io.geomlens.testing.TorchExport#names"). */
     public static List<String> names() {
         return NAMES;
