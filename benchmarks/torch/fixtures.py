@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from models import VaeDecoder, dcgan, export_module
 from stylegan2 import Synthesis
+from swin import SwinBlock
 
 RTOL, N, P, R = 1e-6, 3, 3, 0.05
 NONLINEAR = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU, nn.Softsign)
@@ -227,9 +228,11 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "vae": (lambda: VaeDecoder(latent=2, width=16, groups=4), (2, 4, 4)), "cyclegan": (cyclegan, (6,)),
             "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
             "attention": (AttentionDecoder, (5,)), "query-decoder": (QueryDecoder, (5,)),
-            "attention-variants": (AttentionVariants, (5,)), "stylegan2-fused": (Synthesis, (8,))}
-# exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size
-ONE_LATENT = {"stylegan2-fused"}
+            "attention-variants": (AttentionVariants, (5,)),
+            "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)), "stylegan2-fused": (Synthesis, (8,))}
+# exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size; the
+# others as users export without dynamic_axes (the batch written as 1, or folded into numbers)
+ONE_LATENT = {"stylegan2-fused", "query-decoder-one-latent", "swin-one-latent"}
 
 
 def dcgan_tiny():

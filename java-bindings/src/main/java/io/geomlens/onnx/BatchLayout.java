@@ -174,6 +174,33 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
      * part of it; the batch must land whole in one dimension.
      */
     Reshaped reshape(double[] target) {
+        return plan(target, false);
+    }
+
+    /**
+     * As {@link #reshape(double[])}, for a model exported from one latent when batchOfOne: torch then
+     * writes the batch as a literal 1 (a leading 1 is the batch when the batch leads the input) or
+     * folds it into a number (N * heads is heads); without an entry naming it, the batch (of size 1
+     * in the export) stays with the atoms beside it, in the first dimension that reaches it.
+     */
+    Reshaped reshape(double[] target, boolean batchOfOne) {
+        boolean named = false;
+        for (int j = 0; j < target.length; j++) {
+            named |= target[j] < -1 || target[j] == 0 && j < rank() && contains(groups[j], BATCH);
+        }
+        if (!batchOfOne || named) {
+            return plan(target, false);
+        }
+        if (target.length > 0 && target[0] == 1 && contains(groups[0], BATCH)) {
+            double[] t = target.clone();
+            t[0] = ShapeFolding.BATCH;
+            return plan(t, false);
+        }
+        return plan(target, true);
+    }
+
+    /** free: no entry names the batch, which goes with its neighbours (see above). */
+    private Reshaped plan(double[] target, boolean free) {
         long[] need = new long[target.length];
         boolean[] batch = new boolean[target.length];
         int infer = -1;
@@ -213,7 +240,7 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
                 throw new IllegalArgumentException("cannot infer the -1 entry");
             }
             need[infer] = total / known;
-            boolean any = false;
+            boolean any = free;
             for (boolean x : batch) {
                 any |= x;
             }
@@ -225,13 +252,13 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
             batches += batch[j] ? 1 : 0;
             product *= need[j];
         }
-        if (batches != 1 || product != total) {
+        if (batches != (free ? 0 : 1) || product != total) {
             throw new IllegalArgumentException(batches != 1 ? "the target shape " + shapeText(target) + " does not"
                     + " keep the batch in exactly one dimension (a model exported with a fixed batch size has it as a"
                     + " number: export with dynamic_axes={'z': {0: 'N'}}, z the latent input's name)"
                     : "the target holds " + product + " values per sample, the input " + total);
         }
-        return match(need, batch);
+        return match(need, batch, free);
     }
 
     private static String shapeText(double[] target) {
@@ -245,7 +272,7 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
     }
 
     /** Assigns atoms (split where needed) to target dimensions, row-major; see {@link #reshape}. */
-    private Reshaped match(long[] need, boolean[] batch) {
+    private Reshaped match(long[] need, boolean[] batch, boolean free) {
         Deque<long[]> queue = new ArrayDeque<>();   // {atom, size left}
         for (int g = 0; g < rank(); g++) {
             for (int a : groups[g]) {
@@ -270,8 +297,10 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
                     throw new IllegalArgumentException("ran out of axes");
                 }
                 if (head[0] == BATCH || head[1] == 1) {
-                    if (head[0] == BATCH && !wantBatch) {
-                        throw new IllegalArgumentException("dimension " + j + " would take part of the batch");
+                    if (head[0] == BATCH && !wantBatch && !free) {
+                        throw new IllegalArgumentException("dimension " + j + " would take part of the batch (a"
+                                + " size computed in Python from the batch, like int(x.shape[0] / k), is traced as a"
+                                + " number: keep it a tensor expression, or export from one latent)");
                     }
                     wantBatch &= head[0] != BATCH;
                     queue.poll();
@@ -292,6 +321,19 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
                     throw new IllegalArgumentException("dimension " + j + " (" + need[j] + ") cuts across an axis");
                 }
             }
+            // Where the batch (1 in the export) goes without a name: it opens the next dimension
+            // ([N * heads, L, d]), except before the last one, which is mostly contracted: there it
+            // closes this one (view(L * N, E) before out_proj).
+            boolean closes = !atoms.isEmpty() && j + 2 == need.length;
+            if (free && (atoms.isEmpty() || closes) && batchBehindOnes(queue)) {
+                while (true) {
+                    long[] head = queue.poll();
+                    atoms.add(head[0] == BATCH ? BATCH : piece(head, 1, newSizes, pieces));
+                    if (head[0] == BATCH) {
+                        break;
+                    }
+                }
+            }
             if (atoms.isEmpty()) {
                 newSizes.add(1);
                 fresh.add(newSizes.size() - 1);
@@ -302,7 +344,7 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
         }
         List<Integer> last = new ArrayList<>(Arrays.stream(g[g.length - 1]).boxed().toList());
         for (long[] head : queue) {   // only size-1 atoms are left; row-major order does not see them
-            last.add(piece(head, 1, newSizes, pieces));
+            last.add(head[0] == BATCH ? BATCH : piece(head, 1, newSizes, pieces));
         }
         g[g.length - 1] = last.stream().mapToInt(Integer::intValue).toArray();
         List<Integer> newOrder = new ArrayList<>();
@@ -313,6 +355,19 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
         newOrder.addAll(fresh);
         return new Reshaped(new BatchLayout(g, newSizes.stream().mapToInt(Integer::intValue).toArray(),
                 newOrder.stream().mapToInt(Integer::intValue).toArray()), reshapes);
+    }
+
+    /** True when the queue holds the batch after nothing but size-1 atoms. */
+    private static boolean batchBehindOnes(Deque<long[]> queue) {
+        for (long[] a : queue) {
+            if (a[0] == BATCH) {
+                return true;
+            }
+            if (a[1] != 1) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static int piece(long[] head, long size, List<Integer> newSizes, List<List<Integer>> pieces) {

@@ -12,7 +12,7 @@ final class DepthToSpaceImport {
     private DepthToSpaceImport() {}
 
     static void importNode(NodeContext ctx) {
-        String x = ctx.variableInput("rearranging");
+        String x = ctx.dataInput();
         int bs = (int) ctx.a().integer("blocksize", 0);
         String mode = ctx.a().string("mode", "DCR");
         int[] s = ctx.b().shapeOf(x);

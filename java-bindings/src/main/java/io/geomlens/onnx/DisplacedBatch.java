@@ -43,7 +43,7 @@ final class DisplacedBatch {
     private final Map<String, Value> values = new HashMap<>();
     private int helpers;
 
-    /** The latent input declares batch size 1: a leading 1 in a plain value's Reshape target is the batch. */
+    /** The latent input declares batch size 1: Reshape targets may not name the batch (BatchLayout.reshape). */
     private final boolean batchOfOne;
 
     DisplacedBatch(Graph.Builder b, int opset, boolean batchOfOne, BiConsumer<NodeProto, String> importer) {
@@ -77,12 +77,9 @@ final class DisplacedBatch {
             if (target == null) {
                 return false;
             }
-            double[] t = target.data().clone();
-            if (batchOfOne && t.length > 0 && t[0] == 1) {
-                t[0] = ShapeFolding.BATCH;   // as the importer's Reshape reads a model exported for one latent
-            }
             try {   // the importer's own Reshape handles what keeps the batch alone in axis 0
-                return !BatchLayout.plain(b.shapeOf(n.getInput(0))).reshape(t).layout().plainable();
+                return !BatchLayout.plain(b.shapeOf(n.getInput(0))).reshape(target.data(), batchOfOne).layout()
+                        .plainable();
             } catch (IllegalArgumentException e) {
                 return false;   // let the importer's Reshape report it
             }
@@ -173,7 +170,7 @@ final class DisplacedBatch {
     }
 
     private void reshape(NodeContext ctx, Value x, double[] target) {
-        BatchLayout.Reshaped r = x.layout().reshape(target);
+        BatchLayout.Reshaped r = x.layout().reshape(target, batchOfOne);
         String computed = x.computed();
         if (r.reshapes()) {
             computed = computedReshape(ctx.name(), computed, r.layout().computedShape());
@@ -243,10 +240,12 @@ final class DisplacedBatch {
             return;
         }
         int rank = first.layout().rank();
+        BatchLayout ref = null;
         for (int i = 0; i < 2; i++) {
             String in = n.getInput(i);
             if (variable(in)) {
                 Value c = canonical(ctx.name(), value(in));
+                ref = c.layout();
                 if (c.layout().rank() != rank || (batchAxis >= 0 && c.layout().batchAxis() != batchAxis)) {
                     throw ctx.fail("the operands' shapes " + first.layout().describe() + " and "
                             + c.layout().describe() + " (N: the batch) do not line up; geomlens needs the same rank"
@@ -259,7 +258,7 @@ final class DisplacedBatch {
         for (int i = 0; i < 2; i++) {
             if (!variable(n.getInput(i))) {
                 String c = fresh(ctx.name());
-                b.constant(c, constantFor(ctx, b.constantOf(n.getInput(i)), rank, batchAxis));
+                b.constant(c, constantFor(ctx, b.constantOf(n.getInput(i)), rank, batchAxis, ref));
                 rewritten.setInput(i, c);
             }
         }
@@ -287,15 +286,22 @@ final class DisplacedBatch {
         return l.canonical().computedShape();
     }
 
-    /** A constant operand in the canonical layout: rank padded, the batch's axis as two size-1 axes. */
-    private static Tensor constantFor(NodeContext ctx, Tensor c, int rank, int batchAxis) {
+    /**
+     * A constant operand in the canonical layout: rank padded, the batch's axis as two size-1 axes.
+     * In a model exported from one latent a constant may span that axis' other parts (zeros
+     * [1 * heads, 1, d] beside [N * heads, L, d]): then they are split as the variable's (ref, canonical).
+     */
+    private Tensor constantFor(NodeContext ctx, Tensor c, int rank, int batchAxis, BatchLayout ref) {
         if (c.rank() > rank) {
             throw ctx.fail("a constant of rank " + c.rank() + " broadcast against rank " + rank + " is not supported");
         }
         int[] dims = new int[rank];
         Arrays.fill(dims, 1);
         System.arraycopy(c.shape(), 0, dims, rank - c.rank(), c.rank());
-        if (dims[batchAxis] != 1) {
+        int at = BatchLayout.computedAxis(batchAxis, batchAxis);
+        int[] parts = ref == null ? new int[] {1, 1} : Arrays.copyOfRange(ref.computedShape(), at - 1, at + 1);
+        boolean spans = batchOfOne && dims[batchAxis] > 1 && dims[batchAxis] == parts[0] * parts[1];
+        if (dims[batchAxis] != 1 && !spans) {
             throw ctx.fail("the constant " + c + " varies along the axis that holds the batch");
         }
         int[] shape = new int[rank + 2];
@@ -303,8 +309,8 @@ final class DisplacedBatch {
         for (int g = 0; g < rank; g++) {
             shape[BatchLayout.computedAxis(g, batchAxis)] = dims[g];
         }
-        shape[BatchLayout.computedAxis(batchAxis, batchAxis) - 1] = 1;
-        shape[BatchLayout.computedAxis(batchAxis, batchAxis)] = 1;
+        shape[at - 1] = spans ? parts[0] : 1;
+        shape[at] = spans ? parts[1] : 1;
         return c.reshape(shape);
     }
 
@@ -314,6 +320,7 @@ final class DisplacedBatch {
         NodeProto.Builder rewritten = n.toBuilder();
         int batchAxis = -1;
         int rank = -1;
+        BatchLayout ref = null;
         boolean bothVariable = variable(n.getInput(0)) && variable(n.getInput(1));
         for (int i = 0; i < 2; i++) {
             if (variable(n.getInput(i))) {
@@ -329,7 +336,20 @@ final class DisplacedBatch {
                 }
                 batchAxis = l.batchAxis();
                 rank = l.rank();
+                ref = l;
                 rewritten.setInput(i, c.computed());
+            }
+        }
+        for (int i = 0; i < 2; i++) {   // a constant batch of matrices (not weights) lines up like the variable
+            Tensor c = variable(n.getInput(i)) || n.getOpType().equals("Gemm") ? null : b.constantOf(n.getInput(i));
+            if (c != null && c.rank() >= 3) {
+                if (c.rank() > rank || batchAxis >= c.rank() - 2) {
+                    throw ctx.fail("a constant " + c + " multiplied with " + ref.describe() + " (N: the batch) is not"
+                            + " supported");
+                }
+                String name = fresh(ctx.name());
+                b.constant(name, constantFor(ctx, c, rank, batchAxis, ref));
+                rewritten.setInput(i, name);
             }
         }
         String out = fresh(ctx.name());
@@ -407,7 +427,7 @@ final class DisplacedBatch {
         }
         String constant = fresh(ctx.name());
         String out = fresh(ctx.name());
-        b.constant(constant, constantFor(ctx, e, e.rank(), k))
+        b.constant(constant, constantFor(ctx, e, e.rank(), k, null))
                 .node(out, ctx.n().getOpType(), new BatchBroadcast(), List.of(constant, b.latentName()), out);
         define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(k, b.shapeOf(out)));
     }
@@ -424,6 +444,7 @@ final class DisplacedBatch {
             throw ctx.fail("joining along axis " + axis + " of " + first.layout().describe() + ", which holds the"
                     + " batch (N), is not supported");
         }
+        BatchLayout ref = first.layout().canonical();
         for (int i = 0; i < n.getInputCount(); i++) {
             String in = n.getInput(i);
             if (variable(in)) {
@@ -435,7 +456,7 @@ final class DisplacedBatch {
                 rewritten.setInput(i, c.computed());
             } else {
                 String c = fresh(ctx.name());
-                b.constant(c, constantFor(ctx, b.constantOf(in), rank, batchAxis));
+                b.constant(c, constantFor(ctx, b.constantOf(in), rank, batchAxis, ref));
                 rewritten.setInput(i, c);
             }
         }

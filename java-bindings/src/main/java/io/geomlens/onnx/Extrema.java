@@ -48,7 +48,7 @@ final class Extrema {
     static void reduce(NodeContext ctx) {
         Graph.Builder b = ctx.b();
         boolean max = ctx.n().getOpType().equals("ReduceMax");
-        String x = ctx.variableInput("reducing");
+        String x = ctx.dataInput();
         int[] s = b.shapeOf(x);
         int[] axes = ctx.opset() >= 18 ? ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
         if (axes == null || axes.length == 0) {

@@ -22,11 +22,12 @@ record NodeContext(Graph.Builder b, NodeProto n, String name, Attributes a, int 
         b.node(name, n.getOpType(), op, List.of(n.getInput(0)), n.getOutput(0));
     }
 
-    /** Input 0, which must depend on the latent; `doing` names the op's action for the message. */
-    String variableInput(String doing) {
-        if (!b.isVariable(n.getInput(0))) {
-            throw fail(doing + " a constant is not supported");
-        }
+    /**
+     * Input 0, the data the op works on. A constant (learned queries normalized in a model exported
+     * from one latent) goes through the same ops, which the builder then folds: they leave axis 0
+     * alone as they leave the batch, and refuse to work along it.
+     */
+    String dataInput() {
         return n.getInput(0);
     }
 

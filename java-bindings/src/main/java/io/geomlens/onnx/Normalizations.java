@@ -23,7 +23,7 @@ final class Normalizations {
         NodeProto n = ctx.n();
         String name = ctx.name();
         Attributes a = ctx.a();
-        String x = ctx.variableInput("normalizing");
+        String x = ctx.dataInput();
         if (n.getOutputList().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
             throw ctx.fail("the Mean/InvStdDev outputs (training) are not supported");
         }

@@ -19,7 +19,6 @@ final class PadImport {
     private PadImport() {}
 
     static void importNode(NodeContext ctx) {
-        ctx.variableInput("padding");
         String mode = ctx.a().string("mode", "constant");
         if (!mode.equals("constant") && !mode.equals("reflect") && !mode.equals("edge") && !mode.equals("wrap")) {
             throw ctx.fail("mode='" + mode + "' is not supported; constant (zero), reflect, edge and wrap are");

@@ -25,7 +25,7 @@ final class PoolImport {
     /** A pooling node's input and window attributes (1-D or 2-D; pads as [begins..., ends...]). */
     private record Window(String x, int[] s, int[] k, int[] strides, int[] pads, int[] dilations) {
         static Window of(NodeContext ctx, String kind) {
-            String x = ctx.variableInput("pooling");
+            String x = ctx.dataInput();
             int[] s = ctx.b().shapeOf(x);
             Attributes a = ctx.a();
             int[] k = a.ints("kernel_shape", null);
@@ -205,7 +205,7 @@ final class PoolImport {
     }
 
     static void global(NodeContext ctx) {
-        String x = ctx.variableInput("pooling");
+        String x = ctx.dataInput();
         int[] s = ctx.b().shapeOf(x);
         if (s.length < 3) {
             throw ctx.fail("expects [N, C, spatial...], got " + Arrays.toString(s));

@@ -23,7 +23,7 @@ final class ReduceImport {
         }
         Graph.Builder b = ctx.b();
         String name = ctx.name();
-        String x = ctx.variableInput("reducing");
+        String x = ctx.dataInput();
         boolean l2 = op.equals("ReduceL2");
         String sum = l2 ? name + "/sum_squares" : ctx.output(0);
         b.node(name + "/square", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(x, x), name + "/squares")
@@ -34,7 +34,7 @@ final class ReduceImport {
     }
 
     private static Reduce reduce(NodeContext ctx, boolean mean) {
-        String x = ctx.variableInput("reducing");
+        String x = ctx.dataInput();
         int[] s = ctx.b().shapeOf(x);
         // axes moved from an attribute to an input at opset 13 (ReduceSum) and 18 (the others).
         boolean asInput = ctx.opset() >= (ctx.n().getOpType().equals("ReduceSum") ? 13 : 18);

@@ -21,7 +21,7 @@ final class ResizeImport {
     static void importNode(NodeContext ctx) {
         NodeProto n = ctx.n();
         Attributes a = ctx.a();
-        String x = ctx.variableInput("resizing");
+        String x = ctx.dataInput();
         int[] s = ctx.b().shapeOf(x);
         String mode = a.string("mode", "nearest");
         boolean legacy = n.getOpType().equals("Upsample") || ctx.opset() < 11;

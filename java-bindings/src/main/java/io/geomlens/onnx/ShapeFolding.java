@@ -120,9 +120,11 @@ final class ShapeFolding {
      * import. numpy rules for 1-D operands; both at most 2-D.
      */
     static Tensor matmul(Tensor x, Tensor y, String where) {
-        if (x.rank() < 1 || y.rank() < 1 || x.rank() > 2 || y.rank() > 2) {
-            throw new OnnxImportException(where + ": a MatMul of constants of ranks " + x.rank() + " and "
-                    + y.rank() + " is not supported (at most 2-D)");
+        if (x.rank() < 1 || y.rank() < 1) {
+            throw new OnnxImportException(where + ": a MatMul of scalars is not defined");
+        }
+        if (x.rank() > 2 || y.rank() > 2) {
+            return batchedMatmul(x, y, where);
         }
         int m = x.rank() == 2 ? x.dim(0) : 1;
         int k = x.dim(x.rank() - 1);
@@ -168,6 +170,48 @@ final class ShapeFolding {
             }
         }
         return new Tensor(shape, out);
+    }
+
+    /**
+     * numpy's matmul of constants of rank > 2 (attention over learned queries in a model exported
+     * from one latent): the leading axes broadcast, 1-D operands as a row / a column.
+     */
+    private static Tensor batchedMatmul(Tensor x, Tensor y, String where) {
+        Tensor a = x.rank() == 1 ? x.reshape(1, x.dim(0)) : x;
+        Tensor c = y.rank() == 1 ? y.reshape(y.dim(0), 1) : y;
+        int m = a.dim(a.rank() - 2);
+        int k = a.dim(a.rank() - 1);
+        int n = c.dim(c.rank() - 1);
+        if (c.dim(c.rank() - 2) != k) {
+            throw new OnnxImportException(where + ": cannot multiply " + x + " by " + y);
+        }
+        int[] la = Arrays.copyOf(a.shape(), a.rank() - 2);
+        int[] lc = Arrays.copyOf(c.shape(), c.rank() - 2);
+        int[] lead = Broadcast.shape(la, lc);
+        int[] mk = {m * k};
+        int[] kn = {k * n};
+        Tensor ab = Broadcast.expand(new Tensor(concat(la, mk), a.data()), concat(lead, mk));
+        Tensor cb = Broadcast.expand(new Tensor(concat(lc, kn), c.data()), concat(lead, kn));
+        int batches = Math.toIntExact(Tensor.count(lead));
+        double[] out = new double[batches * m * n];
+        for (int i = 0; i < batches; i++) {
+            io.geomlens.linalg.Gemm.multiply(ab.data(), i * m * k, cb.data(), i * k * n, out, i * m * n, m, n, k, false);
+        }
+        List<Integer> shape = new ArrayList<>();
+        Arrays.stream(lead).forEach(shape::add);
+        if (x.rank() > 1) {
+            shape.add(m);
+        }
+        if (y.rank() > 1) {
+            shape.add(n);
+        }
+        return new Tensor(shape.stream().mapToInt(Integer::intValue).toArray(), out);
+    }
+
+    private static int[] concat(int[] p, int[] q) {
+        int[] r = Arrays.copyOf(p, p.length + q.length);
+        System.arraycopy(q, 0, r, p.length, q.length);
+        return r;
     }
 
     /** torch's expand(-1, ...) writes Where(Equal(size, -1), 1, size) over ConstantOfShape: fold them. */

@@ -115,7 +115,7 @@ final class Slicing {
         String name = ctx.name();
         Attributes a = ctx.a();
         int opset = ctx.opset();
-        String x = ctx.variableInput("splitting");
+        String x = ctx.dataInput();
         int[] s = b.shapeOf(x);
         int ax = NodeContext.axis(a.integer("axis", 0), s.length);
         if (ax <= 0 || ax >= s.length) {

@@ -56,10 +56,10 @@ class ImporterRejectsTest {
                 Arguments.of("AveragePool 3-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 1, 2, 2, 2).node("AveragePool", "/ap", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 2, 2, 2)).output("y"), "only 1-D and 2-D average pooling"),
-                Arguments.of("MatMul of 3-D constants", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
-                        .input("z", 4).initializer("c", new int[] {2, 2, 2}, new float[8])
+                Arguments.of("MatMul of constants that do not fit", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).initializer("c", new int[] {2, 2, 3}, new float[12])
                         .node("MatMul", "/mm", List.of("c", "c"), "cc").node("Add", "/a", List.of("z", "cc"), "y")
-                        .output("y"), "at most 2-D"),
+                        .output("y"), "cannot multiply"),
                 Arguments.of("ReduceProd of the batch size", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).node("Shape", "/s", List.of("z"), "s")
                         .node("ReduceProd", "/p", List.of("s"), "n", Attr.i("keepdims", 0))

@@ -121,4 +121,28 @@ class ShapeFoldingTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {11}, dot.data());
         assertThrows(OnnxImportException.class, () -> ShapeFolding.matmul(m, m, "test"));
     }
+
+    /** numpy's matmul of constants beyond 2-D: leading axes broadcast ([2, 1, 2, 3] x [4, 3, 1]). */
+    @Test
+    void batchedMatrixProductsOfConstantsBroadcast() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        io.geomlens.graph.Tensor a = new io.geomlens.graph.Tensor(new int[] {2, 1, 2, 3}, rnd.doubles(12).toArray());
+        io.geomlens.graph.Tensor c = new io.geomlens.graph.Tensor(new int[] {4, 3, 1}, rnd.doubles(12).toArray());
+        io.geomlens.graph.Tensor p = ShapeFolding.matmul(a, c, "test");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 4, 2, 1}, p.shape());
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 4; j++) {
+                for (int r = 0; r < 2; r++) {
+                    double ref = 0;
+                    for (int k = 0; k < 3; k++) {
+                        ref += a.data()[(i * 2 + r) * 3 + k] * c.data()[j * 3 + k];
+                    }
+                    org.junit.jupiter.api.Assertions.assertEquals(ref, p.data()[(i * 4 + j) * 2 + r], 1e-15);
+                }
+            }
+        }
+        io.geomlens.graph.Tensor rows = ShapeFolding.matmul(vec(1, 0, 2), c, "test");   // [3] x [4, 3, 1] -> [4, 1]
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 1}, rows.shape());
+        org.junit.jupiter.api.Assertions.assertEquals(c.data()[0] + 2 * c.data()[2], rows.data()[0], 1e-15);
+    }
 }
