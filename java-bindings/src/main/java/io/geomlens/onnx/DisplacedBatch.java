@@ -128,8 +128,16 @@ final class DisplacedBatch {
                 case "Add", "Sub", "Mul", "Div" -> binary(ctx);
                 case "MatMul", "Gemm" -> matmul(ctx);
                 case "Conv", "ConvTranspose" -> latentWeights(ctx, op.equals("ConvTranspose"));
-                case "Expand", "Tile" -> batchBroadcast(ctx);
-                case "ConstantOfShape" -> constantOfShape(ctx);
+                case "Expand", "Tile", "ConstantOfShape" -> {
+                    if (values.containsKey(n.getInput(0))) {
+                        throw unsupported(ctx);   // expanding or tiling the displaced value itself
+                    }
+                    if (op.equals("ConstantOfShape")) {
+                        constantOfShape(ctx);
+                    } else {
+                        batchBroadcast(ctx);
+                    }
+                }
                 case "Concat" -> concat(ctx);
                 default -> {
                     if (ELEMENTWISE.contains(op)) {
@@ -140,11 +148,7 @@ final class DisplacedBatch {
                     } else if (AXIS_OPS.contains(op)) {
                         axisOp(ctx);
                     } else {
-                        throw ctx.fail(op + " on input '" + displacedInput(n) + "' of shape "
-                                + values.get(displacedInput(n)).layout().describe() + " (N: the batch, moved or"
-                                + " merged by an earlier Transpose or Reshape) is not supported; there geomlens"
-                                + " imports Transpose, Reshape, Flatten, (Un)Squeeze, Shape, Concat, elementwise ops,"
-                                + " MatMul, Gemm, " + String.join(", ", AXIS_OPS.stream().sorted().toList()));
+                        throw unsupported(ctx);
                     }
                 }
             }
@@ -152,6 +156,14 @@ final class DisplacedBatch {
             throw ctx.fail(e.getMessage() + " (input shape " + value(displacedInput(n)).layout().describe()
                     + ", N: the batch)");
         }
+    }
+
+    private OnnxImportException unsupported(NodeContext ctx) {
+        String in = displacedInput(ctx.n());
+        return ctx.fail(ctx.n().getOpType() + " on input '" + in + "' of shape " + values.get(in).layout().describe()
+                + " (N: the batch, moved or merged by an earlier Transpose or Reshape) is not supported; there geomlens"
+                + " imports Transpose, Reshape, Flatten, (Un)Squeeze, Shape, Concat, elementwise ops, MatMul, Gemm, "
+                + String.join(", ", AXIS_OPS.stream().sorted().toList()));
     }
 
     private String displacedInput(NodeProto n) {

@@ -72,6 +72,11 @@ class ImporterRejectsTest {
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
                                 Attr.ints("perm", 1, 0, 2)).node("Concat", "/c", List.of("t", "t"), "y",
                                 Attr.i("axis", 1)).output("y"), "of [3, N, 4], which holds the batch"),
+                Arguments.of("Tile of a moved batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializerLongs("r", 2, 1, 1)
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
+                                .node("Tile", "/tile", List.of("t", "r"), "y").output("y"),
+                        "Tile on input 't' of shape [3, N, 4]"),
                 Arguments.of("an op not followed on a moved batch", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 3, 4).node("Transpose", "/t", List.of("z"), "t",
                                 Attr.ints("perm", 1, 0, 2)).node("InstanceNormalization", "/in", List.of("t", "s", "s"),
