@@ -126,6 +126,7 @@ final class DisplacedBatch {
                     values.put(n.getOutput(0), value(n.getInput(0)));
                 }
                 case "Add", "Sub", "Mul", "Div" -> binary(ctx);
+                case "Where" -> where(ctx);
                 case "MatMul", "Gemm" -> matmul(ctx);
                 case "Conv", "ConvTranspose" -> latentWeights(ctx, op.equals("ConvTranspose"));
                 case "Expand", "Tile", "ConstantOfShape" -> {
@@ -278,6 +279,32 @@ final class DisplacedBatch {
         run(rewritten.setOutput(0, out), ctx.name());
         checkBatchParts(ctx, out, batchAxis);
         define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(batchAxis, b.shapeOf(out)));
+    }
+
+    /** Where with a constant condition: the canonical branches, the condition and constants reshaped to match. */
+    private void where(NodeContext ctx) {
+        NodeProto n = ctx.n();
+        NodeProto.Builder rewritten = n.toBuilder();
+        Value first = value(displacedInput(n));
+        BatchLayout ref = first.layout().canonical();
+        for (int i = 0; i < 3; i++) {
+            String in = n.getInput(i);
+            if (variable(in)) {
+                Value c = canonical(ctx.name(), value(in));
+                if (c.layout().rank() != ref.rank() || c.layout().batchAxis() != ref.batchAxis()) {
+                    throw ctx.fail("the branches " + first.layout().describe() + " and " + c.layout().describe()
+                            + " (N: the batch) do not have the batch in the same axis");
+                }
+                rewritten.setInput(i, c.computed());
+            } else {
+                String c = fresh(ctx.name());
+                b.constant(c, constantFor(ctx, b.constantOf(in), ref.rank(), ref.batchAxis(), ref));
+                rewritten.setInput(i, c);
+            }
+        }
+        String out = fresh(ctx.name());
+        run(rewritten.setOutput(0, out), ctx.name());
+        define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(ref.batchAxis(), b.shapeOf(out)));
     }
 
     /** Broadcasting would stretch the parts of the batch's axis beside the batch: ONNX would not. */

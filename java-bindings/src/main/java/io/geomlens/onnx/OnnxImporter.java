@@ -46,7 +46,7 @@ public final class OnnxImporter {
             "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
-            "Upsample", "Slice (positive steps)", "Cast (to float types)",
+            "Upsample", "Slice (positive steps)", "Cast (to float types)", "Where (a constant condition)",
             "Shape, ConstantOfShape, Equal, Where, ReduceProd, OneHot (on constant and shape tensors)");
 
     private final String source;
@@ -388,7 +388,14 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "ConstantOfShape", "Equal", "Where", "OneHot" ->
+            case "Where" -> {
+                if (in.stream().anyMatch(b::isVariable)) {
+                    WhereImport.importNode(ctx);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                }
+            }
+            case "Shape", "ConstantOfShape", "Equal", "OneHot" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

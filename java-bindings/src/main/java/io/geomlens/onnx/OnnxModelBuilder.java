@@ -97,6 +97,19 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** A BOOL initializer (torch folds masks such as tril(...) == 0 into these). */
+    public OnnxModelBuilder initializerBools(String name, int[] shape, boolean... data) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.BOOL_VALUE);
+        for (int d : shape) {
+            t.addDims(d);
+        }
+        for (boolean v : data) {
+            t.addInt32Data(v ? 1 : 0);
+        }
+        graph.addInitializer(t);
+        return this;
+    }
+
     public OnnxModelBuilder initializerLongs(String name, long... data) {
         graph.addInitializer(OnnxTensors.longs(name, data));
         return this;

@@ -5,7 +5,7 @@ import io.geomlens.graph.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** TensorProto <-> {@link Tensor}: float, double, float16, int32 and int64, raw or typed data. */
+/** TensorProto <-> {@link Tensor}: float, double, float16, int32, int64, bool and bytes, raw or typed data. */
 final class OnnxTensors {
     private OnnxTensors() {}
 
@@ -48,6 +48,14 @@ final class OnnxTensors {
                     d[i] = hasRaw ? raw.getLong() : t.getInt64Data(i);
                 }
             }
+            case TensorProto.DataType.BOOL_VALUE, TensorProto.DataType.UINT8_VALUE, TensorProto.DataType.INT8_VALUE -> {
+                check(t, hasRaw ? raw.remaining() : t.getInt32DataCount(), n);   // torch's folded masks
+                boolean signed = type == TensorProto.DataType.INT8_VALUE;
+                for (int i = 0; i < n; i++) {
+                    int v = hasRaw ? raw.get() : t.getInt32Data(i);
+                    d[i] = signed ? (byte) v : v & 0xff;
+                }
+            }
             case TensorProto.DataType.INT32_VALUE -> {
                 check(t, hasRaw ? raw.remaining() / 4 : t.getInt32DataCount(), n);
                 for (int i = 0; i < n; i++) {
@@ -55,7 +63,7 @@ final class OnnxTensors {
                 }
             }
             default -> throw new OnnxImportException("tensor '" + t.getName() + "' has data type "
-                    + TensorProto.DataType.forNumber(type) + "; geomlens reads FLOAT, DOUBLE, FLOAT16, INT32, INT64");
+                    + TensorProto.DataType.forNumber(type) + "; geomlens reads FLOAT, DOUBLE, FLOAT16, INT32, INT64, BOOL, UINT8, INT8");
         }
         return new Tensor(shape, d);
     }

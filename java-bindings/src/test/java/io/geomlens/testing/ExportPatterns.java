@@ -288,4 +288,36 @@ public final class ExportPatterns {
                 .node("Concat", "/cat", List.of("f1", "ls", "mx", "mn", "mo", "f2", "f3"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
+
+    /**
+     * masked_fill with fixed masks as torch writes it (a BOOL initializer, Where(mask, -inf, x)):
+     * causal attention scores in batch-first layout, and the same fill on a sequence-first tensor
+     * (the batch moved to axis 1), each through a Softmax.
+     */
+    public static OnnxModelBuilder maskedFill() {
+        SplittableRandom rnd = new SplittableRandom(229);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 32);
+        boolean[] causal = new boolean[16];
+        boolean[] seq = new boolean[16];
+        for (int i = 0; i < 16; i++) {
+            causal[i] = i % 4 > i / 4;   // above the diagonal
+            seq[i] = (i * 7) % 3 == 0;
+        }
+        m.initializerLongs("scores", 0, 2, 4, 4).initializerLongs("tokens", 0, 4, 8)
+                .initializerBools("causal", new int[] {1, 1, 4, 4}, causal)
+                .initializerBools("seq_mask", new int[] {4, 1, 8}, java.util.Arrays.copyOf(seq, 32))
+                .constant("ninf", new int[0], Float.NEGATIVE_INFINITY);
+        m.node("Reshape", "/r", List.of(h, "scores"), "s")
+                .node("Where", "/masked", List.of("causal", "ninf", "s"), "sm")
+                .node("Softmax", "/soft", List.of("sm"), "p")
+                .node("Reshape", "/r2", List.of(h, "tokens"), "t")
+                .node("Transpose", "/seq_first", List.of("t"), "ts", Attr.ints("perm", 1, 0, 2))
+                .node("Where", "/masked_seq", List.of("seq_mask", "ninf", "ts"), "tm")
+                .node("Transpose", "/batch_first", List.of("tm"), "tb", Attr.ints("perm", 1, 0, 2))
+                .node("Softmax", "/soft2", List.of("tb"), "q")
+                .node("Flatten", "/f1", List.of("p"), "f1").node("Flatten", "/f2", List.of("q"), "f2")
+                .node("Concat", "/cat", List.of("f1", "f2"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
 }

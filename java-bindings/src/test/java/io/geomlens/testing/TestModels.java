@@ -55,6 +55,7 @@ public final class TestModels {
         m.put("strided-slices", ExportPatterns.strided());
         m.put("one-hot-label", ExportPatterns.oneHotLabel());
         m.put("softmax-axis-max-min", ExportPatterns.extrema(17));
+        m.put("masked-fill", ExportPatterns.maskedFill());
         return m;
     }
 
