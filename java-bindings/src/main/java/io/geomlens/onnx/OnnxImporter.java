@@ -46,8 +46,8 @@ public final class OnnxImporter {
             "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
-            "Upsample", "Slice (positive steps)", "Cast (to float types)", "Where (a constant condition)",
-            "Shape, ConstantOfShape, Equal, Where, ReduceProd, OneHot (on constant and shape tensors)");
+            "Upsample", "Slice", "Cast (to float types)", "Where (a constant condition)", "CumSum",
+            "Shape, ConstantOfShape, Equal, ReduceProd, OneHot, Range, Trilu (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -330,6 +330,16 @@ public final class OnnxImporter {
             case "MaxPool" -> PoolImport.max(ctx);
             case "Abs" -> PiecewiseLinear.abs(ctx);
             case "Max", "Min" -> Extrema.elementwise(ctx);
+            case "CumSum" -> {   // a running sum is a triangular matrix along the axis
+                int rank = b.shapeOf(in.get(0)).length;
+                long given = (long) ctx.weight(1, "axis").data()[0];
+                int axis = NodeContext.axis(given, rank);
+                if (axis < 1 || axis >= rank) {
+                    throw ctx.fail("a running sum along axis " + given + " (the batch, or out of range) is not supported");
+                }
+                AxisMap.apply(b, name, op, in.get(0), axis, rank, AxisMap.prefixSums(b.shapeOf(in.get(0))[axis],
+                        a.integer("exclusive", 0) != 0, a.integer("reverse", 0) != 0), out);
+            }
             case "ReduceMax", "ReduceMin" -> Extrema.reduce(ctx);
             case "Pad" -> PadImport.importNode(ctx);
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
@@ -395,7 +405,7 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "ConstantOfShape", "Equal", "OneHot" ->
+            case "Shape", "ConstantOfShape", "Equal", "OneHot", "Range", "Trilu" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

@@ -3,7 +3,6 @@ package io.geomlens.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Dense;
 import io.geomlens.graph.Graph;
-import io.geomlens.graph.Transpose;
 import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
 import java.util.Arrays;
@@ -104,18 +103,8 @@ final class ResizeImport {
             }
             String p = name + "/axis" + d;
             String out = d == last ? ctx.output(0) : p + "/out";
-            Dense dense = new Dense(m.in(), m.out(), m.denseWeights(), null);
-            if (d == rank - 1) {
-                b.node(p + "/Resize", "Resize", dense, List.of(current), out);
-            } else {
-                int[] swap = new int[rank];
-                for (int i = 0; i < rank; i++) {
-                    swap[i] = i == d ? rank - 1 : i == rank - 1 ? d : i;
-                }
-                b.node(p + "/to_last", "Transpose", new Transpose(swap), List.of(current), p + "/moved")
-                        .node(p + "/Resize", "Resize", dense, List.of(p + "/moved"), p + "/resized")
-                        .node(p + "/back", "Transpose", new Transpose(swap), List.of(p + "/resized"), out);
-            }
+            AxisMap.apply(b, p + "/Resize", "Resize", current, d, rank, new Dense(m.in(), m.out(), m.denseWeights(),
+                    null), out);
             current = out;
         }
     }

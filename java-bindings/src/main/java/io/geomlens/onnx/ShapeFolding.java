@@ -66,6 +66,9 @@ final class ShapeFolding {
             case "ReduceProd" -> product(in.get(0), reduceAxes(a, in), a.integer("keepdims", 1) != 0, where);
             case "MatMul" -> matmul(in.get(0), in.get(1), where);
             case "OneHot" -> oneHot(in.get(0), in.get(1), in.get(2), (int) a.integer("axis", -1), where);
+            case "Range" -> range(in.get(0).data()[0], in.get(1).data()[0], in.get(2).data()[0]);
+            case "Trilu" -> trilu(in.get(0), in.size() > 1 && in.get(1) != null ? (long) in.get(1).data()[0] : 0,
+                    a.integer("upper", 1) != 0);
             default -> slice(in);
         };
     }
@@ -212,6 +215,31 @@ final class ShapeFolding {
         int[] r = Arrays.copyOf(p, p.length + q.length);
         System.arraycopy(q, 0, r, p.length, q.length);
         return r;
+    }
+
+    /** torch.arange(start, limit, delta): ceil((limit - start) / delta) values, none when that is negative. */
+    static Tensor range(double start, double limit, double delta) {
+        int n = (int) Math.max(Math.ceil((limit - start) / delta), 0);
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = start + i * delta;
+        }
+        return new Tensor(new int[] {n}, d);
+    }
+
+    /** torch.triu / tril of a constant (a causal mask built in forward): zeros beyond diagonal k of the last two axes. */
+    static Tensor trilu(Tensor x, long k, boolean upper) {
+        int r = x.rank();
+        int rows = x.dim(r - 2);
+        int cols = x.dim(r - 1);
+        double[] d = x.data().clone();
+        for (int i = 0; i < d.length; i++) {
+            long row = (i / cols) % rows;
+            long col = i % cols;
+            boolean keep = upper ? col - row >= k : col - row <= k;
+            d[i] = keep ? d[i] : 0;
+        }
+        return new Tensor(x.shape(), d);
     }
 
     /** torch's expand(-1, ...) writes Where(Equal(size, -1), 1, size) over ConstantOfShape: fold them. */

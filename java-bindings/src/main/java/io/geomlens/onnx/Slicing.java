@@ -33,12 +33,12 @@ final class Slicing {
         Tensor steps = opset < 10 ? null : ctx.optionalWeight(4, "steps");
         List<Narrow> cuts = new java.util.ArrayList<>();
         List<int[]> strided = new java.util.ArrayList<>();   // {axis, start, count, step}
+        List<int[][]> reversed = new java.util.ArrayList<>();   // {{axis}, picked indices}
         for (int i = 0; i < starts.length; i++) {
             int ax = axes == null ? i : NodeContext.axis((long) axes[i], s.length);
             long step = steps == null ? 1 : (long) steps.data()[i];
-            if (step < 1) {
-                throw ctx.fail("step " + step + " is not supported; only positive steps (a flip of a"
-                        + " latent-dependent value is not)");
+            if (step == 0) {
+                throw ctx.fail("step 0 is not a slice");
             }
             if (ax == 0) {
                 if (starts[i] == 0 && ends[i] >= Integer.MAX_VALUE) {
@@ -47,6 +47,10 @@ final class Slicing {
                 throw ctx.fail("slicing the batch axis is not supported");
             }
             int dim = s[ax];
+            if (step < 0) {   // x.flip(ax) and x[..., ::-k]: a selection matrix along the axis
+                reversed.add(new int[][] {{ax}, reversedPicks(dim, starts[i], ends[i], step)});
+                continue;
+            }
             long st = (long) Math.max(0, Math.min(dim, starts[i] < 0 ? starts[i] + dim : starts[i]));
             long en = (long) Math.max(0, Math.min(dim, ends[i] < 0 ? ends[i] + dim : ends[i]));
             if (en <= st) {
@@ -58,11 +62,36 @@ final class Slicing {
                 cuts.add(new Narrow(ax, (int) st, (int) (en - st)));
             }
         }
-        String cur = strided.isEmpty() ? n.getOutput(0) : name + "/contiguous";
+        String cur = strided.isEmpty() && reversed.isEmpty() ? n.getOutput(0) : name + "/contiguous";
         chain(b, name, x, cur, cuts);
         for (int j = 0; j < strided.size(); j++) {
-            cur = strided(b, name + "/step" + j, cur, strided.get(j), j + 1 == strided.size() ? n.getOutput(0) : null);
+            boolean last = j + 1 == strided.size() && reversed.isEmpty();
+            cur = strided(b, name + "/step" + j, cur, strided.get(j), last ? n.getOutput(0) : null);
         }
+        for (int j = 0; j < reversed.size(); j++) {
+            int ax = reversed.get(j)[0][0];
+            int[] picks = reversed.get(j)[1];
+            if (picks.length == 0) {
+                throw ctx.fail("the slice of axis " + ax + " is empty");
+            }
+            String out = j + 1 == reversed.size() ? n.getOutput(0) : name + "/reversed" + j + "/out";
+            AxisMap.apply(b, name + "/reversed" + j, "Slice", cur, ax, s.length,
+                    AxisMap.selection(b.shapeOf(cur)[ax], picks), out);
+            cur = out;
+        }
+    }
+
+    /** The indices a negative-step slice takes, as ONNX clamps them: start in [0, dim-1], end in [-1, dim-1]. */
+    private static int[] reversedPicks(int dim, double start, double end, long step) {
+        long st = (long) (start < 0 ? start + dim : start);
+        st = Math.max(0, Math.min(dim - 1, st));
+        long en = (long) (end < 0 ? end + dim : end);
+        en = Math.max(-1, Math.min(dim - 1, en));
+        List<Integer> picks = new java.util.ArrayList<>();
+        for (long i = st; i > en; i += step) {
+            picks.add((int) i);
+        }
+        return picks.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**

@@ -320,4 +320,35 @@ public final class ExportPatterns {
                 .node("Concat", "/cat", List.of("f1", "f2"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
+
+    /**
+     * torch.flip and a reversed strided slice (Slice with negative steps), torch.cumsum (plain, and
+     * exclusive + reversed), and constants torch builds in forward: torch.triu (Trilu) and
+     * torch.arange (Range), added to the latent-dependent values.
+     */
+    public static OnnxModelBuilder flipsAndSums() {
+        SplittableRandom rnd = new SplittableRandom(233);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 60);
+        m.initializerLongs("img", 0, 3, 4, 5)
+                .initializerLongs("f_s", -1).initializerLongs("f_e", Long.MIN_VALUE + 1).initializerLongs("f_a", 2)
+                .initializerLongs("f_t", -1)
+                .initializerLongs("r_s", -2).initializerLongs("r_e", 0).initializerLongs("r_a", 3)
+                .initializerLongs("r_t", -2)
+                .constantLong("ax3", 3).constantLong("ax1", 1)
+                .initializer("ones", new int[] {4, 5}, TestModels.uniform(rnd, 20)).initializerLongs("k", 1)
+                .constant("r0", new int[0], 0f).constant("r1", new int[0], 5f).constant("rd", new int[0], 1f);
+        m.node("Reshape", "/r", List.of(h, "img"), "x").node("Tanh", "/t", List.of("x"), "t")
+                .node("Slice", "/flip", List.of("t", "f_s", "f_e", "f_a", "f_t"), "fl")
+                .node("Slice", "/reverse_step", List.of("t", "r_s", "r_e", "r_a", "r_t"), "rv")
+                .node("CumSum", "/cumsum", List.of("t", "ax1"), "cs")
+                .node("CumSum", "/cumsum_rev", List.of("t", "ax3"), "cr", Attr.i("exclusive", 1), Attr.i("reverse", 1))
+                .node("Trilu", "/triu", List.of("ones", "k"), "tu")
+                .node("Range", "/arange", List.of("r0", "r1", "rd"), "ar")
+                .node("Add", "/plus_triu", List.of("fl", "tu"), "a1").node("Add", "/plus_range", List.of("cs", "ar"), "a2")
+                .node("Flatten", "/f1", List.of("a1"), "f1").node("Flatten", "/f2", List.of("rv"), "f2")
+                .node("Flatten", "/f3", List.of("a2"), "f3").node("Flatten", "/f4", List.of("cr"), "f4")
+                .node("Concat", "/cat", List.of("f1", "f2", "f3", "f4"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
 }

@@ -56,6 +56,7 @@ public final class TestModels {
         m.put("one-hot-label", ExportPatterns.oneHotLabel());
         m.put("softmax-axis-max-min", ExportPatterns.extrema(17));
         m.put("masked-fill", ExportPatterns.maskedFill());
+        m.put("flip-cumsum", ExportPatterns.flipsAndSums());
         return m;
     }
 
