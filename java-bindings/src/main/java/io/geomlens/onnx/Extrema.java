@@ -70,7 +70,8 @@ final class Extrema {
                 pair(b, p, p + "/low", p + "/high", p + "/out", max);
                 if (size % 2 == 1) {   // the odd one out goes on to the next level
                     b.node(p + "/odd", "Slice", new Narrow(ax, size - 1, 1), List.of(cur), p + "/odd")
-                            .node(p + "/join", "Concat", new Concat(ax), List.of(p + "/out", p + "/odd"), p + "/joined");
+                            .node(p + "/join", "Concat", new Concat(ax), List.of(p + "/out", p + "/odd"),
+                                    p + "/joined");
                     cur = p + "/joined";
                 } else {
                     cur = p + "/out";

@@ -48,7 +48,8 @@ final class OnnxTensors {
                     d[i] = hasRaw ? raw.getLong() : t.getInt64Data(i);
                 }
             }
-            case TensorProto.DataType.BOOL_VALUE, TensorProto.DataType.UINT8_VALUE, TensorProto.DataType.INT8_VALUE -> {
+            case TensorProto.DataType.BOOL_VALUE, TensorProto.DataType.UINT8_VALUE,
+                 TensorProto.DataType.INT8_VALUE -> {
                 check(t, hasRaw ? raw.remaining() : t.getInt32DataCount(), n);   // torch's folded masks
                 boolean signed = type == TensorProto.DataType.INT8_VALUE;
                 for (int i = 0; i < n; i++) {

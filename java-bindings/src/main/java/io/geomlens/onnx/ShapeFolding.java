@@ -198,7 +198,8 @@ final class ShapeFolding {
         int batches = Math.toIntExact(Tensor.count(lead));
         double[] out = new double[batches * m * n];
         for (int i = 0; i < batches; i++) {
-            io.geomlens.linalg.Gemm.multiply(ab.data(), i * m * k, cb.data(), i * k * n, out, i * m * n, m, n, k, false);
+            io.geomlens.linalg.Gemm.multiply(ab.data(), i * m * k, cb.data(), i * k * n, out, i * m * n, m, n, k,
+                    false);
         }
         List<Integer> shape = new ArrayList<>();
         Arrays.stream(lead).forEach(shape::add);
@@ -227,7 +228,7 @@ final class ShapeFolding {
         return new Tensor(new int[] {n}, d);
     }
 
-    /** torch.triu / tril of a constant (a causal mask built in forward): zeros beyond diagonal k of the last two axes. */
+    /** torch.triu / tril of a constant (a causal mask built in forward): zeros past diagonal k of the last two axes. */
     static Tensor trilu(Tensor x, long k, boolean upper) {
         int r = x.rank();
         int rows = x.dim(r - 2);

@@ -32,7 +32,8 @@ final class WhereImport {
             if (c != null) {
                 b.constant(term, Broadcast.apply(cond, c, (m, v) -> (m != 0) == chosen ? v : 0));
             } else {
-                b.constant(term + "/mask", Broadcast.apply(cond, Tensor.scalar(0), (m, v) -> (m != 0) == chosen ? 1 : 0))
+                Tensor mask = Broadcast.apply(cond, Tensor.scalar(0), (m, v) -> (m != 0) == chosen ? 1 : 0);
+                b.constant(term + "/mask", mask)
                         .node(term, "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(in, term + "/mask"), term);
             }
             terms[branch] = term;
