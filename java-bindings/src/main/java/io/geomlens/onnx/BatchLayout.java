@@ -181,7 +181,8 @@ record BatchLayout(int[][] groups, int[] sizes, int[] order) {
      * As {@link #reshape(double[])}, for a model exported from one latent when batchOfOne: torch then
      * writes the batch as a literal 1 (a leading 1 is the batch when the batch leads the input) or
      * folds it into a number (N * heads is heads); without an entry naming it, the batch (of size 1
-     * in the export) stays with the atoms beside it, in the first dimension that reaches it.
+     * in the export) stays with the atoms beside it: it opens the next dimension ([N * heads, L, d],
+     * Swin's [N * windows, ...]) or, before the last one, closes the current one (view(L * N, E)).
      */
     Reshaped reshape(double[] target, boolean batchOfOne) {
         boolean named = false;
