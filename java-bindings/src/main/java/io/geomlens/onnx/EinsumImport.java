@@ -1,5 +1,6 @@
 package io.geomlens.onnx;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.BatchedMatMul;
 import io.geomlens.graph.Dense;
 import io.geomlens.graph.Graph;
@@ -20,6 +21,35 @@ import java.util.List;
  */
 final class EinsumImport {
     private EinsumImport() {}
+
+    /**
+     * A one-operand Einsum that only permutes its labels ("bhid->ibhd") as the Transpose it is, so
+     * it imports like one (a moved batch included); null for anything else.
+     */
+    static NodeProto asTranspose(NodeProto n) {
+        if (!n.getOpType().equals("Einsum") || n.getInputCount() != 1) {
+            return null;
+        }
+        String eq = new Attributes(n).string("equation", "").replace(" ", "");
+        int arrow = eq.indexOf("->");
+        if (arrow < 0 || eq.contains(".")) {
+            return null;
+        }
+        String in = eq.substring(0, arrow);
+        String out = eq.substring(arrow + 2);
+        if (in.length() != out.length() || in.chars().distinct().count() != in.length()) {
+            return null;
+        }
+        ai.onnx.proto.OnnxMl.AttributeProto.Builder perm = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                .setName("perm").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INTS);
+        for (char c : out.toCharArray()) {
+            if (in.indexOf(c) < 0) {
+                return null;
+            }
+            perm.addInts(in.indexOf(c));
+        }
+        return n.toBuilder().setOpType("Transpose").clearAttribute().addAttribute(perm).build();
+    }
 
     static void einsum(NodeContext ctx) {
         Graph.Builder b = ctx.b();

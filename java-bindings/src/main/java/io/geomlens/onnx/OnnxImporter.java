@@ -183,6 +183,8 @@ public final class OnnxImporter {
         DisplacedBatch displaced = new DisplacedBatch(b, opset, batchOfOne, (node, name) -> add(b, node, name));
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = nodes.get(i);
+            NodeProto permutation = EinsumImport.asTranspose(n);
+            n = permutation != null ? permutation : n;
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
             try {
                 if (displaced.handles(n)) {

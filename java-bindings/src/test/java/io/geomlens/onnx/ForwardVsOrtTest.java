@@ -116,7 +116,7 @@ class ForwardVsOrtTest {
     /**
      * Average pooling (both count_include_pad modes, 1-D, global), max pooling, F.normalize,
      * Softsign, var, spectral_norm, chunk, strided slices, a one-hot label, softmax over channels,
-     * Max / Min and their reductions, masked_fill with fixed masks, flips, cumsum, triu and arange.
+     * Max / Min and their reductions, masked_fill with fixed masks, flips, cumsum, triu and arange, einsum permutations.
      */
     @Test
     void torchExportPatterns() throws Exception {
@@ -131,6 +131,7 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.ExportPatterns.extrema(18), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.maskedFill(), 4, 1.0);
         check(io.geomlens.testing.ExportPatterns.flipsAndSums(), 4, 1.0);
+        check(io.geomlens.testing.ExportPatterns.einsumPermutations(), 4, 1.0);
     }
 
     @Test

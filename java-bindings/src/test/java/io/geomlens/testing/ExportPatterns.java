@@ -351,4 +351,20 @@ public final class ExportPatterns {
                 .node("Concat", "/cat", List.of("f1", "f2", "f3", "f4"), "y", Attr.i("axis", 1));
         return m.output("y");
     }
+
+    /** One-operand Einsums that permute ('bij->bji', and 'bij->jbi' moving the batch, then back). */
+    public static OnnxModelBuilder einsumPermutations() {
+        SplittableRandom rnd = new SplittableRandom(239);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 12);
+        m.initializerLongs("grid", 0, 3, 4)
+                .node("Reshape", "/r", List.of(h, "grid"), "x").node("Tanh", "/t", List.of("x"), "t")
+                .node("Einsum", "/swap", List.of("t"), "s", Attr.s("equation", "bij->bji"))
+                .node("Einsum", "/seq_first", List.of("t"), "u", Attr.s("equation", "bij -> jbi"))
+                .node("Softmax", "/soft", List.of("u"), "v", Attr.i("axis", -1))
+                .node("Einsum", "/back", List.of("v"), "w", Attr.s("equation", "jbi->bij"))
+                .node("Flatten", "/f1", List.of("s"), "f1").node("Flatten", "/f2", List.of("w"), "f2")
+                .node("Concat", "/cat", List.of("f1", "f2"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
 }

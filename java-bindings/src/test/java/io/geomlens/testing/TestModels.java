@@ -57,6 +57,7 @@ public final class TestModels {
         m.put("softmax-axis-max-min", ExportPatterns.extrema(17));
         m.put("masked-fill", ExportPatterns.maskedFill());
         m.put("flip-cumsum", ExportPatterns.flipsAndSums());
+        m.put("einsum-permutations", ExportPatterns.einsumPermutations());
         return m;
     }
 
