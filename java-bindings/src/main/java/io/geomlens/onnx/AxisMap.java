@@ -28,6 +28,20 @@ final class AxisMap {
                 .node(name + "/back", "Transpose", new Transpose(swap), List.of(name + "/mapped"), out);
     }
 
+    /** CumSum node: a running sum along a non-batch axis is a triangular matrix. */
+    static void cumSum(NodeContext ctx) {
+        Graph.Builder b = ctx.b();
+        String x = ctx.input(0);
+        int rank = b.shapeOf(x).length;
+        long given = (long) ctx.weight(1, "axis").data()[0];
+        int axis = NodeContext.axis(given, rank);
+        if (axis < 1 || axis >= rank) {
+            throw ctx.fail("a running sum along axis " + given + " (the batch, or out of range) is not supported");
+        }
+        apply(b, ctx.name(), "CumSum", x, axis, rank, prefixSums(b.shapeOf(x)[axis],
+                ctx.a().integer("exclusive", 0) != 0, ctx.a().integer("reverse", 0) != 0), ctx.output(0));
+    }
+
     /** The map that picks elements picks[0], picks[1], ... of an axis of size n. */
     static Dense selection(int n, int[] picks) {
         double[] w = new double[n * picks.length];

@@ -19,7 +19,6 @@ import io.geomlens.graph.GraphException;
 import io.geomlens.graph.InstanceNorm;
 import io.geomlens.graph.Op;
 import io.geomlens.graph.Reshape;
-import io.geomlens.graph.Softmax;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.Transpose;
@@ -332,16 +331,7 @@ public final class OnnxImporter {
             case "MaxPool" -> PoolImport.max(ctx);
             case "Abs" -> PiecewiseLinear.abs(ctx);
             case "Max", "Min" -> Extrema.elementwise(ctx);
-            case "CumSum" -> {   // a running sum is a triangular matrix along the axis
-                int rank = b.shapeOf(in.get(0)).length;
-                long given = (long) ctx.weight(1, "axis").data()[0];
-                int axis = NodeContext.axis(given, rank);
-                if (axis < 1 || axis >= rank) {
-                    throw ctx.fail("a running sum along axis " + given + " (the batch, or out of range) is not supported");
-                }
-                AxisMap.apply(b, name, op, in.get(0), axis, rank, AxisMap.prefixSums(b.shapeOf(in.get(0))[axis],
-                        a.integer("exclusive", 0) != 0, a.integer("reverse", 0) != 0), out);
-            }
+            case "CumSum" -> AxisMap.cumSum(ctx);
             case "ReduceMax", "ReduceMin" -> Extrema.reduce(ctx);
             case "Pad" -> PadImport.importNode(ctx);
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
@@ -469,7 +459,7 @@ public final class OnnxImporter {
                     b.constant(out, Transpose.permute(b.constantOf(in.get(0)), perm));
                 }
             }
-            case "Softmax", "LogSoftmax" -> softmax(ctx);
+            case "Softmax", "LogSoftmax" -> SoftmaxImport.importNode(ctx);
             case "Conv", "ConvTranspose" -> ConvImport.convolution(ctx, op.equals("ConvTranspose"));
             case "BatchNormalization" -> ctx.unary(batchNorm(ctx));
             case "InstanceNormalization" -> ctx.unary(new InstanceNorm(ctx.weight(1, "scale").data(),
@@ -521,40 +511,6 @@ public final class OnnxImporter {
     private String alsoUnsupported(String op) {
         List<String> others = nodeTypes.stream().filter(t -> !t.equals(op) && !SUPPORTED_TYPES.contains(t)).toList();
         return others.isEmpty() ? "" : "; the model also uses " + String.join(", ", others) + ", not supported either";
-    }
-
-    /**
-     * Softmax over any non-batch axis (opset 13+; before, the last only, which the coerced-2-D
-     * definition then matches): moved last by a Transpose and back. LogSoftmax = Log(Softmax).
-     */
-    private void softmax(NodeContext ctx) {
-        Graph.Builder b = ctx.b();
-        String name = ctx.name();
-        int rank = b.shapeOf(ctx.input(0)).length;
-        long given = ctx.a().integer("axis", opset >= 13 ? -1 : 1);
-        int axis = NodeContext.axis(given, rank);
-        if (axis < 1 || axis >= rank || (opset < 13 && axis != rank - 1)) {
-            throw ctx.fail(ctx.n().getOpType() + " over axis " + given + " of a rank-" + rank + " input; supported:"
-                    + " any axis but the batch (opset 13+), the last one before opset 13");
-        }
-        boolean log = ctx.n().getOpType().equals("LogSoftmax");
-        int[] perm = java.util.stream.IntStream.range(0, rank).toArray();
-        perm[axis] = rank - 1;
-        perm[rank - 1] = axis;
-        String x = ctx.input(0);
-        String soft = log ? name + "/softmax" : ctx.output(0);
-        if (axis != rank - 1) {
-            b.node(name + "/to_last", "Transpose", new Transpose(perm), List.of(x), name + "/last");
-            x = name + "/last";
-        }
-        String y = axis != rank - 1 ? name + "/soft_last" : soft;
-        b.node(name, "Softmax", new Softmax(), List.of(x), y);
-        if (axis != rank - 1) {
-            b.node(name + "/back", "Transpose", new Transpose(perm), List.of(y), soft);
-        }
-        if (log) {
-            b.node(name + "/Log", "Log", new Activation(Activation.Kind.LOG, 0), List.of(soft), ctx.output(0));
-        }
     }
 
     private static int[] reversed(int rank) {
