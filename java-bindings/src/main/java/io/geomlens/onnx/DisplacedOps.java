@@ -28,8 +28,11 @@ final class DisplacedOps {
             }
         }
         int batchAxis = -1;
-        boolean scalar = !d.variable(n.getInput(0)) && d.b().constantOf(n.getInput(0)).size() == 1
-                || !d.variable(n.getInput(1)) && d.b().constantOf(n.getInput(1)).size() == 1;
+        boolean scalar = false;   // one value, and no more axes than the variable: it applies as it is
+        for (int i = 0; i < 2; i++) {
+            Tensor c = d.variable(n.getInput(i)) ? null : d.b().constantOf(n.getInput(i));
+            scalar |= c != null && c.size() == 1 && c.rank() <= first.layout().rank();
+        }
         if (scalar) {
             rewritten.setInput(d.variable(n.getInput(0)) ? 0 : 1, first.computed());
             String out = d.fresh(ctx.name());
