@@ -216,7 +216,7 @@ final class DisplacedBatch {
     private double[] squeezed(NodeContext ctx) {
         double[] s = value(ctx.input(0)).layout().onnxShape();
         boolean unsqueeze = ctx.n().getOpType().equals("Unsqueeze");
-        int[] axes = opset >= 13 ? ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
+        int[] axes = opset >= 13 ? NodeContext.ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
         int rank = unsqueeze ? s.length + axes.length : s.length;
         List<Double> out = new ArrayList<>();
         boolean[] listed = new boolean[rank];
@@ -388,9 +388,5 @@ final class DisplacedBatch {
             p[i] = rank - 1 - i;
         }
         return p;
-    }
-
-    static int[] ints(Tensor t) {
-        return t == null ? null : Arrays.stream(t.data()).mapToInt(v -> (int) v).toArray();
     }
 }

@@ -60,7 +60,7 @@ final class DisplacedConstants {
                 computed[BatchLayout.computedAxis(g, k)] = (int) shape[g];
             }
         }
-        double fill = ctx.a().has("value") ? OnnxTensors.decode(ctx.a().raw("value").getT()).data()[0] : 0;
+        double fill = ShapeFolding.fillValue(ctx.a());
         double[] values = new double[(int) Tensor.count(computed)];
         java.util.Arrays.fill(values, fill);
         String constant = d.fresh(ctx.name());

@@ -243,7 +243,7 @@ final class DisplacedOps {
                 int input = op.equals("Slice") ? 3 : 1;
                 boolean asInput = op.equals("Slice") ? d.opset() >= 10
                         : d.opset() >= (op.equals("ReduceSum") ? 13 : 18);
-                int[] axes = asInput ? DisplacedBatch.ints(ctx.optionalWeight(input, "axes"))
+                int[] axes = asInput ? NodeContext.ints(ctx.optionalWeight(input, "axes"))
                         : ctx.a().ints("axes", null);
                 if (axes == null && op.equals("Slice")) {
                     axes = java.util.stream.IntStream.range(0, ctx.weight(1, "starts").size()).toArray();

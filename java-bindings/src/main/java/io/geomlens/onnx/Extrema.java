@@ -50,7 +50,7 @@ final class Extrema {
         boolean max = ctx.n().getOpType().equals("ReduceMax");
         String x = ctx.dataInput();
         int[] s = b.shapeOf(x);
-        int[] axes = ctx.opset() >= 18 ? ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
+        int[] axes = ctx.opset() >= 18 ? NodeContext.ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
         if (axes == null || axes.length == 0) {
             throw ctx.fail("reducing every axis includes the batch; give the non-batch axes");
         }
@@ -83,9 +83,5 @@ final class Extrema {
                 .filter(d -> keep || Arrays.binarySearch(resolved, d) < 0)
                 .map(d -> d == 0 ? 0 : Arrays.binarySearch(resolved, d) >= 0 ? 1 : s[d]).toArray();
         b.node(ctx.name(), ctx.n().getOpType(), new Reshape(spec), List.of(cur), ctx.output(0));
-    }
-
-    private static int[] ints(io.geomlens.graph.Tensor t) {
-        return t == null ? null : Arrays.stream(t.data()).mapToInt(v -> (int) v).toArray();
     }
 }

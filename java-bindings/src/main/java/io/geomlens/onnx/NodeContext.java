@@ -36,6 +36,11 @@ record NodeContext(Graph.Builder b, NodeProto n, String name, Attributes a, int 
         return (int) (axis < 0 ? axis + rank : axis);
     }
 
+    /** A constant's values as ints (axes, sizes), or null for a missing one. */
+    static int[] ints(Tensor t) {
+        return t == null ? null : java.util.Arrays.stream(t.data()).mapToInt(v -> (int) v).toArray();
+    }
+
     String input(int i) {
         return n.getInput(i);
     }

@@ -38,7 +38,7 @@ final class ReduceImport {
         int[] s = ctx.b().shapeOf(x);
         // axes moved from an attribute to an input at opset 13 (ReduceSum) and 18 (the others).
         boolean asInput = ctx.opset() >= (ctx.n().getOpType().equals("ReduceSum") ? 13 : 18);
-        int[] axes = asInput ? ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
+        int[] axes = asInput ? NodeContext.ints(ctx.optionalWeight(1, "axes")) : ctx.a().ints("axes", null);
         if (axes == null || axes.length == 0) {
             if (ctx.a().integer("noop_with_empty_axes", 0) != 0) {
                 throw ctx.fail("noop_with_empty_axes=1 without axes is not supported");
@@ -52,9 +52,5 @@ final class ReduceImport {
         }
         int count = Arrays.stream(resolved).map(a -> s[a]).reduce(1, (p, q) -> p * q);
         return new Reduce(resolved, ctx.a().integer("keepdims", 1) != 0, mean, count);
-    }
-
-    private static int[] ints(io.geomlens.graph.Tensor t) {
-        return t == null ? null : Arrays.stream(t.data()).mapToInt(v -> (int) v).toArray();
     }
 }

@@ -249,11 +249,16 @@ final class ShapeFolding {
         if (Arrays.stream(d).anyMatch(v -> v == BATCH)) {
             throw new OnnxImportException(where + ": a constant the size of the batch is not supported");
         }
-        double fill = a.has("value") ? OnnxTensors.decode(a.raw("value").getT()).data()[0] : 0;
+        double fill = fillValue(a);
         int[] s = Arrays.stream(d).mapToInt(v -> (int) v).toArray();
         double[] out = new double[(int) Tensor.count(s)];
         Arrays.fill(out, fill);
         return new Tensor(s, out);
+    }
+
+    /** ConstantOfShape's value attribute (0 when absent). */
+    static double fillValue(Attributes a) {
+        return a.has("value") ? OnnxTensors.decode(a.raw("value").getT()).data()[0] : 0;
     }
 
     private static Tensor where(Tensor cond, Tensor x, Tensor y) {
