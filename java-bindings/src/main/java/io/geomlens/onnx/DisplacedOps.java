@@ -27,7 +27,6 @@ final class DisplacedOps {
                 first = first == null ? d.value(n.getInput(i)) : first;
             }
         }
-        int batchAxis = -1;
         boolean scalar = false;   // one value, and no more axes than the variable: it applies as it is
         for (int i = 0; i < 2; i++) {
             Tensor c = d.variable(n.getInput(i)) ? null : d.b().constantOf(n.getInput(i));
@@ -40,29 +39,7 @@ final class DisplacedOps {
             d.define(ctx.name(), ctx.output(0), out, first.layout());
             return;
         }
-        int rank = first.layout().rank();
-        BatchLayout ref = null;
-        for (int i = 0; i < 2; i++) {
-            String in = n.getInput(i);
-            if (d.variable(in)) {
-                Value c = d.canonical(ctx.name(), d.value(in));
-                ref = c.layout();
-                if (c.layout().rank() != rank || (batchAxis >= 0 && c.layout().batchAxis() != batchAxis)) {
-                    throw ctx.fail("the operands' shapes " + first.layout().describe() + " and "
-                            + c.layout().describe() + " (N: the batch) do not line up; geomlens needs the same rank"
-                            + " and the batch in the same axis");
-                }
-                batchAxis = c.layout().batchAxis();
-                rewritten.setInput(i, c.computed());
-            }
-        }
-        for (int i = 0; i < 2; i++) {
-            if (!d.variable(n.getInput(i))) {
-                String c = d.fresh(ctx.name());
-                d.b().constant(c, d.constantFor(ctx, d.b().constantOf(n.getInput(i)), rank, batchAxis, ref));
-                rewritten.setInput(i, c);
-            }
-        }
+        int batchAxis = lineUp(d, ctx, rewritten, first, "operands").batchAxis();
         String out = d.fresh(ctx.name());
         d.run(rewritten.setOutput(0, out), ctx.name());
         checkBatchParts(d, ctx, out, batchAxis);
@@ -73,15 +50,28 @@ final class DisplacedOps {
     static void where(DisplacedBatch d, NodeContext ctx) {
         NodeProto n = ctx.n();
         NodeProto.Builder rewritten = n.toBuilder();
-        Value first = d.value(d.displacedInput(n));
+        BatchLayout ref = lineUp(d, ctx, rewritten, d.value(d.displacedInput(n)), "branches");
+        String out = d.fresh(ctx.name());
+        d.run(rewritten.setOutput(0, out), ctx.name());
+        d.define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(ref.batchAxis(), d.b().shapeOf(out)));
+    }
+
+    /**
+     * Every input of the node lined up with first (one of its latent-dependent inputs): variables as
+     * their canonical tensors, which must have first's rank and batch axis, constants reshaped to
+     * match (constantFor). Returns first's canonical layout.
+     */
+    private static BatchLayout lineUp(DisplacedBatch d, NodeContext ctx, NodeProto.Builder rewritten, Value first,
+                                      String inputs) {
         BatchLayout ref = first.layout().canonical();
-        for (int i = 0; i < 3; i++) {
-            String in = n.getInput(i);
+        for (int i = 0; i < ctx.n().getInputCount(); i++) {
+            String in = ctx.n().getInput(i);
             if (d.variable(in)) {
                 Value c = d.canonical(ctx.name(), d.value(in));
                 if (c.layout().rank() != ref.rank() || c.layout().batchAxis() != ref.batchAxis()) {
-                    throw ctx.fail("the branches " + first.layout().describe() + " and " + c.layout().describe()
-                            + " (N: the batch) do not have the batch in the same axis");
+                    throw ctx.fail("the " + inputs + " " + first.layout().describe() + " and " + c.layout().describe()
+                            + " (N: the batch) do not line up; geomlens needs the same rank and the batch in the"
+                            + " same axis");
                 }
                 rewritten.setInput(i, c.computed());
             } else {
@@ -90,9 +80,7 @@ final class DisplacedOps {
                 rewritten.setInput(i, c);
             }
         }
-        String out = d.fresh(ctx.name());
-        d.run(rewritten.setOutput(0, out), ctx.name());
-        d.define(ctx.name(), ctx.output(0), out, BatchLayout.canonical(ref.batchAxis(), d.b().shapeOf(out)));
+        return ref;
     }
 
     /** Broadcasting would stretch the parts of the batch's axis beside the batch: ONNX would not. */
@@ -169,22 +157,7 @@ final class DisplacedOps {
             throw ctx.fail("joining along axis " + axis + " of " + first.layout().describe() + ", which holds the"
                     + " batch (N), is not supported");
         }
-        BatchLayout ref = first.layout().canonical();
-        for (int i = 0; i < n.getInputCount(); i++) {
-            String in = n.getInput(i);
-            if (d.variable(in)) {
-                Value c = d.canonical(ctx.name(), d.value(in));
-                if (c.layout().rank() != rank || c.layout().batchAxis() != batchAxis) {
-                    throw ctx.fail("the parts " + first.layout().describe() + " and " + c.layout().describe()
-                            + " (N: the batch) do not have the batch in the same axis");
-                }
-                rewritten.setInput(i, c.computed());
-            } else {
-                String c = d.fresh(ctx.name());
-                d.b().constant(c, d.constantFor(ctx, d.b().constantOf(in), rank, batchAxis, ref));
-                rewritten.setInput(i, c);
-            }
-        }
+        lineUp(d, ctx, rewritten, first, "parts");
         DisplacedBatch.setAttribute(rewritten, "axis", BatchLayout.computedAxis(axis, batchAxis));
         String out = d.fresh(ctx.name());
         d.run(rewritten.setOutput(0, out), ctx.name());
