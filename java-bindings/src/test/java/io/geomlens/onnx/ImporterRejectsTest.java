@@ -226,6 +226,31 @@ class ImporterRejectsTest {
                         .input("z", 4, 4, 4).initializer("w", new int[] {3, 2, 3, 3}, new float[54])
                         .node("Conv", "/cg", List.of("z", "w"), "y", Attr.i("group", 2)).output("y"),
                         "group=2 does not divide the 3 channels"),
+                Arguments.of("Where on a latent-dependent condition", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).constant("zero", new int[0], 0f)
+                                .node("Where", "/w", List.of("z", "z", "zero"), "y").output("y"),
+                        "a condition that depends on the latent is not supported"),
+                Arguments.of("CumSum over the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 4).constantLong("ax", 0).node("CumSum", "/c", List.of("z", "ax"), "y")
+                        .output("y"),
+                        "a running sum along axis 0"),
+                Arguments.of("operands with the batch in different axes", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 3).node("Transpose", "/t", List.of("z"), "t",
+                                Attr.ints("perm", 1, 0, 2)).node("Add", "/a", List.of("t", "z"), "y").output("y"),
+                        "do not line up"),
+                Arguments.of("a constant varying along a moved batch's axis", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializer("c", new int[] {3, 2, 4}, new float[24])
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
+                                .node("Add", "/a", List.of("t", "c"), "y").output("y"),
+                        "varies along the axis that holds the batch"),
+                Arguments.of("latent-dependent conv weights with groups", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 8).initializerLongs("ws", 2, 1, 2, 2)
+                                .initializerLongs("xs", 1, 2, 2, 2)
+                                .node("Reshape", "/w", List.of("z", "ws"), "w")
+                                .node("Reshape", "/x", List.of("z", "xs"), "x")
+                                .node("Conv", "/conv", List.of("x", "w"), "y", Attr.i("group", 2)).output("y")
+                                .batchOfOne(),
+                        "only works at that batch size"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"), "allowzero=1"),
