@@ -14,7 +14,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from biggan import biggan_tiny
 from models import VaeDecoder, dcgan, export_module
+from progan import progan_tiny
 from stylegan2 import Synthesis
 from swin import SwinBlock
 
@@ -229,7 +231,8 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
             "attention": (AttentionDecoder, (5,)), "query-decoder": (QueryDecoder, (5,)),
             "attention-variants": (AttentionVariants, (5,)),
-            "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)), "stylegan2-fused": (Synthesis, (8,))}
+            "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)), "stylegan2-fused": (Synthesis, (8,)),
+            "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,))}
 # exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size; the
 # others as users export without dynamic_axes (the batch written as 1, or folded into numbers)
 ONE_LATENT = {"stylegan2-fused", "query-decoder-one-latent", "swin-one-latent"}
