@@ -251,6 +251,52 @@ class ImporterRejectsTest {
                                 .node("Conv", "/conv", List.of("x", "w"), "y", Attr.i("group", 2)).output("y")
                                 .batchOfOne(),
                         "only works at that batch size"),
+                Arguments.of("latent-dependent conv weights with other input channels", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 8).initializerLongs("ws", 2, 1, 2, 2)
+                                .initializerLongs("xs", 1, 2, 2, 2)
+                                .node("Reshape", "/w", List.of("z", "ws"), "w")
+                                .node("Reshape", "/x", List.of("z", "xs"), "x")
+                                .node("Conv", "/conv", List.of("x", "w"), "y").output("y").batchOfOne(),
+                        "does not fit weights with 1 input channels"),
+                Arguments.of("latent-dependent conv weights with the batch in cin", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 8).initializerLongs("ws", 1, 2, 2, 2)
+                                .initializerLongs("xs", 1, 2, 2, 2)
+                                .node("Reshape", "/w0", List.of("z", "ws"), "w0")
+                                .node("Transpose", "/w", List.of("w0"), "w", Attr.ints("perm", 1, 0, 2, 3))
+                                .node("Reshape", "/x", List.of("z", "xs"), "x")
+                                .node("Conv", "/conv", List.of("x", "w"), "y").output("y").batchOfOne(),
+                        "needs them as [N * cout, cin, kh, kw]"),
+                Arguments.of("operands of other sizes beside a merged batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).initializerLongs("s2", 2, 2).initializerLongs("s1", 1, 4)
+                                .initializerLongs("ax", 1)
+                                .node("Reshape", "/a", List.of("z", "s2"), "a")   // [N * 2, 2]
+                                .node("Reshape", "/b", List.of("z", "s1"), "b")
+                                .node("ReduceSum", "/r", List.of("b", "ax"), "c", Attr.i("keepdims", 1))
+                                .node("Add", "/add", List.of("a", "c"), "sum")   // at N = 1 only: c is [N, 1]
+                                .node("Reshape", "/back", List.of("sum", "s1"), "y").output("y").batchOfOne(),
+                        "the operands differ along the axis that holds the batch"),
+                Arguments.of("a constant batch of matrices of higher rank", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializer("c", new int[] {2, 3, 4, 5}, new float[120])
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
+                                .node("MatMul", "/mm", List.of("t", "c"), "y").output("y"),
+                        "multiplied with [3, N, 4] (N: the batch) is not supported"),
+                Arguments.of("a constant tiled a multiple of the batch size", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializer("q", new int[] {1, 1, 4}, new float[4])
+                                .initializerLongs("i0", 0).initializerLongs("one", 1).initializerLongs("two", 2)
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
+                                .node("Shape", "/s", List.of("z"), "s")
+                                .node("Gather", "/g", List.of("s", "i0"), "n", Attr.i("axis", 0))
+                                .node("Mul", "/m", List.of("n", "two"), "n2")
+                                .node("Concat", "/c", List.of("one", "n2", "one"), "reps", Attr.i("axis", 0))
+                                .node("Tile", "/tile", List.of("q", "reps"), "qs")
+                                .node("Concat", "/cat", List.of("qs", "t"), "y", Attr.i("axis", 0)).output("y"),
+                        "a multiple of the batch size"),
+                Arguments.of("OneHot with three values", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 4).initializerLongs("label", 2).initializerLongs("depth", 3)
+                                .initializer("v", new int[] {3}, new float[] {0, 1, 2})
+                                .node("OneHot", "/oh", List.of("label", "depth", "v"), "h")
+                                .node("Add", "/add", List.of("z", "h"), "y").output("y"),
+                        "OneHot with depth 3, axis -1 and 3 values is not valid"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"), "allowzero=1"),
