@@ -233,9 +233,19 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "attention-variants": (AttentionVariants, (5,)),
             "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)), "stylegan2-fused": (Synthesis, (8,)),
             "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,))}
+# also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default
+EXTERNAL = {"conv"}
 # exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size; the
 # others as users export without dynamic_axes (the batch written as 1, or folded into numbers)
 ONE_LATENT = {"stylegan2-fused", "query-decoder-one-latent", "swin-one-latent"}
+
+
+def save_external(path):
+    """path's model again as NAME-external.onnx + NAME-external.onnx.data (every tensor in the .data file)."""
+    import onnx
+    base = path[:-len(".onnx")] + "-external"
+    onnx.save_model(onnx.load(path), base + ".onnx", save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=base.split("/")[-1] + ".onnx.data", size_threshold=0)
 
 
 def dcgan_tiny():
@@ -279,6 +289,8 @@ def main(out, names):
         e = int(np.prod(shape))
         one = name in ONE_LATENT
         export_module(model, torch.randn(1 if one else 2, *shape), f"{out}/{name}.onnx", name, dynamic=not one)
+        if name in EXTERNAL:
+            save_external(f"{out}/{name}.onnx")
         m64 = model.double()
         g = torch.Generator().manual_seed(11)
         z = torch.randn(N, e, generator=g, dtype=torch.float64)

@@ -89,7 +89,7 @@ public final class OnnxImporter {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "model file not found");
         }
-        return read(bytes, path.toString(), options);
+        return read(bytes, path.toString(), options, path.toAbsolutePath().getParent());
     }
 
     public static Graph read(byte[] bytes, String source) {
@@ -100,7 +100,17 @@ public final class OnnxImporter {
         return read(bytes, source, ImportOptions.DEFAULTS.withFixed(fixed));
     }
 
+    /** A model read from bytes: its tensors must be inside it (no external data: no folder to look in). */
     public static Graph read(byte[] bytes, String source, ImportOptions options) {
+        try {
+            return read(bytes, source, options, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);   // unreachable: no external data file is opened
+        }
+    }
+
+    /** dir: the model file's folder, where its external data lies (null: none may be named). */
+    private static Graph read(byte[] bytes, String source, ImportOptions options, Path dir) throws IOException {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
@@ -109,7 +119,7 @@ public final class OnnxImporter {
         }
         OnnxImporter importer = new OnnxImporter(source, options);
         try {
-            return importer.convert(model);
+            return importer.convert(dir == null ? model : ExternalData.inline(model, dir));
         } catch (OnnxImportException e) {
             throw e.getMessage().startsWith(source) ? e : new OnnxImportException(source + ": " + e.getMessage(), e);
         } catch (GraphException e) {

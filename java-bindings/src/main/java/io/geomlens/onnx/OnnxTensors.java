@@ -10,9 +10,10 @@ final class OnnxTensors {
     private OnnxTensors() {}
 
     static Tensor decode(TensorProto t) {
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new OnnxImportException("initializer '" + t.getName() + "' is stored as external data;"
-                    + " save the model as one file (onnx.save(model, path, save_as_external_data=False))");
+        if (ExternalData.external(t)) {   // the model came as bytes, not from its file
+            throw new OnnxImportException("tensor '" + t.getName() + "' is stored as external data (in '"
+                    + ExternalData.location(t) + "'); read the model from its file, next to that one, or save it"
+                    + " as one file (onnx.save(model, path, save_as_external_data=False))");
         }
         int[] shape = new int[t.getDimsCount()];
         for (int i = 0; i < shape.length; i++) {

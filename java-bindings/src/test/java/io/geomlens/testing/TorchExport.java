@@ -69,7 +69,8 @@ public record TorchExport(String name, Graph graph, Npy.Array z, Npy.Array x, Np
         }
     }
 
-    private static byte[] bytes(String file) {
+    /** A fixture file's bytes (from -Dgeomlens.torchExports when set, else the test resources). */
+    public static byte[] bytes(String file) {
         String dir = System.getProperty("geomlens.torchExports");
         if (dir != null) {
             try {
