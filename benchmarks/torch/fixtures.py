@@ -224,6 +224,21 @@ class AttentionVariants(nn.Module):
         return torch.cat([self.out(y.transpose(0, 1)).flatten(1), weights.flatten(1)], 1)
 
 
+class Block(nn.Module):
+    """A residual block, exported as an ONNX function that calls Linear's and LeakyReLU's."""
+
+    def __init__(self, d):
+        super().__init__()
+        self.fc, self.act, self.norm = nn.Linear(d, d), nn.LeakyReLU(0.3), nn.LayerNorm(d)
+
+    def forward(self, x):
+        return x + self.act(self.norm(self.fc(x)))
+
+
+def function_blocks():
+    return nn.Sequential(nn.Linear(6, 16), Block(16), Block(16), nn.Linear(16, 8), nn.Tanh())
+
+
 # name -> (constructor, latent shape)
 FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: dcgan_tiny(), (10, 1, 1)),
             "transformer-mlp": (transformer_mlp, (5,)), "upsample": (upsample_decoder, (6,)),
@@ -231,8 +246,11 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "subpixel": (subpixel, (5,)), "export-patterns": (export_patterns, (6,)),
             "attention": (AttentionDecoder, (5,)), "query-decoder": (QueryDecoder, (5,)),
             "attention-variants": (AttentionVariants, (5,)),
-            "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)), "stylegan2-fused": (Synthesis, (8,)),
-            "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,))}
+            "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)),
+            "stylegan2-fused": (Synthesis, (8,)), "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,)),
+            "function-blocks": (function_blocks, (6,))}
+# exported with these module classes as ONNX functions (export_modules_as_functions)
+FUNCTIONS = {"function-blocks": {nn.Linear, Block, nn.LeakyReLU}}
 # also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default
 EXTERNAL = {"conv"}
 # exported from one latent (no dynamic batch): the fused modulated conv's groups = batch size; the
@@ -288,7 +306,8 @@ def main(out, names):
         model = ctor().eval().requires_grad_(False)
         e = int(np.prod(shape))
         one = name in ONE_LATENT
-        export_module(model, torch.randn(1 if one else 2, *shape), f"{out}/{name}.onnx", name, dynamic=not one)
+        export_module(model, torch.randn(1 if one else 2, *shape), f"{out}/{name}.onnx", name, dynamic=not one,
+                      functions=FUNCTIONS.get(name, False))
         if name in EXTERNAL:
             save_external(f"{out}/{name}.onnx")
         m64 = model.double()

@@ -131,14 +131,17 @@ def export(name, path):
     export_module(model, torch.randn(2, *shape), path, name)
 
 
-def export_module(model, z, path, name, dynamic=True):
+def export_module(model, z, path, name, dynamic=True, functions=False):
     """torch.onnx.export as users call it (opset 17, dynamic batch unless dynamic=False: then from the
-    latents z as given), attention through SDPA."""
+    latents z as given), attention through SDPA; functions: export_modules_as_functions (a set of
+    module classes written as ONNX functions, TorchScript exporter only)."""
     for m in model.modules():
         if isinstance(m, Attention):
             m.sdpa = True
     kw = dict(input_names=["z"], output_names=["x"], opset_version=17,
               dynamic_axes={"z": {0: "N"}, "x": {0: "N"}} if dynamic else None)
+    if functions:
+        kw["export_modules_as_functions"] = functions
     if "dynamo" not in inspect.signature(torch.onnx.export).parameters:  # torch < 2.5: TorchScript only
         torch.onnx.export(model, (z,), path, **kw)
         return

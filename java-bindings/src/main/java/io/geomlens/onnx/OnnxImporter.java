@@ -127,7 +127,8 @@ public final class OnnxImporter {
         }
     }
 
-    private Graph convert(ModelProto model) {
+    private Graph convert(ModelProto functions) {
+        ModelProto model = FunctionInliner.inline(functions);
         opset = -1;
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
             if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {

@@ -18,7 +18,7 @@ public record TorchExport(String name, Graph graph, Npy.Array z, Npy.Array x, Np
         Npy.Array delta) {
     public static final List<String> NAMES = List.of("mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae",
             "cyclegan", "subpixel", "export-patterns", "attention", "stylegan2-fused", "query-decoder",
-            "attention-variants", "query-decoder-one-latent", "swin-one-latent", "biggan", "progan");
+            "attention-variants", "query-decoder-one-latent", "swin-one-latent", "biggan", "progan", "function-blocks");
     /** The fixtures' names, for @MethodSource("io.geomlens.testing.TorchExport#names"). */
     public static List<String> names() {
         return NAMES;
