@@ -1,6 +1,7 @@
 """pytorch_pretrained_biggan's Generator (model.py) layout with random weights, scaled down:
-conditional BigGANBatchNorm with truncation-interpolated stored statistics, spectral-normed convs/linears (eval: stored u, v),
-SelfAttn (maxpool + bmm + softmax), channel-dropping skips, NHWC view + permute."""
+conditional BigGANBatchNorm with truncation-interpolated stored statistics, spectral-normed convs
+and linears (eval: stored u, v), SelfAttn (maxpool + bmm + softmax), channel-dropping skips,
+NHWC view + permute."""
 import math
 import torch
 import torch.nn as nn
