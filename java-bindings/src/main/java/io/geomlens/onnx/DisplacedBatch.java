@@ -138,7 +138,7 @@ final class DisplacedBatch {
                 case "Shape" -> b.constant(n.getOutput(0), shape(ctx, value(n.getInput(0))));
                 case "Identity", "Dropout", "Cast" -> {
                     if (op.equals("Dropout") && n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
-                        throw ctx.fail("the Dropout mask output is not supported; export in eval() mode");
+                        throw ctx.fail("the Dropout mask output is used; export in eval() mode");
                     }
                     long to = ctx.a().integer("to", 1);
                     if (to != 1 && to != 10 && to != 11 && to != 16) {

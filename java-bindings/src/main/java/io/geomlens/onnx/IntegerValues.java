@@ -25,6 +25,10 @@ final class IntegerValues {
         names.add(name);
     }
 
+    boolean contains(String name) {
+        return names.contains(name);
+    }
+
     /**
      * Records whether node n's first output is an integer: by definition for Shape, Equal, Cast and
      * Constant; otherwise ONNX's ops keep their data input's type (Where: the values, input 1).

@@ -45,7 +45,7 @@ public final class OnnxImporter {
             "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
-            "Upsample", "Slice", "Cast (to float types)", "Where (a constant condition)", "CumSum",
+            "Upsample", "Slice", "Cast (to float types)", "CastLike", "Where (a constant condition)", "CumSum",
             "Shape, ConstantOfShape, Equal, ReduceProd, OneHot, Range, Trilu (on constant and shape tensors)");
 
     private final String source;
@@ -191,8 +191,11 @@ public final class OnnxImporter {
         List<NodeProto> nodes = GeluFusion.apply(g.getNodeList(), constants::get);
         nodes.forEach(n -> nodeTypes.add(n.getOpType()));
         DisplacedBatch displaced = new DisplacedBatch(b, opset, batchOfOne, (node, name) -> add(b, node, name));
+        java.util.Set<String> consumed = new java.util.HashSet<>(java.util.Set.of(chosen));
+        nodes.forEach(n -> consumed.addAll(n.getInputList()));
         for (int i = 0; i < nodes.size(); i++) {
-            NodeProto n = nodes.get(i);
+            NodeProto n = NodeRewrites.unusedOutputsDropped(NodeRewrites.castLikeAsCast(nodes.get(i), integers),
+                    consumed);
             NodeProto permutation = EinsumImport.asTranspose(n);
             n = permutation != null ? permutation : n;
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
@@ -370,8 +373,12 @@ public final class OnnxImporter {
                 b.node(name, "Neg", new Elementwise(Elementwise.Kind.MUL), List.of(in.get(0), name + "/minus_one"), out);
             }
             case "Dropout" -> {   // inference: the identity; the training mask has no value here
+                Tensor training = in.size() > 2 && !in.get(2).isEmpty() ? ctx.weight(2, "training_mode") : null;
+                if (training != null && training.data()[0] != 0) {
+                    throw ctx.fail("training_mode=True drops values at random; export in eval() mode");
+                }
                 if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
-                    throw ctx.fail("the Dropout mask output is not supported; export in eval() mode");
+                    throw ctx.fail("the Dropout mask output is used; export in eval() mode");
                 }
                 b.alias(out, in.get(0));
             }

@@ -44,16 +44,14 @@ final class ResizeImport {
         if (a.integer("antialias", 0) != 0 && Arrays.stream(scales).anyMatch(v -> v < 1)) {
             throw ctx.fail("antialias=1 when downscaling is not supported");
         }
-        if (a.has("axes")) {
-            throw ctx.fail("the axes attribute is not supported; give scales or sizes for every axis");
-        }
         String coords = a.string("coordinate_transformation_mode", "half_pixel");
         ResizeMatrix.Settings set = new ResizeMatrix.Settings(mode, coords,
                 a.string("nearest_mode", "round_prefer_floor"), a.real("cubic_coeff_a", -0.75),
                 a.integer("exclude_outside", 0) != 0);
         ResizeMatrix[] maps = new ResizeMatrix[s.length];
+        double[] sizes = sized(ctx) ? sizes(ctx, s) : null;
         for (int d = 1; d < s.length; d++) {
-            int out = sized(ctx) ? (int) ctx.weight(3, "sizes").data()[d] : (int) Math.floor(s[d] * scales[d]);
+            int out = sizes != null ? (int) sizes[d] : (int) Math.floor(s[d] * scales[d]);
             if (out < 1) {
                 throw ctx.fail("axis " + d + " of size " + s[d] + " would resize to " + out);
             }
@@ -155,12 +153,12 @@ final class ResizeImport {
             return ctx.weight(1, "scales").data();
         }
         if (!sized(ctx)) {
-            return ctx.weight(2, "scales").data();
+            return forEveryAxis(ctx, ctx.weight(2, "scales").data(), s, false);
         }
         if (n.getInputCount() < 4 || n.getInput(3).isEmpty()) {
             throw ctx.fail("Resize has neither 'scales' nor 'sizes'");
         }
-        double[] sizes = ctx.weight(3, "sizes").data();
+        double[] sizes = sizes(ctx, s);
         if (sizes.length != s.length) {
             throw ctx.fail("'sizes' has " + sizes.length + " entries for a rank-" + s.length + " input");
         }
@@ -172,5 +170,31 @@ final class ResizeImport {
             scales[i] = i == 0 ? 1 : (float) sizes[i] / (float) s[i];   // entry 0: the batch (BATCH or a number)
         }
         return scales;
+    }
+
+    private static double[] sizes(NodeContext ctx, int[] s) {
+        return forEveryAxis(ctx, ctx.weight(3, "sizes").data(), s, true);
+    }
+
+    /**
+     * Scales or sizes given for the axes attribute's axes only (opset 18) spread over every axis;
+     * the others keep scale 1 (their size). Without the attribute, the values as given.
+     */
+    private static double[] forEveryAxis(NodeContext ctx, double[] given, int[] s, boolean sizes) {
+        int[] axes = ctx.a().ints("axes", null);
+        if (axes == null) {
+            return given;
+        }
+        if (axes.length != given.length) {
+            throw ctx.fail("axes " + Arrays.toString(axes) + " with " + given.length + (sizes ? " sizes" : " scales"));
+        }
+        double[] full = new double[s.length];
+        for (int d = 0; d < s.length; d++) {
+            full[d] = sizes ? s[d] : 1;
+        }
+        for (int i = 0; i < axes.length; i++) {
+            full[NodeContext.axis(axes[i], s.length)] = given[i];
+        }
+        return full;
     }
 }

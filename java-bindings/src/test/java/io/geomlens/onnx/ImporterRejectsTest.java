@@ -196,8 +196,13 @@ class ImporterRejectsTest {
                 Arguments.of("Pow with a tensor exponent", (Supplier<OnnxModelBuilder>) () -> dense(13)
                         .initializer("e", new int[] {2}, new float[] {1, 2})
                         .node("Pow", "/p", List.of("z", "e"), "y").output("y"), "must be a scalar"),
-                Arguments.of("Dropout mask", (Supplier<OnnxModelBuilder>) () -> dense(13)
-                        .graphNode("Dropout", "/d", List.of("z"), List.of("y", "mask")).output("y"), "mask output"),
+                Arguments.of("Dropout mask used", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .graphNode("Dropout", "/d", List.of("z"), List.of("d", "mask"))
+                        .node("Cast", "/c", List.of("mask"), "m", Attr.i("to", 1))
+                        .node("Add", "/a", List.of("d", "m"), "y").output("y"), "mask output is used"),
+                Arguments.of("Dropout in training mode", (Supplier<OnnxModelBuilder>) () -> dense(13)
+                        .initializerBools("train", new int[0], true).initializer("p", new int[0], new float[] {0.5f})
+                        .node("Dropout", "/d", List.of("z", "p", "train"), "y").output("y"), "training_mode=True"),
                 Arguments.of("Resize of the batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).initializer("s", new int[] {4}, new float[] {2, 1, 2, 2})
                         .node("Resize", "/rs", List.of("z", "", "s"), "y", Attr.s("mode", "cubic")).output("y"),
