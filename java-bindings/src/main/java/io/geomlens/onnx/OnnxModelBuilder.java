@@ -97,6 +97,12 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** An initializer as given (other element types, external data). */
+    public OnnxModelBuilder initializer(TensorProto t) {
+        graph.addInitializer(t);
+        return this;
+    }
+
     /** A BOOL initializer (torch folds masks such as tril(...) == 0 into these). */
     public OnnxModelBuilder initializerBools(String name, int[] shape, boolean... data) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.BOOL_VALUE);

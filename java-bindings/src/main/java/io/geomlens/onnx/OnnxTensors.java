@@ -5,7 +5,7 @@ import io.geomlens.graph.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** TensorProto <-> {@link Tensor}: float, double, float16, int32, int64, bool and bytes, raw or typed data. */
+/** TensorProto <-> {@link Tensor}: float, double, (b)float16, int32, int64, bool and bytes, raw or typed data. */
 final class OnnxTensors {
     private OnnxTensors() {}
 
@@ -43,6 +43,13 @@ final class OnnxTensors {
                     d[i] = Float.float16ToFloat(hasRaw ? raw.getShort() : (short) t.getInt32Data(i));
                 }
             }
+            case TensorProto.DataType.BFLOAT16_VALUE -> {   // the top 16 bits of a float32
+                check(t, hasRaw ? raw.remaining() / 2 : t.getInt32DataCount(), n);
+                for (int i = 0; i < n; i++) {
+                    int bits = (hasRaw ? raw.getShort() : t.getInt32Data(i)) & 0xffff;
+                    d[i] = Float.intBitsToFloat(bits << 16);
+                }
+            }
             case TensorProto.DataType.INT64_VALUE -> {
                 check(t, hasRaw ? raw.remaining() / 8 : t.getInt64DataCount(), n);
                 for (int i = 0; i < n; i++) {
@@ -65,7 +72,8 @@ final class OnnxTensors {
                 }
             }
             default -> throw new OnnxImportException("tensor '" + t.getName() + "' has data type "
-                    + TensorProto.DataType.forNumber(type) + "; geomlens reads FLOAT, DOUBLE, FLOAT16, INT32, INT64, BOOL, UINT8, INT8");
+                    + TensorProto.DataType.forNumber(type) + "; geomlens reads FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT32,"
+                    + " INT64, BOOL, UINT8, INT8");
         }
         return new Tensor(shape, d);
     }

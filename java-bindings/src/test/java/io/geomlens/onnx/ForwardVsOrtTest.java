@@ -2,6 +2,7 @@ package io.geomlens.onnx;
 
 import static io.geomlens.testing.Close.assertClose;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import io.geomlens.Generator;
 import io.geomlens.cpu.CpuBackend;
 import io.geomlens.graph.Graph;
@@ -183,6 +184,36 @@ class ForwardVsOrtTest {
     void layerNormalizationOverTheLastAxisOrSeveral() throws Exception {
         check(io.geomlens.testing.TestModels.layerNorm(-1, true), 4, 1.0);
         check(io.geomlens.testing.TestModels.layerNorm(1, false), 4, 1.0);
+    }
+
+    /** 16 bits per weight: float16 (model.half()) as raw bytes, bfloat16 as typed int32 data. */
+    private static TensorProto sixteenBit(String name, float[] w, boolean bfloat) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).addDims(6).addDims(8)
+                .setDataType(bfloat ? TensorProto.DataType.BFLOAT16_VALUE : TensorProto.DataType.FLOAT16_VALUE);
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(2 * w.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float f : w) {
+            if (bfloat) {
+                t.addInt32Data(Float.floatToRawIntBits(f) >>> 16);
+            } else {
+                raw.putShort(Float.floatToFloat16(f));
+            }
+        }
+        return bfloat ? t.build() : t.setRawData(com.google.protobuf.ByteString.copyFrom(raw.array())).build();
+    }
+
+    @Test
+    void float16AndBfloat16WeightsCastToFloat() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(8);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8)
+                .initializer(sixteenBit("wh", ModelZoo.uniform(rnd, 48, 8), false))
+                .initializer(sixteenBit("wb", ModelZoo.uniform(rnd, 48, 8), true))
+                .node("Cast", "/ch", List.of("wh"), "w1", Attr.i("to", 1))
+                .node("Cast", "/cb", List.of("wb"), "w2", Attr.i("to", 1))
+                .node("Gemm", "/g1", List.of("z", "w1"), "h1", Attr.i("transB", 1))
+                .node("Gemm", "/g2", List.of("z", "w2"), "h2", Attr.i("transB", 1))
+                .node("Sub", "/sub", List.of("h1", "h2"), "h")
+                .node("Tanh", "/tanh", List.of("h"), "y").output("y");
+        check(m, 4, 1.0);
     }
 
     /**
