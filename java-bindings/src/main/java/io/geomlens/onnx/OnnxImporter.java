@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.geomlens.graph.Activation;
@@ -177,6 +178,12 @@ public final class OnnxImporter {
             throw new OnnxImportException((output == null ? "the model has " + outputs.size() + " outputs"
                     : "the model has no output '" + output + "'") + " (" + String.join(", ", outputs)
                     + "); choose the one to study (CLI: --output NAME)");
+        }
+        int latentType = inputs.get(0).getType().getTensorType().getElemType();
+        if (latentType != 0 && !List.of(1, 10, 11, 16).contains(latentType)) {   // float, float16, double, bfloat16
+            throw new OnnxImportException("input '" + inputs.get(0).getName() + "' is of type "
+                    + TensorProto.DataType.forNumber(latentType) + "; the latent must be real-valued (a float"
+                    + " type): give integer inputs such as labels or token ids a value (CLI: --fix NAME=VALUES)");
         }
         Graph.Builder b = new Graph.Builder(opset);
         b.input(inputs.get(0).getName(), sampleShape(inputs.get(0)));

@@ -308,6 +308,9 @@ class ImporterRejectsTest {
                 Arguments.of("broadcast against a higher-rank constant", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 4).initializer("c", new int[] {2, 1, 4}, new float[8])
                                 .node("Add", "/add", List.of("z", "c"), "y").output("y"), "lost the batch dimension"),
+                Arguments.of("an integer latent", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .inputLong("ids", 4).node("Cast", "/c", List.of("ids"), "y", Attr.i("to", 1)).output("y"),
+                        "input 'ids' is of type INT64; the latent must be real-valued"),
                 Arguments.of("two latent inputs", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).input("c", 2).node("Relu", "/r", List.of("z"), "y").output("y"),
                         "exactly one, the latent: fix the others"),
