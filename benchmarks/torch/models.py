@@ -4,6 +4,7 @@ dynamic batch) so geomlens and torch.func run the same models.
 
 Usage: python models.py OUTDIR [model ...]   (default: every model in MODELS)"""
 import inspect
+import os
 import sys
 
 import torch
@@ -134,23 +135,32 @@ def export(name, path):
 def export_module(model, z, path, name, dynamic=True, functions=False):
     """torch.onnx.export as users call it (opset 17, dynamic batch unless dynamic=False: then from the
     latents z as given), attention through SDPA; functions: export_modules_as_functions (a set of
-    module classes written as ONNX functions, TorchScript exporter only)."""
+    module classes written as ONNX functions, TorchScript exporter only). With GEOMLENS_EXPORTER=dynamo
+    in the environment: torch.onnx.export(dynamo=True) with its own defaults (opset, weights saved
+    beside the model in path + ".data"), what torch >= 2.9 does when dynamo is not given."""
     for m in model.modules():
         if isinstance(m, Attention):
             m.sdpa = True
     kw = dict(input_names=["z"], output_names=["x"], opset_version=17,
               dynamic_axes={"z": {0: "N"}, "x": {0: "N"}} if dynamic else None)
+    has_dynamo = "dynamo" in inspect.signature(torch.onnx.export).parameters   # torch >= 2.5
+    if os.environ.get("GEOMLENS_EXPORTER") == "dynamo":
+        if not has_dynamo:
+            raise RuntimeError(f"torch {torch.__version__} has no dynamo exporter")
+        del kw["opset_version"]
+        torch.onnx.export(model, (z,), path, dynamo=True, **kw)
+        return
     if functions:
         kw["export_modules_as_functions"] = functions
-    if "dynamo" not in inspect.signature(torch.onnx.export).parameters:  # torch < 2.5: TorchScript only
+    if not has_dynamo:
         torch.onnx.export(model, (z,), path, **kw)
         return
     try:
         torch.onnx.export(model, (z,), path, dynamo=False, **kw)
     except Exception as e:  # a torch without the TorchScript exporter: the dynamo one
         print(f"{name}: TorchScript export failed ({e}); trying dynamo=True", flush=True)
+        kw.pop("export_modules_as_functions", None)
         torch.onnx.export(model, (z,), path, dynamo=True, **kw)
-
 
 if __name__ == "__main__":
     out = sys.argv[1]

@@ -218,7 +218,8 @@ class ForwardVsOrtTest {
 
     /**
      * Forms torch.onnx.export(dynamo=True) writes: CastLike of scalar and shape constants,
-     * LayerNormalization with its Mean / InvStdDev outputs named but unused, Shape with start / end.
+     * LayerNormalization with its Mean / InvStdDev outputs named but unused, Shape with start / end,
+     * a rank-3 Linear as MatMul with the weights' Transpose.
      */
     @Test
     void dynamoExportForms() throws Exception {
@@ -237,7 +238,13 @@ class ForwardVsOrtTest {
                 .node("Shape", "/shape", List.of("r"), "n", Attr.i("start", 0), Attr.i("end", 1))
                 .node("CastLike", "/cl2", List.of("dims", "n"), "dims_i")
                 .node("Concat", "/cat", List.of("n", "dims_i"), "target", Attr.i("axis", 0))
-                .node("Reshape", "/rs", List.of("r", "target"), "y").output("y");
+                .node("Reshape", "/rs", List.of("r", "target"), "r3")
+                // nn.Linear on a rank-3 input: MatMul with the weights' Transpose, then the bias
+                .initializer("w3", new int[] {5, 4}, ModelZoo.uniform(rnd, 20, 4))
+                .initializer("b3", new int[] {5}, ModelZoo.uniform(rnd, 5, 4))
+                .node("Transpose", "/wt", List.of("w3"), "w3t", Attr.ints("perm", 1, 0))
+                .node("MatMul", "/mm", List.of("r3", "w3t"), "p")
+                .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
         check(m, 4, 1.0);
     }
 

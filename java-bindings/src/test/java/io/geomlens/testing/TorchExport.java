@@ -18,18 +18,45 @@ public record TorchExport(String name, Graph graph, Npy.Array z, Npy.Array x, Np
         Npy.Array delta) {
     public static final List<String> NAMES = List.of("mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae",
             "cyclegan", "subpixel", "export-patterns", "attention", "stylegan2-fused", "query-decoder",
-            "attention-variants", "query-decoder-one-latent", "swin-one-latent", "biggan", "progan", "function-blocks");
-    /** The fixtures' names, for @MethodSource("io.geomlens.testing.TorchExport#names"). */
+            "attention-variants", "query-decoder-one-latent", "swin-one-latent", "biggan", "progan",
+            "function-blocks");
+    /**
+     * The fixtures' names, for @MethodSource("io.geomlens.testing.TorchExport#names"): with
+     * -Dgeomlens.torchExports, those DIR/exported.txt lists (an exporter may fail on some models).
+     */
     public static List<String> names() {
-        return NAMES;
+        String dir = System.getProperty("geomlens.torchExports");
+        java.nio.file.Path list = dir == null ? null : java.nio.file.Path.of(dir, "exported.txt");
+        if (list == null || !java.nio.file.Files.exists(list)) {
+            return NAMES;
+        }
+        try {
+            return java.nio.file.Files.readAllLines(list).stream().map(String::strip).filter(l -> !l.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** fixtures.py's R. */
     public static final double RADIUS = 0.05;
 
     public static TorchExport load(String name) {
-        return new TorchExport(name, OnnxImporter.read(bytes(name + ".onnx"), name + ".onnx"), npy(name, "z"),
-                npy(name, "x"), npy(name, "ref"), npy(name, "basis"), npy(name, "delta"));
+        return new TorchExport(name, graph(name), npy(name, "z"), npy(name, "x"), npy(name, "ref"), npy(name, "basis"),
+                npy(name, "delta"));
+    }
+
+    /** From DIR by path when given: the dynamo exporter writes the weights beside the model. */
+    private static Graph graph(String name) {
+        String dir = System.getProperty("geomlens.torchExports");
+        if (dir == null) {
+            return OnnxImporter.read(bytes(name + ".onnx"), name + ".onnx");
+        }
+        try {
+            return OnnxImporter.read(java.nio.file.Path.of(dir, name + ".onnx"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int latents() {
