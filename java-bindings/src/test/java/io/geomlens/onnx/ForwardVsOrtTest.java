@@ -235,7 +235,11 @@ class ForwardVsOrtTest {
                 .graphNode("LayerNormalization", "/ln", List.of("hm", "g", "bb"), List.of("ln", "mean", "inv"),
                         Attr.i("axis", -1))
                 .node("Relu", "/relu", List.of("ln"), "r")
-                .node("Shape", "/shape", List.of("r"), "n", Attr.i("start", 0), Attr.i("end", 1))
+                // aten.sym_size as a scalar (Shape with start / end, Squeeze), made 1-D again for the Concat
+                .initializerLongs("ax0", 0).initializerLongs("flat", -1)
+                .node("Shape", "/shape", List.of("r"), "n1", Attr.i("start", 0), Attr.i("end", 1))
+                .node("Squeeze", "/sym_size", List.of("n1", "ax0"), "sym")
+                .node("Reshape", "/as_1d", List.of("sym", "flat"), "n")
                 .node("CastLike", "/cl2", List.of("dims", "n"), "dims_i")
                 .node("Concat", "/cat", List.of("n", "dims_i"), "target", Attr.i("axis", 0))
                 .node("Reshape", "/rs", List.of("r", "target"), "r3")
