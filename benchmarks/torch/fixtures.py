@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from biggan import biggan_tiny
 from models import VaeDecoder, dcgan, export_module
 from progan import progan_tiny
+from volumes import video_decoder, voxel_gan
 from stylegan2 import Synthesis
 from swin import SwinBlock
 
@@ -249,7 +250,8 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "attention-variants": (AttentionVariants, (5,)),
             "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)),
             "stylegan2-fused": (Synthesis, (8,)), "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,)),
-            "function-blocks": (function_blocks, (6,))}
+            "function-blocks": (function_blocks, (6,)), "video-decoder": (video_decoder, (2, 2, 4, 4)),
+            "voxel-gan": (voxel_gan, (8, 1, 1, 1))}
 # exported with these module classes as ONNX functions (export_modules_as_functions)
 FUNCTIONS = {"function-blocks": {nn.Linear, Block, nn.LeakyReLU}}
 # also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default

@@ -8,7 +8,10 @@ import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Tensor;
 import java.util.List;
 
-/** Conv and ConvTranspose, 2-D and 1-D (1 x k over a height-1 image), any group, as a {@link Conv2d}. */
+/**
+ * Conv and ConvTranspose, 2-D and 1-D (1 x k over a height-1 image), any group, as a {@link Conv2d};
+ * 3-D ones as Conv2d per output frame ({@link Conv3dImport}).
+ */
 final class ConvImport {
     private ConvImport() {}
 
@@ -18,8 +21,12 @@ final class ConvImport {
      */
     static void convolution(NodeContext ctx, boolean transposed) {
         Tensor w = ctx.weight(1, "W");
+        if (w.rank() == 5) {
+            Conv3dImport.importNode(ctx, transposed, w, ctx.optionalWeight(2, "B"), (int) ctx.a().integer("group", 1));
+            return;
+        }
         if (w.rank() != 4 && w.rank() != 3) {
-            throw ctx.fail("only 1-D and 2-D convolutions are supported, W is " + w);
+            throw ctx.fail("only 1-D, 2-D and 3-D convolutions are supported, W is " + w);
         }
         add(ctx, transposed, w, ctx.optionalWeight(2, "B"), (int) ctx.a().integer("group", 1), ctx.output(0));
     }

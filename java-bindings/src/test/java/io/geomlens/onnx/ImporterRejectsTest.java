@@ -224,9 +224,15 @@ class ImporterRejectsTest {
                         .input("z", 1, 4, 4).initializer("w", new int[] {1, 1, 3, 3}, new float[9])
                         .node("ConvTranspose", "/ct", List.of("z", "w"), "y", Attr.ints("output_shape", 9, 9))
                         .output("y"), "use output_padding"),
-                Arguments.of("Conv 3-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
-                        .input("z", 1, 4, 4, 4).initializer("w", new int[] {1, 1, 3, 3, 3}, new float[27])
-                        .node("Conv", "/c3", List.of("z", "w"), "y").output("y"), "only 1-D and 2-D convolutions"),
+                Arguments.of("Conv 4-D", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 2, 2, 2, 2).initializer("w", new int[] {1, 1, 2, 2, 2, 2}, new float[16])
+                        .node("Conv", "/c4", List.of("z", "w"), "y").output("y"),
+                        "only 1-D, 2-D and 3-D convolutions"),
+                Arguments.of("ConvTranspose 3-D striding past its kernel", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 1, 2, 3, 3)
+                                .initializer("w", new int[] {1, 1, 1, 3, 3}, new float[9])
+                                .node("ConvTranspose", "/ct3", List.of("z", "w"), "y", Attr.ints("strides", 3, 1, 1))
+                                .output("y"), "output frame 1 takes no input frame"),
                 Arguments.of("group not dividing the channels", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4, 4, 4).initializer("w", new int[] {3, 2, 3, 3}, new float[54])
                         .node("Conv", "/cg", List.of("z", "w"), "y", Attr.i("group", 2)).output("y"),

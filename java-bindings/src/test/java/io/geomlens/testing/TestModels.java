@@ -205,7 +205,8 @@ public final class TestModels {
 
     /**
      * Conv forms run through one dense 2-D conv: grouped (2 groups), depthwise (group = C),
-     * grouped ConvTranspose, and Conv1d / ConvTranspose1d with stride, padding and dilation.
+     * grouped ConvTranspose, and Conv1d / ConvTranspose1d with stride, padding and dilation; 3-D
+     * ones through one 2-D conv per output frame.
      */
     public static Map<String, OnnxModelBuilder> convVariants() {
         SplittableRandom rnd = new SplittableRandom(73);
@@ -222,6 +223,27 @@ public final class TestModels {
                 .node("ConvTranspose", "/convT1d", List.of("t", "wt"), "y", Attr.ints("strides", 2),
                         Attr.ints("pads", 1, 0), Attr.ints("output_padding", 1));
         m.put("conv1d", c1.output("y"));
+        // Conv3d (grouped, strided and dilated along T, uneven pads) then ConvTranspose3d
+        OnnxModelBuilder c3 = new OnnxModelBuilder(17).input("z", 2, 5, 4, 4);
+        c3.initializer("w", new int[] {4, 1, 3, 3, 3}, uniform(rnd, 108)).initializer("b", new int[] {4}, uniform(rnd, 4))
+                .initializer("wt", new int[] {4, 3, 2, 3, 3}, uniform(rnd, 216))
+                .initializer("bt", new int[] {3}, uniform(rnd, 3))
+                .node("Conv", "/conv3d", List.of("z", "w", "b"), "c", Attr.i("group", 2), Attr.ints("strides", 2, 1, 1),
+                        Attr.ints("pads", 1, 1, 0, 1, 1, 1), Attr.ints("dilations", 2, 1, 1))
+                .node("Tanh", "/t", List.of("c"), "t")
+                .node("ConvTranspose", "/convT3d", List.of("t", "wt", "bt"), "y", Attr.ints("strides", 2, 2, 1),
+                        Attr.ints("pads", 0, 1, 1, 1, 0, 1), Attr.ints("output_padding", 1, 1, 0));
+        m.put("conv3d", c3.output("y"));
+        // a 3D-GAN voxel generator's start: 1 x 1 x 1 -> 4^3 -> 8^3
+        OnnxModelBuilder v = new OnnxModelBuilder(17).input("z", 3, 1, 1, 1);
+        v.initializer("w1", new int[] {3, 4, 4, 4, 4}, uniform(rnd, 768))
+                .initializer("w2", new int[] {4, 2, 4, 4, 4}, uniform(rnd, 512))
+                .node("ConvTranspose", "/up1", List.of("z", "w1"), "a")
+                .node("Relu", "/relu", List.of("a"), "r")
+                .node("ConvTranspose", "/up2", List.of("r", "w2"), "u", Attr.ints("strides", 2, 2, 2),
+                        Attr.ints("pads", 1, 1, 1, 1, 1, 1))
+                .node("Sigmoid", "/voxels", List.of("u"), "y");
+        m.put("convT3d-voxels", v.output("y"));
         return m;
     }
 
