@@ -180,6 +180,20 @@ class ForwardVsOrtTest {
         }
     }
 
+    /** Video upsampling: trilinear (align_corners=False) and nearest over T, H, W of a 5-D tensor. */
+    @Test
+    void resizeOfVideoTensors() throws Exception {
+        for (String mode : List.of("linear", "nearest")) {
+            OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 3, 2, 3);
+            m.initializer("sc", new int[] {5}, new float[] {1, 1, 2, 2, 2})
+                    .node("Resize", "/up", List.of("z", "", "sc"), "r", Attr.s("mode", mode),
+                            Attr.s("coordinate_transformation_mode", mode.equals("linear") ? "pytorch_half_pixel"
+                                    : "asymmetric"), Attr.s("nearest_mode", "floor"))
+                    .node("Tanh", "/tanh", List.of("r"), "y");
+            check(m.output("y"), 3, 1.0);
+        }
+    }
+
     @Test
     void layerNormalizationOverTheLastAxisOrSeveral() throws Exception {
         check(io.geomlens.testing.TestModels.layerNorm(-1, true), 4, 1.0);
