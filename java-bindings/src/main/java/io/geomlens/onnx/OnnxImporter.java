@@ -491,10 +491,11 @@ public final class OnnxImporter {
                     ctx.weight(2, "B").data(), a.real("epsilon", 1e-5)));
             case "LayerNormalization", "GroupNormalization" -> Normalizations.importNode(ctx);
             case "Reshape" -> {
-                if (a.integer("allowzero", 0) != 0) {
-                    throw ctx.fail("allowzero=1 is not supported");
-                }
                 Tensor s = ctx.weight(1, "shape");
+                // allowzero=1 (torchlib's GroupNorm reshapes back to Shape(x)) differs only at 0 entries
+                if (a.integer("allowzero", 0) != 0 && java.util.Arrays.stream(s.data()).anyMatch(v -> v == 0)) {
+                    throw ctx.fail("allowzero=1 with a 0 in the target shape " + s + " is not supported");
+                }
                 if (!b.isVariable(in.get(0))) {
                     b.constant(out, ShapeFolding.reshape(b.constantOf(in.get(0)), s, ctx.where()));
                     return;

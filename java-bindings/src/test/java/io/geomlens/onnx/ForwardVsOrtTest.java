@@ -233,7 +233,7 @@ class ForwardVsOrtTest {
     /**
      * Forms torch.onnx.export(dynamo=True) writes: CastLike of scalar and shape constants,
      * LayerNormalization with its Mean / InvStdDev outputs named but unused, Shape with start / end,
-     * a rank-3 Linear as MatMul with the weights' Transpose.
+     * a rank-3 Linear as MatMul with the weights' Transpose, Reshape with allowzero=1.
      */
     @Test
     void dynamoExportForms() throws Exception {
@@ -248,7 +248,9 @@ class ForwardVsOrtTest {
                 .node("Mul", "/mul", List.of(h, "two_f"), "hm")
                 .graphNode("LayerNormalization", "/ln", List.of("hm", "g", "bb"), List.of("ln", "mean", "inv"),
                         Attr.i("axis", -1))
-                .node("Relu", "/relu", List.of("ln"), "r")
+                .node("Shape", "/hm_shape", List.of("hm"), "hm_shape")   // torchlib GroupNorm's way back
+                .node("Reshape", "/back", List.of("ln", "hm_shape"), "ln2", Attr.i("allowzero", 1))
+                .node("Relu", "/relu", List.of("ln2"), "r")
                 // aten.sym_size as a scalar (Shape with start / end, Squeeze), made 1-D again for the Concat
                 .initializerLongs("ax0", 0).initializerLongs("flat", -1)
                 .node("Shape", "/shape", List.of("r"), "n1", Attr.i("start", 0), Attr.i("end", 1))

@@ -310,7 +310,8 @@ class ImporterRejectsTest {
                         "OneHot with depth 3, axis -1 and 3 values is not valid"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
-                        .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"), "allowzero=1"),
+                        .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"),
+                        "allowzero=1 with a 0 in the target shape"),
                 Arguments.of("broadcast against a higher-rank constant", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 4).initializer("c", new int[] {2, 1, 4}, new float[8])
                                 .node("Add", "/add", List.of("z", "c"), "y").output("y"), "lost the batch dimension"),
