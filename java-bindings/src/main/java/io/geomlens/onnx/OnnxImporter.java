@@ -47,7 +47,7 @@ public final class OnnxImporter {
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
             "Upsample", "Slice", "Cast (to float types)", "CastLike", "Where (a constant condition)", "CumSum",
-            "Shape, ConstantOfShape, Equal, ReduceProd, OneHot, Range, Trilu (on constant and shape tensors)");
+            "Shape, ConstantOfShape, Equal, ReduceProd, OneHot, Range, Trilu, Size (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
@@ -422,7 +422,7 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "ConstantOfShape", "Equal", "OneHot", "Range", "Trilu" ->
+            case "Shape", "ConstantOfShape", "Equal", "OneHot", "Range", "Trilu", "Size" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

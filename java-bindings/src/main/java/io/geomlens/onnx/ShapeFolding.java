@@ -66,6 +66,7 @@ final class ShapeFolding {
             case "ReduceProd" -> product(in.get(0), reduceAxes(a, in), a.integer("keepdims", 1) != 0, where);
             case "MatMul" -> matmul(in.get(0), in.get(1), where);
             case "OneHot" -> oneHot(in.get(0), in.get(1), in.get(2), (int) a.integer("axis", -1), where);
+            case "Size" -> Tensor.scalar(in.get(0).size());   // torchlib's Rank(x) = Size(Shape(x))
             case "Range" -> range(in.get(0).data()[0], in.get(1).data()[0], in.get(2).data()[0]);
             case "Trilu" -> trilu(in.get(0), in.size() > 1 && in.get(1) != null ? (long) in.get(1).data()[0] : 0,
                     a.integer("upper", 1) != 0);

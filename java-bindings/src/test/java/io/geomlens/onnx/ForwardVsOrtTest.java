@@ -266,6 +266,15 @@ class ForwardVsOrtTest {
                 .node("MatMul", "/mm", List.of("r3", "w3t"), "p")
                 .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
         check(m, 4, 1.0);
+        // torchlib's GroupNorm affine: weight unsqueezed over Range(1, Rank(x) - 1), Rank = Size(Shape(x))
+        OnnxModelBuilder g = new OnnxModelBuilder(18).input("z", 2, 3, 3);
+        g.initializer("gw", new int[] {2}, new float[] {0.5f, -1.5f}).initializerLongs("one", 1)
+                .node("Shape", "/shape", List.of("z"), "s").node("Size", "/rank", List.of("s"), "rank")
+                .node("Sub", "/last", List.of("rank", "one"), "last")
+                .node("Range", "/axes", List.of("one", "last", "one"), "axes")
+                .node("Unsqueeze", "/full", List.of("gw", "axes"), "gfull")
+                .node("Mul", "/affine", List.of("z", "gfull"), "a").node("Tanh", "/tanh", List.of("a"), "y");
+        check(g.output("y"), 3, 1.0);
     }
 
     @Test
