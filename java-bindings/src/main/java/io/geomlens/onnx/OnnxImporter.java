@@ -358,7 +358,15 @@ public final class OnnxImporter {
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
             case "Expand" -> {   // of a constant: folded here (the builder evaluates all-constant nodes)
                 double[] shape = ctx.weight(1, "shape").data().clone();
-                if (shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1)) {
+                boolean overBatch = shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1);
+                if (!b.isVariable(in.get(0)) && !overBatch) {   // a constant to a constant: ONNX broadcasting
+                    Tensor c = b.constantOf(in.get(0));
+                    int[] target = java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray();
+                    b.constant(out, io.geomlens.graph.Broadcast.expand(c,
+                            io.geomlens.graph.Broadcast.shape(c.shape(), target)));
+                    return;
+                }
+                if (overBatch) {
                     shape[0] = 1;   // x.expand(x.size(0), ...) or expand(-1, ...): the batch stays
                 }
                 ctx.unary(new ExpandTo(java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray()));

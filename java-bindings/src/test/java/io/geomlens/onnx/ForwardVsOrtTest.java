@@ -266,15 +266,38 @@ class ForwardVsOrtTest {
                 .node("MatMul", "/mm", List.of("r3", "w3t"), "p")
                 .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
         check(m, 4, 1.0);
-        // torchlib's GroupNorm affine: weight unsqueezed over Range(1, Rank(x) - 1), Rank = Size(Shape(x))
-        OnnxModelBuilder g = new OnnxModelBuilder(18).input("z", 2, 3, 3);
-        g.initializer("gw", new int[] {2}, new float[] {0.5f, -1.5f}).initializerLongs("one", 1)
-                .node("Shape", "/shape", List.of("z"), "s").node("Size", "/rank", List.of("s"), "rank")
-                .node("Sub", "/last", List.of("rank", "one"), "last")
+        check(torchlibGroupNorm(), 3, 1.0);
+    }
+
+    /**
+     * nn.GroupNorm(2, 4) as torchlib (the dynamo exporter) writes it: InstanceNormalization over
+     * [0, groups, -1] with weights Expand(CastLike(1.0, x)), back to Shape(x), then the affine
+     * with weights unsqueezed over Range(1, Rank(x) - 1), Rank = Size(Shape(x)).
+     */
+    private static OnnxModelBuilder torchlibGroupNorm() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        OnnxModelBuilder g = new OnnxModelBuilder(18).input("z", 4, 3, 3);
+        g.initializer("gw", new int[] {4}, ModelZoo.uniform(rnd, 4, 1)).initializer("gb", new int[] {4},
+                        ModelZoo.uniform(rnd, 4, 1))
+                .initializerLongs("groups", 2).initializerLongs("neg1", -1).initializerLongs("zero", 0)
+                .constant("fone", new int[0], 1f).constant("fzero", new int[0], 0f)
+                .node("Reshape", "/gt", List.of("groups", "neg1"), "g")
+                .node("Concat", "/gshape", List.of("zero", "g", "neg1"), "gshape", Attr.i("axis", 0))
+                .node("Reshape", "/grouped", List.of("z", "gshape"), "zg")
+                .node("CastLike", "/c1", List.of("fone", "z"), "one_f").node("Expand", "/w", List.of("one_f", "g"), "iw")
+                .node("CastLike", "/c0", List.of("fzero", "z"), "zero_f")
+                .node("Expand", "/b", List.of("zero_f", "g"), "ib")
+                .graphNode("InstanceNormalization", "/in", List.of("zg", "iw", "ib"), List.of("n"),
+                        Attr.f("epsilon", 1e-5))
+                .node("Shape", "/zshape", List.of("z"), "zs").node("Reshape", "/back", List.of("n", "zs"), "nb")
+                .initializerLongs("one", 1)
+                .node("Size", "/rank", List.of("zs"), "rank").node("Sub", "/last", List.of("rank", "one"), "last")
                 .node("Range", "/axes", List.of("one", "last", "one"), "axes")
-                .node("Unsqueeze", "/full", List.of("gw", "axes"), "gfull")
-                .node("Mul", "/affine", List.of("z", "gfull"), "a").node("Tanh", "/tanh", List.of("a"), "y");
-        check(g.output("y"), 3, 1.0);
+                .node("Unsqueeze", "/wfull", List.of("gw", "axes"), "wf")
+                .node("Unsqueeze", "/bfull", List.of("gb", "axes"), "bf")
+                .node("Mul", "/scale", List.of("nb", "wf"), "sc").node("Add", "/shift", List.of("sc", "bf"), "a")
+                .node("Tanh", "/tanh", List.of("a"), "y");
+        return g.output("y");
     }
 
     @Test
