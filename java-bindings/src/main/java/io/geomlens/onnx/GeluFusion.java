@@ -2,7 +2,6 @@ package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Tensor;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,21 +17,11 @@ import java.util.function.Function;
  */
 final class GeluFusion {
     private final List<NodeProto> nodes;
-    private final Function<String, Tensor> constant;
-    private final Map<String, List<Integer>> consumers = new HashMap<>();
-    private final Map<String, Integer> producer = new HashMap<>();
+    private final NodeIndex index;
 
     private GeluFusion(List<NodeProto> nodes, Function<String, Tensor> constant) {
         this.nodes = nodes;
-        this.constant = constant;
-        for (int i = 0; i < nodes.size(); i++) {
-            for (String in : nodes.get(i).getInputList()) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
-            }
-            for (String out : nodes.get(i).getOutputList()) {
-                producer.put(out, i);
-            }
-        }
+        this.index = new NodeIndex(nodes, constant);
     }
 
     /** @param constant the constant value of a name, or null when it is not a constant */
@@ -61,61 +50,33 @@ final class GeluFusion {
                 }
             }
         }
-        List<NodeProto> out = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            if (!removed.contains(i)) {
-                out.add(replaced.getOrDefault(i, nodes.get(i)));
-            }
-        }
-        return out;
+        return NodeIndex.rebuilt(nodes, removed, replaced);
     }
 
     /** Indices of [Div, Erf, Add, Mul(x, .), Mul(., 0.5)], or null. */
     private int[] match(int e) {
         NodeProto erf = nodes.get(e);
-        Integer div = producer.get(erf.getInput(0));
-        if (div == null || !nodes.get(div).getOpType().equals("Div") || !only(nodes.get(div), e)
-                || !isConstant(nodes.get(div).getInput(1), Math.sqrt(2.0))) {
+        Integer div = index.producer(erf.getInput(0), "Div");
+        if (div == null || !index.only(nodes.get(div), e) || !index.isConstant(nodes.get(div).getInput(1),
+                Math.sqrt(2.0))) {
             return null;
         }
         String x = nodes.get(div).getInput(0);
-        Integer add = single(erf);
+        Integer add = index.single(erf);
         if (add == null || !nodes.get(add).getOpType().equals("Add")
-                || !isConstant(other(nodes.get(add), erf.getOutput(0)), 1.0)) {
+                || !index.isConstant(NodeIndex.other(nodes.get(add), erf.getOutput(0)), 1.0)) {
             return null;
         }
-        Integer mul = single(nodes.get(add));
+        Integer mul = index.single(nodes.get(add));
         if (mul == null || !nodes.get(mul).getOpType().equals("Mul")
-                || !x.equals(other(nodes.get(mul), nodes.get(add).getOutput(0)))) {
+                || !x.equals(NodeIndex.other(nodes.get(mul), nodes.get(add).getOutput(0)))) {
             return null;
         }
-        Integer half = single(nodes.get(mul));
+        Integer half = index.single(nodes.get(mul));
         if (half == null || !nodes.get(half).getOpType().equals("Mul")
-                || !isConstant(other(nodes.get(half), nodes.get(mul).getOutput(0)), 0.5)) {
+                || !index.isConstant(NodeIndex.other(nodes.get(half), nodes.get(mul).getOutput(0)), 0.5)) {
             return null;
         }
         return new int[] {div, e, add, mul, half};
-    }
-
-    private boolean only(NodeProto n, int consumer) {
-        List<Integer> c = consumers.get(n.getOutput(0));
-        return c != null && c.size() == 1 && c.get(0) == consumer;
-    }
-
-    private Integer single(NodeProto n) {
-        List<Integer> c = consumers.get(n.getOutput(0));
-        return c != null && c.size() == 1 ? c.get(0) : null;
-    }
-
-    private static String other(NodeProto n, String one) {
-        if (n.getInputCount() != 2) {
-            return null;
-        }
-        return n.getInput(0).equals(one) ? n.getInput(1) : n.getInput(1).equals(one) ? n.getInput(0) : null;
-    }
-
-    private boolean isConstant(String name, double value) {
-        Tensor t = name == null ? null : constant.apply(name);
-        return t != null && t.size() == 1 && Math.abs(t.data()[0] - value) <= 1e-6 * Math.abs(value);
     }
 }

@@ -195,7 +195,8 @@ public final class OnnxImporter {
                 constants.put(n.getOutput(0), constantNode(n));
             }
         }
-        List<NodeProto> nodes = GeluFusion.apply(g.getNodeList(), constants::get);
+        List<NodeProto> nodes = SoftplusFusion.apply(GeluFusion.apply(g.getNodeList(), constants::get),
+                constants::get);
         nodes.forEach(n -> nodeTypes.add(n.getOpType()));
         DisplacedBatch displaced = new DisplacedBatch(b, opset, batchOfOne, (node, name) -> add(b, node, name));
         java.util.Set<String> consumed = new java.util.HashSet<>(java.util.Set.of(chosen));

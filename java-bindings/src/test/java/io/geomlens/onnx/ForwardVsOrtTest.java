@@ -267,6 +267,30 @@ class ForwardVsOrtTest {
                 .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
         check(m, 4, 1.0);
         check(torchlibGroupNorm(), 3, 1.0);
+        for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
+            check(torchlibSoftplus(beta, 20), 4, 40.0);
+        }
+    }
+
+    /** F.softplus(h, beta, threshold) as torchlib writes it: Where(h beta > threshold, h, Softplus(h beta) / beta). */
+    static OnnxModelBuilder torchlibSoftplus(double beta, double threshold) {
+        SplittableRandom rnd = new SplittableRandom(23);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 4);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 4, 6);
+        String scaled = h;
+        if (beta != 1) {
+            m.constant("beta", new int[0], (float) beta).node("Mul", "/scale", List.of(h, "beta"), "hs");
+            scaled = "hs";
+        }
+        m.node("Softplus", "/softplus", List.of(scaled), "sp");
+        String branch = "sp";
+        if (beta != 1) {
+            m.node("Div", "/unscale", List.of("sp", "beta"), "spb");
+            branch = "spb";
+        }
+        return m.constant("threshold", new int[0], (float) threshold)
+                .node("Greater", "/above", List.of(scaled, "threshold"), "big")
+                .node("Where", "/where", List.of("big", h, branch), "y").output("y");
     }
 
     /**
@@ -284,7 +308,8 @@ class ForwardVsOrtTest {
                 .node("Reshape", "/gt", List.of("groups", "neg1"), "g")
                 .node("Concat", "/gshape", List.of("zero", "g", "neg1"), "gshape", Attr.i("axis", 0))
                 .node("Reshape", "/grouped", List.of("z", "gshape"), "zg")
-                .node("CastLike", "/c1", List.of("fone", "z"), "one_f").node("Expand", "/w", List.of("one_f", "g"), "iw")
+                .node("CastLike", "/c1", List.of("fone", "z"), "one_f")
+                .node("Expand", "/w", List.of("one_f", "g"), "iw")
                 .node("CastLike", "/c0", List.of("fzero", "z"), "zero_f")
                 .node("Expand", "/b", List.of("zero_f", "g"), "ib")
                 .graphNode("InstanceNormalization", "/in", List.of("zg", "iw", "ib"), List.of("n"),
