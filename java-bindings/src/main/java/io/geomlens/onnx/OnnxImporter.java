@@ -351,7 +351,17 @@ public final class OnnxImporter {
             case "AveragePool" -> PoolImport.average(ctx);
             case "GlobalAveragePool" -> PoolImport.global(ctx);
             case "MaxPool" -> PoolImport.max(ctx);
-            case "Abs" -> PiecewiseLinear.abs(ctx);
+            case "Abs" -> {
+                if (b.isVariable(in.get(0))) {
+                    PiecewiseLinear.abs(ctx);
+                } else {   // torchlib's expand takes Abs of the sizes (-1 -> 1); the batch stands for a size
+                    double[] d = b.constantOf(in.get(0)).data().clone();
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = d[i] < -1 && d[i] % ShapeFolding.BATCH == 0 ? d[i] : Math.abs(d[i]);
+                    }
+                    b.constant(out, new Tensor(b.constantOf(in.get(0)).shape(), d));
+                }
+            }
             case "Max", "Min" -> Extrema.elementwise(ctx);
             case "CumSum" -> AxisMap.cumSum(ctx);
             case "ReduceMax", "ReduceMin" -> Extrema.reduce(ctx);

@@ -267,6 +267,16 @@ class ForwardVsOrtTest {
                 .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
         check(m, 4, 1.0);
         check(torchlibGroupNorm(), 3, 1.0);
+        // cls.expand(N, -1, -1) as torchlib writes it: Expand(cls, Abs([N, -1, -1])), then Concat with tokens
+        OnnxModelBuilder t = new OnnxModelBuilder(18).input("z", 2, 4);
+        t.initializer("cls", new int[] {1, 1, 4}, new float[] {0.5f, -1, 2, 0.25f}).initializerLongs("rest", -1, -1)
+                .node("Shape", "/n", List.of("z"), "n", Attr.i("start", 0), Attr.i("end", 1))
+                .node("Concat", "/sizes", List.of("n", "rest"), "sizes", Attr.i("axis", 0))
+                .node("Abs", "/abs", List.of("sizes"), "size")
+                .node("Expand", "/expand", List.of("cls", "size"), "clsN")
+                .node("Concat", "/tokens", List.of("clsN", "z"), "tok", Attr.i("axis", 1))
+                .node("Tanh", "/tanh", List.of("tok"), "y");
+        check(t.output("y"), 3, 1.0);
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
             check(torchlibSoftplus(beta, 20), 4, 40.0);
         }
