@@ -267,6 +267,7 @@ class ForwardVsOrtTest {
                 .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
         check(m, 4, 1.0);
         check(torchlibGroupNorm(), 3, 1.0);
+        check(torchlibAttention(), 3, 1.0);
         // cls.expand(N, -1, -1) as torchlib writes it: Expand(cls, Abs([N, -1, -1])), then Concat with tokens
         OnnxModelBuilder t = new OnnxModelBuilder(18).input("z", 2, 4);
         t.initializer("cls", new int[] {1, 1, 4}, new float[] {0.5f, -1, 2, 0.25f}).initializerLongs("rest", -1, -1)
@@ -280,6 +281,39 @@ class ForwardVsOrtTest {
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
             check(torchlibSoftplus(beta, 20), 4, 40.0);
         }
+    }
+
+    /**
+     * F.scaled_dot_product_attention(q, k, v) on [N, heads, L, E] as torchlib writes it without a mask:
+     * the scale from Shape(q)[-1], k's last two axes swapped through [-1, L, E] (batch and heads
+     * merged) and back, q and k each scaled by sqrt(scale), Softmax, MatMul, a Dropout of p = 0.
+     */
+    private static OnnxModelBuilder torchlibAttention() {
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 2, 3, 4);
+        m.initializer("kscale", new int[] {4}, new float[] {0.5f, -1, 1.5f, 2})
+                .node("Mul", "/k", List.of("z", "kscale"), "k").node("Tanh", "/v", List.of("z"), "v")
+                .node("Shape", "/qs", List.of("z"), "qs").initializerLongs("last", -1)
+                .node("Gather", "/e", List.of("qs", "last"), "e")
+                .node("CastLike", "/ef", List.of("e", "z"), "ef").node("Sqrt", "/sqrt_e", List.of("ef"), "se")
+                .constant("one", new int[0], 1f).node("Div", "/scale", List.of("one", "se"), "scale")
+                .node("Shape", "/ks", List.of("k"), "ks")
+                .initializerLongs("m1", -1).initializerLongs("m2", -2).initializerLongs("zero", 0)
+                .initializerLongs("big", Long.MAX_VALUE)
+                .node("Slice", "/klast", List.of("ks", "m1", "big"), "klast")
+                .node("Slice", "/ksecond", List.of("ks", "m2", "m1"), "ksecond")
+                .node("Slice", "/kfirst", List.of("ks", "zero", "m2"), "kfirst")
+                .node("Concat", "/sq", List.of("m1", "ksecond", "klast"), "sqshape", Attr.i("axis", 0))
+                .node("Reshape", "/ksq", List.of("k", "sqshape"), "ksq")
+                .node("Transpose", "/kt", List.of("ksq"), "kt", Attr.ints("perm", 0, 2, 1))
+                .node("Concat", "/tshape", List.of("kfirst", "klast", "ksecond"), "tshape", Attr.i("axis", 0))
+                .node("Reshape", "/kT", List.of("kt", "tshape"), "kT")
+                .node("Sqrt", "/sqrt_scale", List.of("scale"), "ss")
+                .node("Mul", "/qscaled", List.of("z", "ss"), "qsc").node("Mul", "/kscaled", List.of("kT", "ss"), "ksc")
+                .node("MatMul", "/scores", List.of("qsc", "ksc"), "scores")
+                .node("Softmax", "/softmax", List.of("scores"), "p", Attr.i("axis", -1))
+                .graphNode("Dropout", "/dropout", List.of("p"), List.of("pd", "mask"))
+                .node("MatMul", "/attend", List.of("pd", "v"), "y");
+        return m.output("y");
     }
 
     /** F.softplus(h, beta, threshold) as torchlib writes it: Where(h beta > threshold, h, Softplus(h beta) / beta). */
