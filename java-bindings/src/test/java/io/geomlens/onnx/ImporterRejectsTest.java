@@ -309,7 +309,7 @@ class ImporterRejectsTest {
                                 .node("Add", "/add", List.of("z", "h"), "y").output("y"),
                         "OneHot with depth 3, axis -1 and 3 values is not valid"),
                 Arguments.of("a softplus threshold too low to drop", (Supplier<OnnxModelBuilder>) () ->
-                        ForwardVsOrtTest.torchlibSoftplus(1, 5), "unsupported ONNX op 'Greater' at node '/above'"),
+                        TorchlibFormsTest.torchlibSoftplus(1, 5), "unsupported ONNX op 'Greater' at node '/above'"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"),

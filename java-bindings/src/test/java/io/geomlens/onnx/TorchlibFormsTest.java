@@ -1,0 +1,170 @@
+package io.geomlens.onnx;
+
+import static io.geomlens.onnx.ForwardVsOrtTest.check;
+
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Graphs as torch.onnx.export(dynamo=True) (torchlib, torch 2.9's default exporter) writes them,
+ * written by hand from torchlib's functions, against ONNX Runtime: no torch >= 2.5 here to export
+ * them (scripts/gpu-check.sh exports the torch fixtures with it on the device machine).
+ */
+class TorchlibFormsTest {
+    /**
+     * CastLike of scalar and shape constants,
+     * LayerNormalization with its Mean / InvStdDev outputs named but unused, Shape with start / end,
+     * a rank-3 Linear as MatMul with the weights' Transpose, Reshape with allowzero=1.
+     */
+    @Test
+    void scalarsShapesAndLinear() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(41);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 12);
+        m.initializer("two", new int[0], new float[] {2f})
+                .initializer("g", new int[] {12}, ModelZoo.uniform(rnd, 12, 1))
+                .initializer("bb", new int[] {12}, ModelZoo.uniform(rnd, 12, 1))
+                .initializer("dims", new int[] {2}, new float[] {3, 4})
+                .node("CastLike", "/cl", List.of("two", h), "two_f")
+                .node("Mul", "/mul", List.of(h, "two_f"), "hm")
+                .graphNode("LayerNormalization", "/ln", List.of("hm", "g", "bb"), List.of("ln", "mean", "inv"),
+                        Attr.i("axis", -1))
+                .node("Shape", "/hm_shape", List.of("hm"), "hm_shape")   // torchlib GroupNorm's way back
+                .node("Reshape", "/back", List.of("ln", "hm_shape"), "ln2", Attr.i("allowzero", 1))
+                .node("Relu", "/relu", List.of("ln2"), "r")
+                // aten.sym_size as a scalar (Shape with start / end, Squeeze), made 1-D again for the Concat
+                .initializerLongs("ax0", 0).initializerLongs("flat", -1)
+                .node("Shape", "/shape", List.of("r"), "n1", Attr.i("start", 0), Attr.i("end", 1))
+                .node("Squeeze", "/sym_size", List.of("n1", "ax0"), "sym")
+                .node("Reshape", "/as_1d", List.of("sym", "flat"), "n")
+                .node("CastLike", "/cl2", List.of("dims", "n"), "dims_i")
+                .node("Concat", "/cat", List.of("n", "dims_i"), "target", Attr.i("axis", 0))
+                .node("Reshape", "/rs", List.of("r", "target"), "r3")
+                // nn.Linear on a rank-3 input: MatMul with the weights' Transpose, then the bias
+                .initializer("w3", new int[] {5, 4}, ModelZoo.uniform(rnd, 20, 4))
+                .initializer("b3", new int[] {5}, ModelZoo.uniform(rnd, 5, 4))
+                .node("Transpose", "/wt", List.of("w3"), "w3t", Attr.ints("perm", 1, 0))
+                .node("MatMul", "/mm", List.of("r3", "w3t"), "p")
+                .node("Add", "/bias", List.of("p", "b3"), "y").output("y");
+        check(m, 4, 1.0);
+    }
+
+    @Test
+    void groupNorm() throws Exception {
+        check(torchlibGroupNorm(), 3, 1.0);
+    }
+
+    @Test
+    void scaledDotProductAttention() throws Exception {
+        check(torchlibAttention(), 3, 1.0);
+    }
+
+    /** cls.expand(N, -1, -1): Expand(cls, Abs([N, -1, -1])) (Abs turns -1 into 1), then Concat with tokens. */
+    @Test
+    void expandOverTheBatch() throws Exception {
+        OnnxModelBuilder t = new OnnxModelBuilder(18).input("z", 2, 4);
+        t.initializer("cls", new int[] {1, 1, 4}, new float[] {0.5f, -1, 2, 0.25f}).initializerLongs("rest", -1, -1)
+                .node("Shape", "/n", List.of("z"), "n", Attr.i("start", 0), Attr.i("end", 1))
+                .node("Concat", "/sizes", List.of("n", "rest"), "sizes", Attr.i("axis", 0))
+                .node("Abs", "/abs", List.of("sizes"), "size")
+                .node("Expand", "/expand", List.of("cls", "size"), "clsN")
+                .node("Concat", "/tokens", List.of("clsN", "z"), "tok", Attr.i("axis", 1))
+                .node("Tanh", "/tanh", List.of("tok"), "y");
+        check(t.output("y"), 3, 1.0);
+    }
+
+    @Test
+    void softplusWithItsThreshold() throws Exception {
+        for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
+            check(torchlibSoftplus(beta, 20), 4, 40.0);
+        }
+    }
+
+    /**
+     * F.scaled_dot_product_attention(q, k, v) on [N, heads, L, E] as torchlib writes it without a mask:
+     * the scale from Shape(q)[-1], k's last two axes swapped through [-1, L, E] (batch and heads
+     * merged) and back, q and k each scaled by sqrt(scale), Softmax, MatMul, a Dropout of p = 0.
+     */
+    private static OnnxModelBuilder torchlibAttention() {
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 2, 3, 4);
+        m.initializer("kscale", new int[] {4}, new float[] {0.5f, -1, 1.5f, 2})
+                .node("Mul", "/k", List.of("z", "kscale"), "k").node("Tanh", "/v", List.of("z"), "v")
+                .node("Shape", "/qs", List.of("z"), "qs").initializerLongs("last", -1)
+                .node("Gather", "/e", List.of("qs", "last"), "e")
+                .node("CastLike", "/ef", List.of("e", "z"), "ef").node("Sqrt", "/sqrt_e", List.of("ef"), "se")
+                .constant("one", new int[0], 1f).node("Div", "/scale", List.of("one", "se"), "scale")
+                .node("Shape", "/ks", List.of("k"), "ks")
+                .initializerLongs("m1", -1).initializerLongs("m2", -2).initializerLongs("zero", 0)
+                .initializerLongs("big", Long.MAX_VALUE)
+                .node("Slice", "/klast", List.of("ks", "m1", "big"), "klast")
+                .node("Slice", "/ksecond", List.of("ks", "m2", "m1"), "ksecond")
+                .node("Slice", "/kfirst", List.of("ks", "zero", "m2"), "kfirst")
+                .node("Concat", "/sq", List.of("m1", "ksecond", "klast"), "sqshape", Attr.i("axis", 0))
+                .node("Reshape", "/ksq", List.of("k", "sqshape"), "ksq")
+                .node("Transpose", "/kt", List.of("ksq"), "kt", Attr.ints("perm", 0, 2, 1))
+                .node("Concat", "/tshape", List.of("kfirst", "klast", "ksecond"), "tshape", Attr.i("axis", 0))
+                .node("Reshape", "/kT", List.of("kt", "tshape"), "kT")
+                .node("Sqrt", "/sqrt_scale", List.of("scale"), "ss")
+                .node("Mul", "/qscaled", List.of("z", "ss"), "qsc").node("Mul", "/kscaled", List.of("kT", "ss"), "ksc")
+                .node("MatMul", "/scores", List.of("qsc", "ksc"), "scores")
+                .node("Softmax", "/softmax", List.of("scores"), "p", Attr.i("axis", -1))
+                .graphNode("Dropout", "/dropout", List.of("p"), List.of("pd", "mask"))
+                .node("MatMul", "/attend", List.of("pd", "v"), "y");
+        return m.output("y");
+    }
+
+    /** F.softplus(h, beta, threshold) as torchlib writes it: Where(h beta > threshold, h, Softplus(h beta) / beta). */
+    static OnnxModelBuilder torchlibSoftplus(double beta, double threshold) {
+        SplittableRandom rnd = new SplittableRandom(23);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 4);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 4, 6);
+        String scaled = h;
+        if (beta != 1) {
+            m.constant("beta", new int[0], (float) beta).node("Mul", "/scale", List.of(h, "beta"), "hs");
+            scaled = "hs";
+        }
+        m.node("Softplus", "/softplus", List.of(scaled), "sp");
+        String branch = "sp";
+        if (beta != 1) {
+            m.node("Div", "/unscale", List.of("sp", "beta"), "spb");
+            branch = "spb";
+        }
+        return m.constant("threshold", new int[0], (float) threshold)
+                .node("Greater", "/above", List.of(scaled, "threshold"), "big")
+                .node("Where", "/where", List.of("big", h, branch), "y").output("y");
+    }
+
+    /**
+     * nn.GroupNorm(2, 4) as torchlib (the dynamo exporter) writes it: InstanceNormalization over
+     * [0, groups, -1] with weights Expand(CastLike(1.0, x)), back to Shape(x), then the affine
+     * with weights unsqueezed over Range(1, Rank(x) - 1), Rank = Size(Shape(x)).
+     */
+    private static OnnxModelBuilder torchlibGroupNorm() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        OnnxModelBuilder g = new OnnxModelBuilder(18).input("z", 4, 3, 3);
+        g.initializer("gw", new int[] {4}, ModelZoo.uniform(rnd, 4, 1)).initializer("gb", new int[] {4},
+                        ModelZoo.uniform(rnd, 4, 1))
+                .initializerLongs("groups", 2).initializerLongs("neg1", -1).initializerLongs("zero", 0)
+                .constant("fone", new int[0], 1f).constant("fzero", new int[0], 0f)
+                .node("Reshape", "/gt", List.of("groups", "neg1"), "g")
+                .node("Concat", "/gshape", List.of("zero", "g", "neg1"), "gshape", Attr.i("axis", 0))
+                .node("Reshape", "/grouped", List.of("z", "gshape"), "zg")
+                .node("CastLike", "/c1", List.of("fone", "z"), "one_f")
+                .node("Expand", "/w", List.of("one_f", "g"), "iw")
+                .node("CastLike", "/c0", List.of("fzero", "z"), "zero_f")
+                .node("Expand", "/b", List.of("zero_f", "g"), "ib")
+                .graphNode("InstanceNormalization", "/in", List.of("zg", "iw", "ib"), List.of("n"),
+                        Attr.f("epsilon", 1e-5))
+                .node("Shape", "/zshape", List.of("z"), "zs").node("Reshape", "/back", List.of("n", "zs"), "nb")
+                .initializerLongs("one", 1)
+                .node("Size", "/rank", List.of("zs"), "rank").node("Sub", "/last", List.of("rank", "one"), "last")
+                .node("Range", "/axes", List.of("one", "last", "one"), "axes")
+                .node("Unsqueeze", "/wfull", List.of("gw", "axes"), "wf")
+                .node("Unsqueeze", "/bfull", List.of("gb", "axes"), "bf")
+                .node("Mul", "/scale", List.of("nb", "wf"), "sc").node("Add", "/shift", List.of("sc", "bf"), "a")
+                .node("Tanh", "/tanh", List.of("a"), "y");
+        return g.output("y");
+    }
+}
