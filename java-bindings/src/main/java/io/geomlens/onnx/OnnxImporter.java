@@ -354,12 +354,8 @@ public final class OnnxImporter {
             case "Abs" -> {
                 if (b.isVariable(in.get(0))) {
                     PiecewiseLinear.abs(ctx);
-                } else {   // torchlib's expand takes Abs of the sizes (-1 -> 1); the batch stands for a size
-                    double[] d = b.constantOf(in.get(0)).data().clone();
-                    for (int i = 0; i < d.length; i++) {
-                        d[i] = d[i] < -1 && d[i] % ShapeFolding.BATCH == 0 ? d[i] : Math.abs(d[i]);
-                    }
-                    b.constant(out, new Tensor(b.constantOf(in.get(0)).shape(), d));
+                } else {
+                    b.constant(out, ShapeFolding.abs(b.constantOf(in.get(0))));
                 }
             }
             case "Max", "Min" -> Extrema.elementwise(ctx);
@@ -371,10 +367,7 @@ public final class OnnxImporter {
                 double[] shape = ctx.weight(1, "shape").data().clone();
                 boolean overBatch = shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1);
                 if (!b.isVariable(in.get(0)) && !overBatch) {   // a constant to a constant: ONNX broadcasting
-                    Tensor c = b.constantOf(in.get(0));
-                    int[] target = java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray();
-                    b.constant(out, io.geomlens.graph.Broadcast.expand(c,
-                            io.geomlens.graph.Broadcast.shape(c.shape(), target)));
+                    b.constant(out, ShapeFolding.expand(b.constantOf(in.get(0)), shape));
                     return;
                 }
                 if (overBatch) {

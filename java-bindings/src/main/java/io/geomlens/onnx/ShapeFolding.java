@@ -257,6 +257,21 @@ final class ShapeFolding {
         return new Tensor(s, out);
     }
 
+    /** Abs of a constant; torchlib's expand takes Abs of its sizes (-1 -> 1), where the batch stays the batch. */
+    static Tensor abs(Tensor t) {
+        double[] d = t.data().clone();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] < -1 && d[i] % BATCH == 0 ? d[i] : Math.abs(d[i]);
+        }
+        return new Tensor(t.shape(), d);
+    }
+
+    /** Expand of a constant to a constant shape, with ONNX's two-way broadcasting. */
+    static Tensor expand(Tensor c, double[] shape) {
+        int[] target = Arrays.stream(shape).mapToInt(v -> (int) v).toArray();
+        return Broadcast.expand(c, Broadcast.shape(c.shape(), target));
+    }
+
     /** ConstantOfShape's value attribute (0 when absent). */
     static double fillValue(Attributes a) {
         return a.has("value") ? OnnxTensors.decode(a.raw("value").getT()).data()[0] : 0;
