@@ -123,7 +123,8 @@ final class PoolImport {
         int spatial = k.length;
         int[] st = win.strides();
         int[] pads = win.pads();
-        if (Arrays.stream(win.dilations()).anyMatch(d -> d != 1) || ctx.n().getOutputCount() > 1
+        boolean indices = ctx.n().getOutputCount() > 1 && !ctx.n().getOutput(1).isEmpty();   // used (NodeRewrites)
+        if (Arrays.stream(win.dilations()).anyMatch(d -> d != 1) || indices
                 || !a.string("auto_pad", "NOTSET").matches("NOTSET|VALID")) {
             throw ctx.fail("dilated MaxPool, its Indices output and auto_pad SAME are not supported");
         }

@@ -310,6 +310,11 @@ class ImporterRejectsTest {
                         "OneHot with depth 3, axis -1 and 3 values is not valid"),
                 Arguments.of("a softplus threshold too low to drop", (Supplier<OnnxModelBuilder>) () ->
                         TorchlibFormsTest.torchlibSoftplus(1, 5), "unsupported ONNX op 'Greater' at node '/above'"),
+                Arguments.of("MaxPool's Indices used", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
+                        .input("z", 1, 2, 2).graphNode("MaxPool", "/pool", List.of("z"), List.of("p", "i"),
+                                Attr.ints("kernel_shape", 2, 2))
+                        .node("Cast", "/c", List.of("i"), "f", Attr.i("to", 1))
+                        .node("Add", "/a", List.of("p", "f"), "y").output("y"), "its Indices output"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"),

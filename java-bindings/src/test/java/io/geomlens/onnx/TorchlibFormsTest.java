@@ -75,6 +75,16 @@ class TorchlibFormsTest {
         check(t.output("y"), 3, 1.0);
     }
 
+    /** F.max_pool2d: torchlib's MaxPool names its Indices output even when nothing reads it. */
+    @Test
+    void maxPoolWithUnusedIndices() throws Exception {
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 2, 4, 4);
+        m.graphNode("MaxPool", "/pool", List.of("z"), List.of("p", "indices"), Attr.ints("kernel_shape", 2, 2),
+                        Attr.ints("strides", 2, 2))
+                .node("Tanh", "/tanh", List.of("p"), "y");
+        check(m.output("y"), 3, 1.0);
+    }
+
     @Test
     void softplusWithItsThreshold() throws Exception {
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
