@@ -17,12 +17,21 @@ class VerifyCommandTest {
 
     @Test
     void genuineTorchExportsComputeTorchsOutputs() {
-        for (String name : new String[] {"mlp", "cyclegan", "export-patterns"}) {
+        for (String name : new String[] {"mlp", "cyclegan", "export-patterns", "function-blocks", "voxel-gan"}) {
             Cli r = Cli.run("verify", "--model", FIXTURES + name + ".onnx", "--latents", FIXTURES + name + "-z.npy",
                     "--expect", FIXTURES + name + "-x.npy", "--backend", "cpu");
             assertEquals(0, r.code(), name + ": " + r.out() + r.err());
             assertTrue(r.out().contains("3 latents x") && r.out().contains("verify: OK"), r.out());
         }
+    }
+
+    /** Weights in conv-external.onnx.data beside the model, found from the model's path. */
+    @Test
+    void externalDataBesideTheModel() {
+        Cli r = Cli.run("verify", "--model", FIXTURES + "conv-external.onnx", "--latents", FIXTURES + "conv-z.npy",
+                "--expect", FIXTURES + "conv-x.npy", "--backend", "cpu");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("verify: OK"), r.out());
     }
 
     @Test
