@@ -37,38 +37,9 @@ if grep -Eq "\[ +[1-9][0-9]* tests aborted" "$out/junit.log"; then
   status=1
 fi
 
-# torch_exports DIR: fixtures.py's exports into DIR (DIR/exported.txt lists those that exported),
-# then the CPU and CUDA suites on them against torch's float64 references; junit log in DIR.junit.log.
-torch_exports() {
-  mkdir -p "$1"
-  (cd benchmarks/torch && python3 fixtures.py "$1") >"$1.log" 2>&1 || { tail -n 20 "$1.log"; return 1; }
-  grep -E "exporter failed" "$1.log"
-  if [[ ! -s "$1/exported.txt" ]] || ! grep -q . "$1/exported.txt"; then
-    echo "no model exported: see $1.log"
-    return 1
-  fi
-  "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector -Dgeomlens.library.path="$lib" \
-    -Dgeomlens.torchExports="$1" -jar device/junit-platform-console-standalone-*.jar execute \
-    --class-path "$cp" --select-class io.geomlens.onnx.TorchExportsTest \
-    --select-method "io.geomlens.cuda.CudaBackendTest#torchExportsMatchTorch(java.lang.String)" \
-    --details=summary --disable-banner 2>&1 | tee "$1.junit.log"
-  return "${PIPESTATUS[0]}"
-}
-
-step "Genuine exports from this machine's torch (benchmarks/torch/fixtures.py) against torch float64"
-if python3 -c "import torch, onnx" 2>/dev/null; then
-  torch_exports "$out/torch-exports" || status=1
-  step "The same through torch.onnx.export(dynamo=True), torch 2.9's default (weights in .data files)"
-  # A model the dynamo exporter cannot export is torch's limit: listed, not counted as a failure.
-  if python3 -c "import inspect, torch; assert 'dynamo' in inspect.signature(torch.onnx.export).parameters" \
-      2>/dev/null; then
-    GEOMLENS_EXPORTER=dynamo torch_exports "$out/torch-exports-dynamo" || status=1
-  else
-    echo "this torch has no dynamo exporter (torch < 2.5): skipped"
-  fi
-else
-  echo "no torch + onnx for python3 here: skipped"
-fi
+step "Genuine exports from this machine's torch (TorchScript exporter) against torch float64"
+# The dynamo exporter's pass: bash scripts/torch-exports-check.sh dynamo (a call of its own: time).
+bash scripts/torch-exports-check.sh torchscript || status=1
 
 step "CLI on the GPU (psi, nu against the float64 CPU backend: 1e-3 + 1e-5 |ref|)"
 geomlens zoo --kind vae --out "$out/vae.onnx" || status=1
@@ -92,10 +63,8 @@ geomlens hessian --model examples/demo-mlp.onnx --random 8 --backend cuda --out 
 step "Summary"
 tail -n 1 "$out/kernels.log"
 grep -E "tests (successful|failed|skipped|aborted)" "$out/junit.log" || true
-for e in torch-exports torch-exports-dynamo; do
-  [[ -f "$out/$e.junit.log" ]] && { echo "$e ($(grep -c . "$out/$e/exported.txt") models):"
-    grep -E "tests (successful|failed)" "$out/$e.junit.log"; }
-done
+[[ -f "$out/torch-exports-torchscript.junit.log" ]] && { echo "torch exports:"
+  grep -E "tests (successful|failed)" "$out/torch-exports-torchscript.junit.log"; }
 mode=""
 [[ "${GEOMLENS_EMULATE:-0}" == 1 ]] && mode=" on the KERNEL SIMULATOR: a dry run of this script, not a GPU result"
 echo "gpu-check: $([[ $status -eq 0 ]] && echo PASSED || echo FAILED)$mode ($(date -u +%Y-%m-%dT%H:%MZ))"
