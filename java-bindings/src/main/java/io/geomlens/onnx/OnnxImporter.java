@@ -47,6 +47,7 @@ public final class OnnxImporter {
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
             "Upsample", "Slice", "Cast (to float types)", "CastLike", "Where (a constant condition)", "CumSum",
+            "SplitToSequence, SequenceConstruct, SequenceAt, ConcatFromSequence (constant sizes and positions)",
             "Shape, ConstantOfShape, Equal, ReduceProd, OneHot, Range, Trilu, Size (on constant and shape tensors)");
 
     private final String source;
@@ -199,6 +200,14 @@ public final class OnnxImporter {
                 constants::get);
         nodes.forEach(n -> nodeTypes.add(n.getOpType()));
         DisplacedBatch displaced = new DisplacedBatch(b, opset, batchOfOne, (node, name) -> add(b, node, name));
+        java.util.function.BiConsumer<NodeProto, String> standard = (node, name) -> {
+            if (displaced.handles(node)) {
+                displaced.add(node, name);
+            } else {
+                add(b, node, name);
+            }
+        };
+        SequenceImport sequences = new SequenceImport(b, standard);
         java.util.Set<String> consumed = new java.util.HashSet<>(java.util.Set.of(chosen));
         nodes.forEach(n -> consumed.addAll(n.getInputList()));
         for (int i = 0; i < nodes.size(); i++) {
@@ -208,10 +217,10 @@ public final class OnnxImporter {
             n = permutation != null ? permutation : n;
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
             try {
-                if (displaced.handles(n)) {
-                    displaced.add(n, name);
+                if (SequenceImport.handles(n)) {
+                    sequences.add(n, name, opset);
                 } else {
-                    add(b, n, name);
+                    standard.accept(n, name);
                 }
                 Tensor folded = n.getOutputCount() > 0 ? b.constantOf(n.getOutput(0)) : null;
                 if (integers.record(n) && folded != null) {

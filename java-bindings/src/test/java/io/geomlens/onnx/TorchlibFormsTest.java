@@ -85,6 +85,41 @@ class TorchlibFormsTest {
         check(m.output("y"), 3, 1.0);
     }
 
+    /**
+     * torch.chunk / split / unbind / stack as torchlib writes them when the optimizer leaves the
+     * sequences: SplitToSequence (a chunk size, sizes, or ones with keepdims=0), SequenceAt (negative
+     * positions too), SequenceConstruct, ConcatFromSequence with new_axis=1.
+     */
+    @Test
+    void sequences() throws Exception {
+        check(sequenceModel(18), 3, 1.0);
+        check(sequenceModel(12), 3, 1.0);   // Split, Squeeze and Unsqueeze take attributes there
+    }
+
+    private static OnnxModelBuilder sequenceModel(int opset) {
+        SplittableRandom rnd = new SplittableRandom(29);
+        OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 5);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 5, 8);
+        m.constantLong("four", 4).initializerLongs("sizes", 3, 5).initializerLongs("zero", 0)
+                .initializerLongs("one", 1).initializerLongs("minus2", -2)
+                .graphNode("SplitToSequence", "/chunk", List.of(h, "four"), List.of("halves"), Attr.i("axis", 1))
+                .node("SequenceAt", "/a", List.of("halves", "zero"), "a")
+                .node("SequenceAt", "/b", List.of("halves", "one"), "b")
+                .node("Sigmoid", "/gate", List.of("b"), "g").node("Mul", "/glu", List.of("a", "g"), "glu")
+                .graphNode("SplitToSequence", "/split", List.of(h, "sizes"), List.of("parts"), Attr.i("axis", -1))
+                .node("SequenceAt", "/p0", List.of("parts", "minus2"), "p0")
+                .node("SequenceAt", "/p1", List.of("parts", "one"), "p1")
+                .graphNode("SequenceConstruct", "/pair", List.of("glu", "a"), List.of("pair"))
+                .graphNode("ConcatFromSequence", "/stack", List.of("pair"), List.of("stacked"), Attr.i("axis", 1),
+                        Attr.i("new_axis", 1))
+                .graphNode("SplitToSequence", "/unbind", List.of("stacked"), List.of("rows"), Attr.i("axis", 1),
+                        Attr.i("keepdims", 0))
+                .node("SequenceAt", "/r1", List.of("rows", "one"), "r1")
+                .node("Tanh", "/t", List.of("r1"), "t")
+                .node("Concat", "/out", List.of("p0", "t", "p1"), "y", Attr.i("axis", 1));
+        return m.output("y");
+    }
+
     @Test
     void softplusWithItsThreshold() throws Exception {
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
