@@ -11,8 +11,9 @@ import java.util.function.Function;
 
 /**
  * Rewrites the erf-form GELU that torch.onnx.export writes below opset 20,
- * Mul(Mul(x, Add(Erf(Div(x, sqrt 2)), 1)), 0.5), into one Gelu node, so that it counts as one
- * nonlinearity layer (MATH.md) and runs as one fused activation. Graphs without the exact
+ * Mul(Mul(x, Add(Erf(Div(x, sqrt 2)), 1)), 0.5), or as torchlib writes it, Mul(x, Mul(0.5, Add(...))),
+ * into one Gelu node, so that it counts as one nonlinearity layer (MATH.md) and runs as one fused
+ * activation. Graphs without the exact
  * pattern are left alone; they still compute the same function.
  */
 final class GeluFusion {
@@ -53,7 +54,7 @@ final class GeluFusion {
         return NodeIndex.rebuilt(nodes, removed, replaced);
     }
 
-    /** Indices of [Div, Erf, Add, Mul(x, .), Mul(., 0.5)], or null. */
+    /** Indices of [Div, Erf, Add, Mul, Mul], or null. */
     private int[] match(int e) {
         NodeProto erf = nodes.get(e);
         Integer div = index.producer(erf.getInput(0), "Div");
@@ -67,16 +68,19 @@ final class GeluFusion {
                 || !index.isConstant(NodeIndex.other(nodes.get(add), erf.getOutput(0)), 1.0)) {
             return null;
         }
-        Integer mul = index.single(nodes.get(add));
-        if (mul == null || !nodes.get(mul).getOpType().equals("Mul")
-                || !x.equals(NodeIndex.other(nodes.get(mul), nodes.get(add).getOutput(0)))) {
+        // x * (erf + 1), then * 0.5 (torch.onnx.export); or 0.5 * (erf + 1), then x * (torchlib)
+        Integer first = index.single(nodes.get(add));
+        if (first == null || !nodes.get(first).getOpType().equals("Mul")) {
             return null;
         }
-        Integer half = index.single(nodes.get(mul));
-        if (half == null || !nodes.get(half).getOpType().equals("Mul")
-                || !index.isConstant(NodeIndex.other(nodes.get(half), nodes.get(mul).getOutput(0)), 0.5)) {
+        String factor = NodeIndex.other(nodes.get(first), nodes.get(add).getOutput(0));
+        String last = x.equals(factor) ? "0.5" : index.isConstant(factor, 0.5) ? x : null;
+        Integer second = last == null ? null : index.single(nodes.get(first));
+        if (second == null || !nodes.get(second).getOpType().equals("Mul")) {
             return null;
         }
-        return new int[] {div, e, add, mul, half};
+        String other = NodeIndex.other(nodes.get(second), nodes.get(first).getOutput(0));
+        boolean ok = last.equals("0.5") ? index.isConstant(other, 0.5) : last.equals(other);
+        return ok ? new int[] {div, e, add, first, second} : null;
     }
 }

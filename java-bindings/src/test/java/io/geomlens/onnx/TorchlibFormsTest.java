@@ -120,6 +120,22 @@ class TorchlibFormsTest {
         return m.output("y");
     }
 
+    /** nn.GELU() as torchlib writes it: x * (0.5 * (erf(x / sqrt 2) + 1)), fused into one Gelu layer. */
+    @Test
+    void geluFused() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(31);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 4);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 4, 6);
+        m.constant("sqrt2", new int[0], (float) Math.sqrt(2)).constant("one", new int[0], 1f)
+                .constant("half", new int[0], 0.5f)
+                .node("Div", "/gelu/Div", List.of(h, "sqrt2"), "d").node("Erf", "/gelu/Erf", List.of("d"), "e")
+                .node("Add", "/gelu/Add", List.of("e", "one"), "a").node("Mul", "/gelu/Mul", List.of("half", "a"), "m")
+                .node("Mul", "/gelu/Mul_1", List.of(h, "m"), "y").output("y");
+        check(m, 4, 1.0);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("/gelu/Gelu"),
+                OnnxImporter.read(m.toBytes(), "gelu.onnx").layerNames());
+    }
+
     @Test
     void softplusWithItsThreshold() throws Exception {
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
