@@ -1,18 +1,21 @@
 package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Activation;
 import io.geomlens.graph.Elementwise;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.InstanceNorm;
+import io.geomlens.graph.Reduce;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.Tensor;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * LayerNormalization and GroupNormalization written with ops both backends run: reshape so the
- * normalized elements form the planes of an InstanceNorm with unit scale, reshape back, then the
- * affine part as a broadcast Mul and Add with constants. The derivatives come for free.
+ * LayerNormalization, GroupNormalization and RMSNormalization written with ops both backends run.
+ * The first two reshape so the normalized elements form the planes of an InstanceNorm with unit
+ * scale and reshape back; RMSNormalization is x (mean(x^2) + eps)^-1/2 with a Reduce. Then the
+ * affine part as a broadcast Mul (and Add) with constants. The derivatives come for free.
  */
 final class Normalizations {
     private Normalizations() {}
@@ -44,7 +47,28 @@ final class Normalizations {
             throw ctx.fail("axis " + a.integer("axis", -1) + " normalizes across the"
                     + " batch; only axes after the batch dimension are supported");
         }
-        Normalizations.layerNorm(b, name, x, n.getOutput(0), s, axis, eps, scale, bias);
+        if (n.getOpType().equals("RMSNormalization")) {
+            rmsNorm(b, name, x, n.getOutput(0), s, axis, eps, scale);
+        } else {
+            layerNorm(b, name, x, n.getOutput(0), s, axis, eps, scale, bias);
+        }
+    }
+
+    /** RMSNormalization (opset 23; nn.RMSNorm) over dimensions axis..: x (mean(x^2) + eps)^-1/2 scale. */
+    static void rmsNorm(Graph.Builder b, String name, String x, String out, int[] s, int axis, double eps,
+                        Tensor scale) {
+        int[] axes = java.util.stream.IntStream.range(axis, s.length).toArray();
+        b.constant(name + "/eps", Tensor.scalar(eps))
+                .node(name + "/square", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(x, x), name + "/sq")
+                .node(name + "/mean", "ReduceMean", new Reduce(axes, true, true, Tensor.product(s, axis, s.length)),
+                        List.of(name + "/sq"), name + "/ms")
+                .node(name + "/add_eps", "Add", new Elementwise(Elementwise.Kind.ADD),
+                        List.of(name + "/ms", name + "/eps"), name + "/var")
+                .node(name + "/rsqrt", "Pow", new Activation(Activation.Kind.POW, -0.5), List.of(name + "/var"),
+                        name + "/inv")
+                .node(name + "/normalize", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(x, name + "/inv"),
+                        name + "/normed");
+        affine(b, name, name + "/normed", out, scale, null);
     }
 
     /** LayerNormalization over dimensions axis.. of x (batch-1 shape s, axis >= 1). */

@@ -41,7 +41,8 @@ public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Abs", "Add", "AveragePool", "BatchNormalization", "Celu",
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
             "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
-            "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
+            "GroupNormalization", "RMSNormalization", "HardSigmoid", "HardSwish", "Identity",
+            "InstanceNormalization",
             "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool (not dilated)", "Min",
             "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
@@ -510,7 +511,7 @@ public final class OnnxImporter {
             case "BatchNormalization" -> ctx.unary(batchNorm(ctx));
             case "InstanceNormalization" -> ctx.unary(new InstanceNorm(ctx.weight(1, "scale").data(),
                     ctx.weight(2, "B").data(), a.real("epsilon", 1e-5)));
-            case "LayerNormalization", "GroupNormalization" -> Normalizations.importNode(ctx);
+            case "LayerNormalization", "GroupNormalization", "RMSNormalization" -> Normalizations.importNode(ctx);
             case "Reshape" -> {
                 Tensor s = ctx.weight(1, "shape");
                 // allowzero=1 (torchlib's GroupNorm reshapes back to Shape(x)) differs only at 0 entries

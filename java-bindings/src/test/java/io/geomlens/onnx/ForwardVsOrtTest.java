@@ -172,7 +172,7 @@ class ForwardVsOrtTest {
     @Test
     void resizeOfTheAxesAttributesAxesOnly() throws Exception {
         check(resizedAlongAxes(3), 3, 1.0);
-        // axis -1 is axis 3 (ONNX Runtime 1.20 crashes on a negative Resize axis, so compared here)
+        // axis -1 is axis 3 (ONNX Runtime (1.20, 1.23) crashes on a negative Resize axis, so compared here)
         double[] z = Close.gaussian(new SplittableRandom(2), 2 * 18, 1.0);
         try (Generator a = new CpuBackend().load(OnnxImporter.read(resizedAlongAxes(3).toBytes(), "a"));
              Generator b = new CpuBackend().load(OnnxImporter.read(resizedAlongAxes(-1).toBytes(), "b"))) {
@@ -228,6 +228,22 @@ class ForwardVsOrtTest {
                 .node("Sub", "/sub", List.of("h1", "h2"), "h")
                 .node("Tanh", "/tanh", List.of("h"), "y").output("y");
         check(m, 4, 1.0);
+    }
+
+    /** nn.RMSNorm as opset 23 writes it: over the last axis, and over the last two. */
+    @Test
+    void rmsNormalizationOpset23() throws Exception {
+        for (int axis : new int[] {-1, 1}) {
+            SplittableRandom rnd = new SplittableRandom(83);
+            OnnxModelBuilder m = new OnnxModelBuilder(23).input("z", 3, 4);
+            int[] scaleShape = axis == -1 ? new int[] {4} : new int[] {3, 4};
+            m.initializer("g", scaleShape, ModelZoo.uniform(rnd, axis == -1 ? 4 : 12, 1))
+                    .node("RMSNormalization", "/rms", List.of("z", "g"), "r", Attr.i("axis", axis),
+                            Attr.f("epsilon", 1e-6))
+                    .node("Tanh", "/t", List.of("r"), "y");
+            check(m.output("y"), 4, 1.0);
+        }
+        check(io.geomlens.testing.TestModels.rmsNorm(), 4, 1.0);
     }
 
     @Test

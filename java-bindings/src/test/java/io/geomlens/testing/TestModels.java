@@ -29,6 +29,7 @@ public final class TestModels {
         m.put("attention-2heads", attention(2));
         m.put("diffusion-decoder", io.geomlens.onnx.DiffusionDecoder.build(41, 2, 4, 8, 2));
         m.put("layernorm", layerNorm(-1, true));
+        m.put("rmsnorm-op23", rmsNorm());
         m.put("groupnorm-op21", groupNormalization(21));
         m.put("slice-split", slices());
         m.put("layernorm-opset13", layerNormDecomposed());
@@ -503,6 +504,18 @@ public final class TestModels {
             o = "oo";
         }
         m.node("Add", "/res", List.of(o, "x"), "r").node("Flatten", "/f", List.of("r"), "y");
+        return m.output("y");
+    }
+
+    /** nn.RMSNorm after a Linear to tokens [N, 3, 4], as opset 23's RMSNormalization, then Tanh. */
+    public static OnnxModelBuilder rmsNorm() {
+        SplittableRandom rnd = new SplittableRandom(157);
+        OnnxModelBuilder m = new OnnxModelBuilder(23).input("z", 5);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 5, 12);
+        m.initializerLongs("tokens", 0, 3, 4).initializer("g", new int[] {4}, uniform(rnd, 4))
+                .node("Reshape", "/r", List.of(h, "tokens"), "x")
+                .node("RMSNormalization", "/rms", List.of("x", "g"), "n", Attr.f("epsilon", 1e-6))
+                .node("Tanh", "/t", List.of("n"), "y");
         return m.output("y");
     }
 
