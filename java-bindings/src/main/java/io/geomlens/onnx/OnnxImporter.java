@@ -34,11 +34,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an ONNX model (as torch.onnx.export writes it, opset 13-20) into a {@link Graph}.
+ * Reads an ONNX model (as torch.onnx.export writes it, opset 13-23) into a {@link Graph}.
  * Either the whole model imports or an {@link OnnxImportException} names what is unsupported.
  */
 public final class OnnxImporter {
-    public static final List<String> SUPPORTED_OPS = List.of("Abs", "Add", "AveragePool", "BatchNormalization", "Celu",
+    public static final List<String> SUPPORTED_OPS = List.of("Abs", "Add", "Attention (opset 23, constant masks)",
+            "AveragePool", "BatchNormalization", "Celu",
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
             "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
             "GroupNormalization", "RMSNormalization", "HardSigmoid", "HardSwish", "Identity",
@@ -209,6 +210,7 @@ public final class OnnxImporter {
             }
         };
         SequenceImport sequences = new SequenceImport(b, standard);
+        AttentionImport attention = new AttentionImport(b, standard, integers::contains);
         java.util.Set<String> consumed = new java.util.HashSet<>(java.util.Set.of(chosen));
         nodes.forEach(n -> consumed.addAll(n.getInputList()));
         for (int i = 0; i < nodes.size(); i++) {
@@ -220,6 +222,8 @@ public final class OnnxImporter {
             try {
                 if (SequenceImport.handles(n)) {
                     sequences.add(n, name, opset);
+                } else if (AttentionImport.handles(n)) {
+                    attention.add(n, name, opset);
                 } else {
                     standard.accept(n, name);
                 }

@@ -3,6 +3,7 @@ package io.geomlens.onnx;
 import static io.geomlens.onnx.ForwardVsOrtTest.check;
 
 import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import io.geomlens.testing.TestModels;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,20 @@ class TorchlibFormsTest {
         check(m, 4, 1.0);
         org.junit.jupiter.api.Assertions.assertEquals(List.of("/gelu/Gelu"),
                 OnnxImporter.read(m.toBytes(), "gelu.onnx").layerNames());
+    }
+
+    /** The Attention op of opset 23 on latent tokens, in each form ONNX Runtime 1.23 runs. */
+    @Test
+    void attentionOpset23() throws Exception {
+        check(TestModels.attention23(4, 4, 3, new Attr[0], null), 3, 1.0);
+        check(TestModels.attention23(4, 2, 3, new Attr[0], null), 3, 1.0);   // grouped queries: 4 heads over 2
+        check(TestModels.attention23(2, 2, 3, new Attr[] {Attr.i("is_causal", 1), Attr.f("softcap", 2.0),
+                Attr.f("scale", 0.3)}, null), 3, 1.0);
+        check(TestModels.attention23(2, 2, 3, new Attr[0], "bool"), 3, 1.0);
+        check(TestModels.attention23(2, 2, 3, new Attr[0], "float"), 3, 1.0);
+        check(TestModels.attention23(2, 2, 3, new Attr[] {Attr.i("is_causal", 1)}, "float"), 3, 1.0);
+        check(TestModels.attention23(2, 1, 0, new Attr[] {Attr.i("q_num_heads", 2), Attr.i("kv_num_heads", 1)},
+                null), 3, 1.0);   // 3-D inputs [N, L, heads * E]
     }
 
     @Test

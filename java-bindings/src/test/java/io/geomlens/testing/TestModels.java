@@ -30,6 +30,7 @@ public final class TestModels {
         m.put("diffusion-decoder", io.geomlens.onnx.DiffusionDecoder.build(41, 2, 4, 8, 2));
         m.put("layernorm", layerNorm(-1, true));
         m.put("rmsnorm-op23", rmsNorm());
+        m.put("attention-op23-gqa-causal", attention23(4, 2, 3, new Attr[] {Attr.i("is_causal", 1)}, "float"));
         m.put("groupnorm-op21", groupNormalization(21));
         m.put("slice-split", slices());
         m.put("layernorm-opset13", layerNormDecomposed());
@@ -226,7 +227,8 @@ public final class TestModels {
         m.put("conv1d", c1.output("y"));
         // Conv3d (grouped, strided and dilated along T, uneven pads) then ConvTranspose3d
         OnnxModelBuilder c3 = new OnnxModelBuilder(17).input("z", 2, 5, 4, 4);
-        c3.initializer("w", new int[] {4, 1, 3, 3, 3}, uniform(rnd, 108)).initializer("b", new int[] {4}, uniform(rnd, 4))
+        c3.initializer("w", new int[] {4, 1, 3, 3, 3}, uniform(rnd, 108))
+                .initializer("b", new int[] {4}, uniform(rnd, 4))
                 .initializer("wt", new int[] {4, 3, 2, 3, 3}, uniform(rnd, 216))
                 .initializer("bt", new int[] {3}, uniform(rnd, 3))
                 .node("Conv", "/conv3d", List.of("z", "w", "b"), "c", Attr.i("group", 2), Attr.ints("strides", 2, 1, 1),
@@ -504,6 +506,36 @@ public final class TestModels {
             o = "oo";
         }
         m.node("Add", "/res", List.of(o, "x"), "r").node("Flatten", "/f", List.of("r"), "y");
+        return m.output("y");
+    }
+
+    /**
+     * Opset 23's Attention: Q = tokens [N, qHeads, L = 3, 4] from a Linear ([N, 3, qHeads * 4] when
+     * heads4d is 0), K and V its first kvHeads heads, scaled or squashed; mask "bool", "float" or null.
+     */
+    public static OnnxModelBuilder attention23(int qHeads, int kvHeads, int heads4d, Attr[] attrs, String mask) {
+        SplittableRandom rnd = new SplittableRandom(37);
+        boolean threeD = heads4d == 0;
+        OnnxModelBuilder m = new OnnxModelBuilder(23).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, qHeads * 12);
+        int kvWidth = kvHeads * 4;
+        m.initializerLongs("qshape", threeD ? new long[] {0, 3, qHeads * 4} : new long[] {0, qHeads, 3, 4})
+                .node("Reshape", "/q", List.of(h, "qshape"), "q")
+                .initializerLongs("start", 0).initializerLongs("end", threeD ? kvWidth : kvHeads)
+                .initializerLongs("axis", threeD ? 2 : 1)
+                .node("Slice", "/kv", List.of("q", "start", "end", "axis"), "kv")
+                .initializer("kscale", new int[] {threeD ? kvWidth : 4},
+                        ModelZoo.uniform(rnd, threeD ? kvWidth : 4, 1))
+                .node("Mul", "/k", List.of("kv", "kscale"), "k").node("Tanh", "/v", List.of("kv"), "v");
+        List<String> inputs = new java.util.ArrayList<>(List.of("q", "k", "v"));
+        if ("bool".equals(mask)) {
+            m.initializerBools("mask", new int[] {3, 3}, true, false, true, true, true, false, false, true, true);
+            inputs.add("mask");
+        } else if ("float".equals(mask)) {
+            m.initializer("mask", new int[] {3, 3}, new float[] {0, -1, 0.5f, 0, 0, -2, 1, 0, 0});
+            inputs.add("mask");
+        }
+        m.graphNode("Attention", "/attention", inputs, List.of("y"), attrs);
         return m.output("y");
     }
 
