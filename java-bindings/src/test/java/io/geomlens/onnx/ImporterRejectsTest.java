@@ -315,6 +315,17 @@ class ImporterRejectsTest {
                                 Attr.ints("kernel_shape", 2, 2))
                         .node("Cast", "/c", List.of("i"), "f", Attr.i("to", 1))
                         .node("Add", "/a", List.of("p", "f"), "y").output("y"), "its Indices output"),
+                Arguments.of("Attention with a KV cache", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(23)
+                        .input("z", 2, 3, 4).graphNode("Attention", "/a", List.of("z", "z", "z", "", "z", "z"),
+                                List.of("y")).output("y"), "(a KV cache) are not supported"),
+                Arguments.of("Attention with a latent-dependent mask", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(23).input("z", 2, 3, 3).graphNode("Attention", "/a",
+                                List.of("z", "z", "z", "z"), List.of("y")).output("y"), "attn_mask (a constant)"),
+                Arguments.of("Attention with 3 query heads over 2", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(23).input("z", 3, 3, 4).initializerLongs("s", 0).initializerLongs("e", 2)
+                                .initializerLongs("ax", 1).node("Slice", "/kv", List.of("z", "s", "e", "ax"), "kv")
+                                .graphNode("Attention", "/a", List.of("z", "kv", "kv"), List.of("y")).output("y"),
+                        "3 query heads are not a multiple of 2 key/value heads"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"),
