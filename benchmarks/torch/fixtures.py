@@ -16,6 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from biggan import biggan_tiny
+from dit import dit_tiny
 from models import VaeDecoder, dcgan, export_module
 from progan import progan_tiny
 from volumes import video_decoder, voxel_gan
@@ -251,7 +252,7 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)),
             "stylegan2-fused": (Synthesis, (8,)), "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,)),
             "function-blocks": (function_blocks, (6,)), "video-decoder": (video_decoder, (2, 2, 4, 4)),
-            "voxel-gan": (voxel_gan, (8, 1, 1, 1))}
+            "voxel-gan": (voxel_gan, (8, 1, 1, 1)), "dit": (dit_tiny, (4, 4, 4))}
 # exported with these module classes as ONNX functions (export_modules_as_functions)
 FUNCTIONS = {"function-blocks": {nn.Linear, Block, nn.LeakyReLU}}
 # also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default
@@ -288,17 +289,22 @@ def reference(model, shape, z, basis):
     layers = [m for m in model.modules() if isinstance(m, NONLINEAR) or hasattr(m, "kink")]
     captured = []
     hooks = [m.register_forward_hook(lambda mod, inp, out: captured.append(
-        inp[0].movedim(getattr(mod, "batch_axis", 0), 0) > getattr(mod, "kink", 0))) for m in layers]
-    deltas = []
+        (getattr(mod, "kink", 0), inp[0].movedim(getattr(mod, "batch_axis", 0), 0)))) for m in layers]
+    deltas, varies = [], None
     with torch.no_grad():
         for zi in z:
             captured.clear()
             verts = torch.cat([zi + R * basis, zi - R * basis]).view(-1, *shape)
             model(verts)
-            deltas.append([float((s.reshape(2 * P, -1).any(0) != s.reshape(2 * P, -1).all(0)).sum()) for s in captured])
+            signs = [(c > kink).reshape(c.shape[0], -1) for kink, c in captured]
+            deltas.append([float((s.any(0) != s.all(0)).sum()) for s in signs])
+            # a nonlinearity of constants only (a conditioning MLP) is no layer of G: the export folds it
+            v = [c.shape[0] == 2 * P and not bool((c == c[:1]).all()) for _, c in captured]
+            varies = v if varies is None else [a or b for a, b in zip(varies, v)]
     for h in hooks:
         h.remove()
-    return x.detach(), np.array(psi_nu_rank), np.array(deltas)
+    deltas = np.ascontiguousarray(np.array(deltas)[:, np.array(varies, dtype=bool)])
+    return x.detach(), np.array(psi_nu_rank), deltas
 
 
 def main(out, names):

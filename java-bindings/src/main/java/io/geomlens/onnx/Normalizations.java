@@ -32,7 +32,9 @@ final class Normalizations {
         }
         int[] s = b.shapeOf(x);
         double eps = a.real("epsilon", 1e-5);
-        Tensor scale = ctx.weight(1, "scale");
+        // torch 1.13 writes LayerNorm(elementwise_affine=False) with no scale (its checker then objects)
+        Tensor scale = n.getOpType().equals("LayerNormalization") ? ctx.optionalWeight(1, "scale")
+                : ctx.weight(1, "scale");
         Tensor bias = ctx.optionalWeight(2, "bias");
         if (n.getOpType().equals("GroupNormalization")) {
             if (s.length < 3) {
@@ -111,9 +113,16 @@ final class Normalizations {
     }
 
     private static void affine(Graph.Builder b, String name, String normed, String out, Tensor scale, Tensor bias) {
-        b.constant(name + "/scale", scale);
-        String scaled = bias == null ? out : name + "/scaled";
-        b.node(name + "/mul", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(normed, name + "/scale"), scaled);
+        if (scale == null && bias == null) {   // LayerNorm(elementwise_affine=False) from torch 1.13
+            b.alias(out, normed);
+            return;
+        }
+        String scaled = normed;
+        if (scale != null) {
+            b.constant(name + "/scale", scale);
+            scaled = bias == null ? out : name + "/scaled";
+            b.node(name + "/mul", "Mul", new Elementwise(Elementwise.Kind.MUL), List.of(normed, name + "/scale"), scaled);
+        }
         if (bias != null) {
             b.constant(name + "/bias", bias);
             b.node(name + "/add", "Add", new Elementwise(Elementwise.Kind.ADD), List.of(scaled, name + "/bias"), out);
