@@ -227,6 +227,27 @@ class AttentionVariants(nn.Module):
         return torch.cat([self.out(y.transpose(0, 1)).flatten(1), weights.flatten(1)], 1)
 
 
+class WhereActivation(nn.Module):
+    """ReLU / LeakyReLU written with torch.where or masked_fill, as some generator code does; kink 0
+    marks the input as the layer for the delta reference hooks."""
+
+    def __init__(self, form):
+        super().__init__()
+        self.form, self.kink = form, 0.0
+
+    def forward(self, x):
+        if self.form == "leaky":
+            return torch.where(x > 0, x, 0.2 * x)
+        if self.form == "zeros_like":
+            return torch.where(x > 0, x, torch.zeros_like(x))
+        return x.masked_fill(x < 0, 0.0)
+
+
+def where_activations():
+    return nn.Sequential(nn.Linear(4, 12), WhereActivation("leaky"), nn.Linear(12, 12), WhereActivation("zeros_like"),
+                         nn.Linear(12, 12), WhereActivation("masked_fill"), nn.Linear(12, 6))
+
+
 class Block(nn.Module):
     """A residual block, exported as an ONNX function that calls Linear's and LeakyReLU's."""
 
@@ -252,7 +273,8 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "query-decoder-one-latent": (QueryDecoder, (5,)), "swin-one-latent": (SwinBlock, (6,)),
             "stylegan2-fused": (Synthesis, (8,)), "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,)),
             "function-blocks": (function_blocks, (6,)), "video-decoder": (video_decoder, (2, 2, 4, 4)),
-            "voxel-gan": (voxel_gan, (8, 1, 1, 1)), "dit": (dit_tiny, (4, 4, 4))}
+            "voxel-gan": (voxel_gan, (8, 1, 1, 1)), "dit": (dit_tiny, (4, 4, 4)),
+            "where-activations": (where_activations, (4,))}
 # exported with these module classes as ONNX functions (export_modules_as_functions)
 FUNCTIONS = {"function-blocks": {nn.Linear, Block, nn.LeakyReLU}}
 # also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default

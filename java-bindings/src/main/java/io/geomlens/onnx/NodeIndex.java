@@ -77,6 +77,29 @@ final class NodeIndex {
         return out;
     }
 
+    /**
+     * The nodes the output needs, in order: the rest (other outputs' branches, what a fusion left
+     * unread) never runs, so an op there that geomlens does not know cannot stop the import.
+     */
+    static List<NodeProto> needed(List<NodeProto> nodes, String output) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(List.of(output));
+        boolean[] keep = new boolean[nodes.size()];
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            NodeProto n = nodes.get(i);
+            if (n.getOutputList().stream().anyMatch(wanted::contains)) {
+                keep[i] = true;
+                wanted.addAll(n.getInputList());
+            }
+        }
+        List<NodeProto> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (keep[i]) {
+                out.add(nodes.get(i));
+            }
+        }
+        return out;
+    }
+
     boolean isConstant(String name, double value) {
         return Math.abs(scalar(name) - value) <= 1e-6 * Math.abs(value);
     }

@@ -198,8 +198,9 @@ public final class OnnxImporter {
                 constants.put(n.getOutput(0), constantNode(n));
             }
         }
-        List<NodeProto> nodes = SoftplusFusion.apply(GeluFusion.apply(g.getNodeList(), constants::get),
-                constants::get);
+        List<NodeProto> fused = GeluFusion.apply(g.getNodeList(), constants::get);
+        fused = WhereActivationFusion.apply(SoftplusFusion.apply(fused, constants::get), constants::get);
+        List<NodeProto> nodes = NodeIndex.needed(fused, chosen);
         nodes.forEach(n -> nodeTypes.add(n.getOpType()));
         DisplacedBatch displaced = new DisplacedBatch(b, opset, batchOfOne, (node, name) -> add(b, node, name));
         java.util.function.BiConsumer<NodeProto, String> standard = (node, name) -> {

@@ -1,6 +1,7 @@
 package io.geomlens.onnx;
 
 import static io.geomlens.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.geomlens.Generator;
@@ -228,6 +229,22 @@ class ForwardVsOrtTest {
                 .node("Sub", "/sub", List.of("h1", "h2"), "h")
                 .node("Tanh", "/tanh", List.of("h"), "y").output("y");
         check(m, 4, 1.0);
+    }
+
+    /** ReLU / LeakyReLU written as Where on x >= 0 or x <= 0 with a constant 0 or alpha x; fused to activations. */
+    @Test
+    void activationsWrittenWithWhere() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(97);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 5);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 5, 8);
+        m.constant("zero", new int[0], 0f).constant("alpha", new int[0], 0.3f)
+                .node("GreaterOrEqual", "/ge", List.of(h, "zero"), "pos")
+                .node("Mul", "/leak", List.of("alpha", h), "leak")
+                .node("Where", "/leaky", List.of("pos", h, "leak"), "a")
+                .node("LessOrEqual", "/le", List.of("a", "zero"), "neg")
+                .node("Where", "/relu", List.of("neg", "zero", "a"), "y").output("y");
+        check(m, 5, 1.0);
+        assertEquals(List.of("/leaky", "/relu"), OnnxImporter.read(m.toBytes(), "where.onnx").layerNames());
     }
 
     /** nn.RMSNorm as opset 23 writes it: over the last axis, and over the last two. */

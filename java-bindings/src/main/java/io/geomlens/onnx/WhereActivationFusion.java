@@ -1,0 +1,93 @@
+package io.geomlens.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import io.geomlens.graph.Tensor;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * ReLU and LeakyReLU written with torch.where or masked_fill, which select on the sign of a
+ * latent-dependent value: Where(x > 0, x, alpha x), Where(x > 0, x, zeros_like(x)),
+ * masked_fill(x < 0, 0) (a Where on a Cast of Less), with >= and <= too. Each becomes the activation
+ * it is (equal at 0 as well), a layer of delta like any ReLU; the comparison goes, and the zeros' Shape
+ * and ConstantOfShape are left for the dead-node pass. Other Wheres on the latent stay refused.
+ */
+final class WhereActivationFusion {
+    private WhereActivationFusion() {}
+
+    static List<NodeProto> apply(List<NodeProto> nodes, Function<String, Tensor> constant) {
+        NodeIndex index = new NodeIndex(nodes, constant);
+        Set<Integer> removed = new HashSet<>();
+        Map<Integer, NodeProto> replaced = new HashMap<>();
+        for (int w = 0; w < nodes.size(); w++) {
+            NodeProto where = nodes.get(w);
+            if (!where.getOpType().equals("Where") || where.getInputCount() != 3) {
+                continue;
+            }
+            String cond = where.getInput(0);
+            Integer cast = index.producer(cond, "Cast");   // masked_fill casts its mask to bool
+            if (cast != null && index.only(index.node(cast), w)) {
+                cond = index.node(cast).getInput(0);
+            } else {
+                cast = null;
+            }
+            Integer cmp = comparison(index, cond);
+            if (cmp == null || !index.only(index.node(cmp), cast != null ? cast : w)
+                    || index.scalar(index.node(cmp).getInput(1)) != 0) {
+                continue;
+            }
+            String x = index.node(cmp).getInput(0);
+            boolean positiveFirst = index.node(cmp).getOpType().startsWith("Greater");
+            String kept = where.getInput(positiveFirst ? 1 : 2);
+            String other = where.getInput(positiveFirst ? 2 : 1);
+            double slope = x.equals(kept) ? slope(index, other, x) : Double.NaN;
+            if (Double.isNaN(slope)) {
+                continue;
+            }
+            NodeProto.Builder act = NodeProto.newBuilder().setName(where.getName()).addInput(x)
+                    .addOutput(where.getOutput(0)).setOpType(slope == 0 ? "Relu" : "LeakyRelu");
+            if (slope != 0) {
+                act.addAttribute(Attr.f("alpha", slope).proto());
+            }
+            replaced.put(w, act.build());
+            removed.add(cmp);
+            if (cast != null) {
+                removed.add(cast);
+            }
+        }
+        return NodeIndex.rebuilt(nodes, removed, replaced);
+    }
+
+    /** The Greater / GreaterOrEqual / Less / LessOrEqual node that makes cond, or null. */
+    private static Integer comparison(NodeIndex index, String cond) {
+        for (String op : List.of("Greater", "GreaterOrEqual", "Less", "LessOrEqual")) {
+            Integer c = index.producer(cond, op);
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** 0 for zeros (a constant 0 or zeros_like(x)), alpha for Mul(x, alpha), else NaN. */
+    private static double slope(NodeIndex index, String value, String x) {
+        if (index.scalar(value) == 0) {
+            return 0;
+        }
+        Integer zeros = index.producer(value, "ConstantOfShape");
+        if (zeros != null) {
+            NodeProto z = index.node(zeros);
+            Integer shape = index.producer(z.getInput(0), "Shape");
+            boolean zeroFill = z.getAttributeList().stream().noneMatch(a -> a.getName().equals("value"))
+                    || ShapeFolding.fillValue(new Attributes(z)) == 0;
+            return shape != null && index.node(shape).getInput(0).equals(x) && zeroFill ? 0 : Double.NaN;
+        }
+        Integer mul = index.producer(value, "Mul");
+        return mul == null ? Double.NaN : index.scalar(NodeIndex.other(index.node(mul), x));
+    }
+}
