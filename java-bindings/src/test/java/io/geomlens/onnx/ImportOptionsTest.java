@@ -68,6 +68,14 @@ class ImportOptionsTest {
         e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(bytes, "two.onnx",
                 ImportOptions.DEFAULTS.withOutput("c")));
         assertTrue(e.getMessage().contains("no output 'c'"), e.getMessage());
+        // an op geomlens does not run, on the other output's branch only, does not stop the import
+        m.initializerLongs("k", 2).graphNode("TopK", "/top", java.util.List.of("a", "k"), java.util.List.of("v", "i"))
+                .output("v");
+        Graph h2 = OnnxImporter.read(m.toBytes(), "three.onnx", ImportOptions.DEFAULTS.withOutput("b"));
+        assertEquals(java.util.List.of("/s"), h2.layerNames());
+        e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(m.toBytes(), "three.onnx",
+                ImportOptions.DEFAULTS.withOutput("v")));
+        assertTrue(e.getMessage().contains("'TopK'"), e.getMessage());
     }
 
     @Test
