@@ -36,7 +36,8 @@ final class IntegerValues {
     boolean record(NodeProto n) {
         Attributes a = new Attributes(n);
         boolean integer = switch (n.getOpType()) {
-            case "Shape", "Size", "Equal" -> true;
+            case "Shape", "Size", "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Not", "And", "Or",
+                 "Xor" -> true;
             case "Cast" -> integerType((int) a.integer("to", TensorProto.DataType.FLOAT_VALUE));
             case "Constant" -> a.has("value_int") || a.has("value_ints")
                     || a.has("value") && integerType(a.raw("value").getT().getDataType());

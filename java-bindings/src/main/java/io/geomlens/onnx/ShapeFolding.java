@@ -70,7 +70,8 @@ final class ShapeFolding {
             case "Range" -> range(in.get(0).data()[0], in.get(1).data()[0], in.get(2).data()[0]);
             case "Trilu" -> trilu(in.get(0), in.size() > 1 && in.get(1) != null ? (long) in.get(1).data()[0] : 0,
                     a.integer("upper", 1) != 0);
-            default -> slice(in);
+            default -> ConstantLogic.OPS.contains(n.getOpType())
+                    ? ConstantLogic.fold(n.getOpType(), in, a.integer("fmod", 0) != 0, where) : slice(in);
         };
     }
 

@@ -247,6 +247,37 @@ class ForwardVsOrtTest {
         assertEquals(List.of("/leaky", "/relu"), OnnxImporter.read(m.toBytes(), "where.onnx").layerNames());
     }
 
+    /**
+     * Masks and biases built in forward from aranges: HF's causal mask (mask_cond < (mask_cond + 1)
+     * .view(L, 1)), Not / And / Xor of it, Floor, Mod, Sign of sizes; all folded at import.
+     */
+    @Test
+    void comparisonsAndLogicOfConstantsFold() throws Exception {
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 3, 3);
+        m.constantLong("zero", 0).constantLong("three", 3).constantLong("one", 1)
+                .initializerLongs("two", 2).initializerLongs("col", 3, 1)
+                .initializer("big", new int[0], new float[] {-1e4f}).initializer("fzero", new int[0], new float[] {0})
+                .initializer("tenth", new int[0], new float[] {0.1f})
+                .node("Range", "/r", List.of("zero", "three", "one"), "r")
+                .node("Add", "/r1", List.of("r", "one"), "r1").node("Reshape", "/rc", List.of("r1", "col"), "rc")
+                .node("Less", "/lt", List.of("r", "rc"), "lt")
+                .node("GreaterOrEqual", "/ge", List.of("r", "zero"), "ge")
+                .node("And", "/and", List.of("lt", "ge"), "both").node("Not", "/not", List.of("both"), "nb")
+                .node("Xor", "/xor", List.of("nb", "ge"), "keep")
+                .node("Where", "/mask", List.of("keep", "fzero", "big"), "mask")
+                .initializer("ftwo", new int[0], new float[] {2}).node("Cast", "/rf", List.of("r"), "rf",
+                        Attr.i("to", 1))
+                .node("Div", "/half", List.of("rf", "ftwo"), "h").node("Floor", "/floor", List.of("h"), "fl")
+                .node("Mod", "/mod", List.of("r", "two"), "md").node("Sub", "/centered", List.of("r", "one"), "c")
+                .node("Sign", "/sign", List.of("c"), "sg").node("Add", "/s1", List.of("md", "sg"), "s1")
+                .node("Cast", "/f", List.of("s1"), "sf", Attr.i("to", 1)).node("Add", "/s2", List.of("fl", "sf"), "s2")
+                .node("Mul", "/bias", List.of("s2", "tenth"), "bias")
+                .node("Add", "/masked", List.of("z", "mask"), "zm").node("Add", "/biased", List.of("zm", "bias"), "zb")
+                .node("Softmax", "/softmax", List.of("zb"), "p", Attr.i("axis", -1))
+                .node("Tanh", "/t", List.of("p"), "y").output("y");
+        check(m, 3, 1.0);
+    }
+
     /** nn.RMSNorm as opset 23 writes it: over the last axis, and over the last two. */
     @Test
     void rmsNormalizationOpset23() throws Exception {
