@@ -50,8 +50,8 @@ public final class OnnxImporter {
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
             "Upsample", "Slice", "Cast (to float types)", "CastLike", "Where (a constant condition)", "CumSum",
             "SplitToSequence, SequenceConstruct, SequenceAt, ConcatFromSequence (constant sizes and positions)",
-            "Shape, ConstantOfShape, Equal, ReduceProd, OneHot, Range, Trilu, Size, comparisons, Not, And, Or, Xor,"
-                    + " Floor, Ceil, Round, Sign, Mod (on constant and shape tensors)");
+            "Shape, ConstantOfShape, Equal, Greater, Less, GreaterOrEqual, LessOrEqual, Not, And, Or, Xor, Floor,"
+                    + " Ceil, Round, Sign, Mod, ReduceProd, OneHot, Range, Trilu, Size (on constant and shape tensors)");
 
     private final String source;
     /** Values for inputs other than the latent (a class label, a timestep), keyed by input name. */
