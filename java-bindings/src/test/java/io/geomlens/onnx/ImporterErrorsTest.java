@@ -38,10 +38,10 @@ class ImporterErrorsTest {
         OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 4)
                 .node("Relu", "/act", List.of("z"), "a")
                 .node("TopK", "/topk", List.of("a"), "b")
-                .node("Round", "/round", List.of("b"), "c")
+                .node("Hardmax", "/hardmax", List.of("b"), "c")
                 .node("TopK", "/topk2", List.of("c"), "y").output("y");
         assertMentions(failure(m), "unsupported ONNX op 'TopK' at node '/topk'",
-                "the model also uses Round, not supported either");
+                "the model also uses Hardmax, not supported either");
     }
 
     @Test
