@@ -222,12 +222,14 @@ public final class OnnxImporter {
             n = permutation != null ? permutation : n;
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
             try {
-                if (SequenceImport.handles(n)) {
+                if (displaced.handles(n)) {   // first: it refuses by name what it cannot do with a moved batch
+                    displaced.add(n, name);
+                } else if (SequenceImport.handles(n)) {
                     sequences.add(n, name, opset);
                 } else if (AttentionImport.handles(n)) {
                     attention.add(n, name, opset);
                 } else {
-                    standard.accept(n, name);
+                    add(b, n, name);
                 }
                 Tensor folded = n.getOutputCount() > 0 ? b.constantOf(n.getOutput(0)) : null;
                 if (integers.record(n) && folded != null) {

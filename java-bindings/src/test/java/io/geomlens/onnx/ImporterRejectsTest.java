@@ -326,6 +326,10 @@ class ImporterRejectsTest {
                                 .initializerLongs("ax", 1).node("Slice", "/kv", List.of("z", "s", "e", "ax"), "kv")
                                 .graphNode("Attention", "/a", List.of("z", "kv", "kv"), List.of("y")).output("y"),
                         "3 query heads are not a multiple of 2 key/value heads"),
+                Arguments.of("Attention on a moved batch", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(23)
+                        .input("z", 2, 3, 4).node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2, 3))
+                        .graphNode("Attention", "/a", List.of("t", "t", "t"), List.of("y")).output("y"),
+                        "Attention on input 't' of shape [2, N, 3, 4]"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"),
