@@ -262,7 +262,8 @@ class ImporterRejectsTest {
                                 .node("Conv", "/conv", List.of("x", "w"), "y", Attr.i("group", 2)).output("y")
                                 .batchOfOne(),
                         "only works at that batch size"),
-                Arguments.of("latent-dependent conv weights with other input channels", (Supplier<OnnxModelBuilder>) () ->
+                Arguments.of("latent-dependent conv weights with other input channels",
+                        (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 8).initializerLongs("ws", 2, 1, 2, 2)
                                 .initializerLongs("xs", 1, 2, 2, 2)
                                 .node("Reshape", "/w", List.of("z", "ws"), "w")
@@ -287,7 +288,8 @@ class ImporterRejectsTest {
                                 .node("Reshape", "/back", List.of("sum", "s1"), "y").output("y").batchOfOne(),
                         "the operands differ along the axis that holds the batch"),
                 Arguments.of("a constant batch of matrices of higher rank", (Supplier<OnnxModelBuilder>) () ->
-                        new OnnxModelBuilder(17).input("z", 3, 4).initializer("c", new int[] {2, 3, 4, 5}, new float[120])
+                        new OnnxModelBuilder(17).input("z", 3, 4)
+                                .initializer("c", new int[] {2, 3, 4, 5}, new float[120])
                                 .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
                                 .node("MatMul", "/mm", List.of("t", "c"), "y").output("y"),
                         "multiplied with [3, N, 4] (N: the batch) is not supported"),
