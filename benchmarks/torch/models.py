@@ -155,7 +155,9 @@ def export_module(model, z, path, name, dynamic=True, functions=False):
     if not has_dynamo:
         try:
             torch.onnx.export(model, (z,), path, **kw)
-        except torch.onnx.errors.CheckerError as e:   # torch 1.13 rejects its own LayerNorm without affine
+        except Exception as e:   # torch 1.13's checker rejects its own LayerNorm without affine, after writing it
+            if type(e).__name__ not in ("CheckerError", "ValidationError") or not os.path.exists(path):
+                raise
             print(f"{name}: torch's ONNX checker: {str(e).splitlines()[0]} (the model is written)", flush=True)
         return
     try:
