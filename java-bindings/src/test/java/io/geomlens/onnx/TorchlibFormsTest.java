@@ -151,6 +151,41 @@ class TorchlibFormsTest {
                 null), 3, 1.0);   // 3-D inputs [N, L, heads * E]
     }
 
+    /**
+     * nn.GELU(approximate="tanh") as torch.onnx.export writes it (x^3 as Mul(x, Mul(x, x)), then
+     * Mul(Mul(x, .), 0.5)) and as torchlib does (Pow(x, 3), then Mul(x, Mul(0.5, .))): one Gelu layer each.
+     */
+    @Test
+    void geluTanhFused() throws Exception {
+        for (boolean torchlib : new boolean[] {false, true}) {
+            SplittableRandom rnd = new SplittableRandom(43);
+            OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 4);
+            String h = ModelZoo.linear(m, rnd, "/fc", "z", 4, 6);
+            m.constant("c", new int[0], 0.044715f).constant("k", new int[0], (float) Math.sqrt(2 / Math.PI))
+                    .constant("one", new int[0], 1f).constant("half", new int[0], 0.5f)
+                    .constant("three", new int[0], 3f);
+            if (torchlib) {
+                m.node("Pow", "/gelu/Pow", List.of(h, "three"), "x3");
+            } else {
+                m.node("Mul", "/gelu/Mul", List.of(h, h), "x2").node("Mul", "/gelu/Mul_1", List.of(h, "x2"), "x3");
+            }
+            m.node("Mul", "/gelu/Mul_2", List.of("c", "x3"), "a").node("Add", "/gelu/Add", List.of(h, "a"), "b")
+                    .node("Mul", "/gelu/Mul_3", List.of("k", "b"), "s").node("Tanh", "/gelu/Tanh", List.of("s"), "t")
+                    .node("Add", "/gelu/Add_1", List.of("one", "t"), "u");
+            if (torchlib) {
+                m.node("Mul", "/gelu/Mul_4", List.of("half", "u"), "v")
+                        .node("Mul", "/gelu/Mul_5", List.of(h, "v"), "y");
+            } else {
+                m.node("Mul", "/gelu/Mul_4", List.of(h, "u"), "v")
+                        .node("Mul", "/gelu/Mul_5", List.of("half", "v"), "y");
+            }
+            m.output("y");
+            check(m, 4, 1.0);
+            org.junit.jupiter.api.Assertions.assertEquals(List.of("/gelu/Gelu"),
+                    OnnxImporter.read(m.toBytes(), "gelu.onnx").layerNames());
+        }
+    }
+
     @Test
     void softplusWithItsThreshold() throws Exception {
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
