@@ -4,8 +4,11 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** Who makes and who reads each value of a node list: the lookups the pattern fusions match with. */
@@ -65,13 +68,32 @@ final class NodeIndex {
         return t != null && t.size() == 1 ? t.data()[0] : Double.NaN;
     }
 
-    /** The nodes without the removed ones and with the replaced ones swapped in, in order. */
-    static List<NodeProto> rebuilt(List<NodeProto> nodes, java.util.Set<Integer> removed,
-                                   Map<Integer, NodeProto> replaced) {
+    /** A fusion's match: `node` put in place of node `at`, and the other nodes it stands for, dropped. */
+    record Fused(int at, NodeProto node, List<Integer> dropped) {}
+
+    /**
+     * Runs a pattern fusion: match is tried at each node whose op is an anchor and gives a Fused or
+     * null; a match that would take a node an earlier match took is left alone.
+     */
+    static List<NodeProto> fuse(List<NodeProto> nodes, Function<String, Tensor> constant, Set<String> anchors,
+                                BiFunction<NodeIndex, Integer, Fused> match) {
+        NodeIndex index = new NodeIndex(nodes, constant);
+        Set<Integer> taken = new HashSet<>();
+        Map<Integer, NodeProto> replaced = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Fused f = anchors.contains(nodes.get(i).getOpType()) ? match.apply(index, i) : null;
+            if (f != null && !taken.contains(f.at()) && f.dropped().stream().noneMatch(taken::contains)) {
+                taken.add(f.at());
+                taken.addAll(f.dropped());
+                replaced.put(f.at(), f.node());
+            }
+        }
         List<NodeProto> out = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            if (!removed.contains(i)) {
-                out.add(replaced.getOrDefault(i, nodes.get(i)));
+            if (replaced.containsKey(i)) {
+                out.add(replaced.get(i));
+            } else if (!taken.contains(i)) {
+                out.add(nodes.get(i));
             }
         }
         return out;
@@ -82,7 +104,7 @@ final class NodeIndex {
      * unread) never runs, so an op there that geomlens does not know cannot stop the import.
      */
     static List<NodeProto> needed(List<NodeProto> nodes, String output) {
-        java.util.Set<String> wanted = new java.util.HashSet<>(List.of(output));
+        Set<String> wanted = new HashSet<>(List.of(output));
         boolean[] keep = new boolean[nodes.size()];
         for (int i = nodes.size() - 1; i >= 0; i--) {
             NodeProto n = nodes.get(i);

@@ -2,10 +2,7 @@ package io.geomlens.onnx;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Tensor;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -22,29 +19,28 @@ final class SoftplusFusion {
     private SoftplusFusion() {}
 
     static List<NodeProto> apply(List<NodeProto> nodes, Function<String, Tensor> constant) {
-        NodeIndex index = new NodeIndex(nodes, constant);
-        Set<Integer> removed = new HashSet<>();
-        Map<Integer, NodeProto> replaced = new HashMap<>();
-        for (int w = 0; w < nodes.size(); w++) {
-            NodeProto where = nodes.get(w);
-            if (!where.getOpType().equals("Where") || where.getInputCount() != 3) {
-                continue;
-            }
-            Integer greater = index.producer(where.getInput(0), "Greater");
-            if (greater == null || !index.only(index.node(greater), w)
-                    || !(index.scalar(index.node(greater).getInput(1)) >= MIN_THRESHOLD)) {
-                continue;
-            }
-            String scaled = index.node(greater).getInput(0);
-            String x = where.getInput(1);
-            double beta = scaled.equals(x) ? 1 : beta(index, scaled, x);
-            if (beta > 0 && softplusBranch(index, where.getInput(2), scaled, beta)) {
-                removed.add(greater);
-                replaced.put(w, NodeProto.newBuilder().setOpType("Identity").setName(where.getName())
-                        .addInput(where.getInput(2)).addOutput(where.getOutput(0)).build());
-            }
+        return NodeIndex.fuse(nodes, constant, Set.of("Where"), SoftplusFusion::match);
+    }
+
+    /** The Where at w as an Identity of its softplus branch, dropping the Greater; or null. */
+    private static NodeIndex.Fused match(NodeIndex index, int w) {
+        NodeProto where = index.node(w);
+        if (where.getInputCount() != 3) {
+            return null;
         }
-        return NodeIndex.rebuilt(nodes, removed, replaced);
+        Integer greater = index.producer(where.getInput(0), "Greater");
+        if (greater == null || !index.only(index.node(greater), w)
+                || !(index.scalar(index.node(greater).getInput(1)) >= MIN_THRESHOLD)) {
+            return null;
+        }
+        String scaled = index.node(greater).getInput(0);
+        String x = where.getInput(1);
+        double beta = scaled.equals(x) ? 1 : beta(index, scaled, x);
+        if (!(beta > 0 && softplusBranch(index, where.getInput(2), scaled, beta))) {
+            return null;
+        }
+        return new NodeIndex.Fused(w, NodeProto.newBuilder().setOpType("Identity").setName(where.getName())
+                .addInput(where.getInput(2)).addOutput(where.getOutput(0)).build(), List.of(greater));
     }
 
     /** beta when scaled = Mul(x, beta) with a constant beta, else NaN. */

@@ -3,10 +3,7 @@ package io.geomlens.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Tensor;
 import io.geomlens.onnx.OnnxModelBuilder.Attr;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -21,46 +18,41 @@ final class WhereActivationFusion {
     private WhereActivationFusion() {}
 
     static List<NodeProto> apply(List<NodeProto> nodes, Function<String, Tensor> constant) {
-        NodeIndex index = new NodeIndex(nodes, constant);
-        Set<Integer> removed = new HashSet<>();
-        Map<Integer, NodeProto> replaced = new HashMap<>();
-        for (int w = 0; w < nodes.size(); w++) {
-            NodeProto where = nodes.get(w);
-            if (!where.getOpType().equals("Where") || where.getInputCount() != 3) {
-                continue;
-            }
-            String cond = where.getInput(0);
-            Integer cast = index.producer(cond, "Cast");   // masked_fill casts its mask to bool
-            if (cast != null && index.only(index.node(cast), w)) {
-                cond = index.node(cast).getInput(0);
-            } else {
-                cast = null;
-            }
-            Integer cmp = comparison(index, cond);
-            if (cmp == null || !index.only(index.node(cmp), cast != null ? cast : w)
-                    || index.scalar(index.node(cmp).getInput(1)) != 0) {
-                continue;
-            }
-            String x = index.node(cmp).getInput(0);
-            boolean positiveFirst = index.node(cmp).getOpType().startsWith("Greater");
-            String kept = where.getInput(positiveFirst ? 1 : 2);
-            String other = where.getInput(positiveFirst ? 2 : 1);
-            double slope = x.equals(kept) ? slope(index, other, x) : Double.NaN;
-            if (Double.isNaN(slope)) {
-                continue;
-            }
-            NodeProto.Builder act = NodeProto.newBuilder().setName(where.getName()).addInput(x)
-                    .addOutput(where.getOutput(0)).setOpType(slope == 0 ? "Relu" : "LeakyRelu");
-            if (slope != 0) {
-                act.addAttribute(Attr.f("alpha", slope).proto());
-            }
-            replaced.put(w, act.build());
-            removed.add(cmp);
-            if (cast != null) {
-                removed.add(cast);
-            }
+        return NodeIndex.fuse(nodes, constant, Set.of("Where"), WhereActivationFusion::match);
+    }
+
+    /** The Where at w as Relu / LeakyRelu of the compared value, dropping the comparison (and Cast); or null. */
+    private static NodeIndex.Fused match(NodeIndex index, int w) {
+        NodeProto where = index.node(w);
+        if (where.getInputCount() != 3) {
+            return null;
         }
-        return NodeIndex.rebuilt(nodes, removed, replaced);
+        String cond = where.getInput(0);
+        Integer cast = index.producer(cond, "Cast");   // masked_fill casts its mask to bool
+        if (cast != null && index.only(index.node(cast), w)) {
+            cond = index.node(cast).getInput(0);
+        } else {
+            cast = null;
+        }
+        Integer cmp = comparison(index, cond);
+        if (cmp == null || !index.only(index.node(cmp), cast != null ? cast : w)
+                || index.scalar(index.node(cmp).getInput(1)) != 0) {
+            return null;
+        }
+        String x = index.node(cmp).getInput(0);
+        boolean positiveFirst = index.node(cmp).getOpType().startsWith("Greater");
+        String kept = where.getInput(positiveFirst ? 1 : 2);
+        String other = where.getInput(positiveFirst ? 2 : 1);
+        double slope = x.equals(kept) ? slope(index, other, x) : Double.NaN;
+        if (Double.isNaN(slope)) {
+            return null;
+        }
+        NodeProto.Builder act = NodeProto.newBuilder().setName(where.getName()).addInput(x)
+                .addOutput(where.getOutput(0)).setOpType(slope == 0 ? "Relu" : "LeakyRelu");
+        if (slope != 0) {
+            act.addAttribute(Attr.f("alpha", slope).proto());
+        }
+        return new NodeIndex.Fused(w, act.build(), cast == null ? List.of(cmp) : List.of(cmp, cast));
     }
 
     /** The Greater / GreaterOrEqual / Less / LessOrEqual node that makes cond, or null. */
