@@ -137,11 +137,11 @@ final class DisplacedBatch {
                 case "Squeeze", "Unsqueeze" -> reshape(ctx, value(n.getInput(0)), squeezed(ctx));
                 case "Shape" -> b.constant(n.getOutput(0), shape(ctx, value(n.getInput(0))));
                 case "Identity", "Dropout", "Cast" -> {
-                    if (op.equals("Dropout") && n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
-                        throw ctx.fail("the Dropout mask output is used; export in eval() mode");
+                    if (op.equals("Dropout")) {
+                        ctx.checkInferenceDropout();
                     }
                     long to = ctx.a().integer("to", 1);
-                    if (to != 1 && to != 10 && to != 11 && to != 16) {
+                    if (!IntegerValues.floatType(to)) {
                         throw ctx.fail("a cast to ONNX type " + to + " (not a float) is not supported");
                     }
                     values.put(n.getOutput(0), value(n.getInput(0)));

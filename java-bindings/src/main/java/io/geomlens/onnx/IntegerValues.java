@@ -21,6 +21,12 @@ final class IntegerValues {
         };
     }
 
+    /** FLOAT, FLOAT16, DOUBLE, BFLOAT16: the types geomlens computes in its own precision. */
+    static boolean floatType(long onnxType) {
+        return onnxType == TensorProto.DataType.FLOAT_VALUE || onnxType == TensorProto.DataType.FLOAT16_VALUE
+                || onnxType == TensorProto.DataType.DOUBLE_VALUE || onnxType == TensorProto.DataType.BFLOAT16_VALUE;
+    }
+
     void add(String name) {
         names.add(name);
     }

@@ -49,6 +49,20 @@ record NodeContext(Graph.Builder b, NodeProto n, String name, Attributes a, int 
         return n.getOutput(i);
     }
 
+    /**
+     * A Dropout runs as the identity: refused when its training_mode input is true (it would drop
+     * values at random) or its mask output is read.
+     */
+    void checkInferenceDropout() {
+        Tensor training = optionalWeight(2, "training_mode");
+        if (training != null && training.data()[0] != 0) {
+            throw fail("training_mode=True drops values at random; export in eval() mode");
+        }
+        if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
+            throw fail("the Dropout mask output is used; export in eval() mode");
+        }
+    }
+
     /** A constant input (weight, shape, scales), or an error naming the missing initializer. */
     Tensor weight(int index, String role) {
         if (n.getInputCount() <= index || n.getInput(index).isEmpty()) {

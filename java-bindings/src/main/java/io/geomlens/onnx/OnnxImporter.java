@@ -184,7 +184,7 @@ public final class OnnxImporter {
                     + "); choose the one to study (CLI: --output NAME)");
         }
         int latentType = inputs.get(0).getType().getTensorType().getElemType();
-        if (latentType != 0 && !List.of(1, 10, 11, 16).contains(latentType)) {   // float, float16, double, bfloat16
+        if (latentType != 0 && !IntegerValues.floatType(latentType)) {
             throw new OnnxImportException("input '" + inputs.get(0).getName() + "' is of type "
                     + TensorProto.DataType.forNumber(latentType) + "; the latent must be real-valued (a float"
                     + " type): give integer inputs such as labels or token ids a value (CLI: --fix NAME=VALUES)");
@@ -410,13 +410,7 @@ public final class OnnxImporter {
                 b.node(name, "Neg", new Elementwise(Elementwise.Kind.MUL), List.of(in.get(0), name + "/minus_one"), out);
             }
             case "Dropout" -> {   // inference: the identity; the training mask has no value here
-                Tensor training = in.size() > 2 && !in.get(2).isEmpty() ? ctx.weight(2, "training_mode") : null;
-                if (training != null && training.data()[0] != 0) {
-                    throw ctx.fail("training_mode=True drops values at random; export in eval() mode");
-                }
-                if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
-                    throw ctx.fail("the Dropout mask output is used; export in eval() mode");
-                }
+                ctx.checkInferenceDropout();
                 b.alias(out, in.get(0));
             }
             case "Sqrt" -> {
@@ -429,7 +423,7 @@ public final class OnnxImporter {
             case "Cast" -> {
                 if (b.isVariable(in.get(0))) {
                     long to = a.integer("to", 1);
-                    if (to != 1 && to != 10 && to != 11 && to != 16) {   // float, float16, double, bfloat16
+                    if (!IntegerValues.floatType(to)) {
                         throw ctx.fail("a cast of a latent-dependent value to ONNX type " + to + " (not a float)"
                                 + " is not supported");
                     }

@@ -332,6 +332,12 @@ class ImporterRejectsTest {
                         .input("z", 2, 3, 4).node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2, 3))
                         .graphNode("Attention", "/a", List.of("t", "t", "t"), List.of("y")).output("y"),
                         "Attention on input 't' of shape [2, N, 3, 4]"),
+                Arguments.of("Dropout in training mode on a moved batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(17).input("z", 3, 4).initializerBools("train", new int[0], true)
+                                .initializer("p", new int[0], new float[] {0.5f})
+                                .node("Transpose", "/t", List.of("z"), "t", Attr.ints("perm", 1, 0, 2))
+                                .node("Dropout", "/d", List.of("t", "p", "train"), "y").output("y"),
+                        "training_mode=True"),
                 Arguments.of("Reshape allowzero", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).initializerLongs("s", 0, 4)
                         .node("Reshape", "/r", List.of("z", "s"), "y", Attr.i("allowzero", 1)).output("y"),
