@@ -85,8 +85,7 @@ final class AttentionImport {
             y = run("Reshape", List.of(run("Transpose", List.of(y), Attr.ints("perm", 0, 2, 1, 3)),
                     constant(new Tensor(new int[] {3}, new double[] {0, 0, -1}))));
         }
-        importer.accept(NodeProto.newBuilder().setOpType("Identity").setName(name).addInput(y)
-                .addOutput(n.getOutput(0)).build(), name);
+        importer.accept(OnnxModelBuilder.nodeProto("Identity", name, List.of(y), List.of(n.getOutput(0))), name);
     }
 
     /** [N, L, h * E] -> [N, h, L, E]. */
@@ -143,11 +142,7 @@ final class AttentionImport {
 
     private String run(String op, List<String> inputs, Attr... attrs) {
         String out = ctx.name() + "/" + op + step++;
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(inputs).addOutput(out);
-        for (Attr a : attrs) {
-            n.addAttribute(a.proto());
-        }
-        importer.accept(n.build(), out);
+        importer.accept(OnnxModelBuilder.nodeProto(op, out, inputs, List.of(out), attrs), out);
         return out;
     }
 }

@@ -1,8 +1,8 @@
 package io.geomlens.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Tensor;
+import io.geomlens.onnx.OnnxModelBuilder.Attr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,16 +44,12 @@ final class GeluFusion {
         }
         String base = core.getName().contains("/") ? core.getName().substring(0, core.getName().lastIndexOf('/'))
                 : core.getName();
-        NodeProto.Builder gelu = NodeProto.newBuilder().setOpType("Gelu").setName(base + "/Gelu").addInput(head.x())
-                .addOutput(index.node(tail[2]).getOutput(0));
-        if (tanh) {
-            gelu.addAttribute(AttributeProto.newBuilder().setName("approximate")
-                    .setType(AttributeProto.AttributeType.STRING)
-                    .setS(com.google.protobuf.ByteString.copyFromUtf8("tanh")));
-        }
+        NodeProto gelu = OnnxModelBuilder.nodeProto("Gelu", base + "/Gelu", List.of(head.x()),
+                List.of(index.node(tail[2]).getOutput(0)),
+                tanh ? new Attr[] {Attr.s("approximate", "tanh")} : new Attr[0]);
         List<Integer> dropped = new ArrayList<>(head.nodes());
         dropped.addAll(List.of(e, tail[0], tail[1]));
-        return new NodeIndex.Fused(tail[2], gelu.build(), dropped);
+        return new NodeIndex.Fused(tail[2], gelu, dropped);
     }
 
     /** [Div] of Erf(Div(x, sqrt 2)), or null. */

@@ -145,13 +145,19 @@ public final class OnnxModelBuilder {
     /** A node with several outputs (Split). */
     public OnnxModelBuilder graphNode(String op, String name, List<String> inputs, List<String> outputs,
                                       Attr... attrs) {
+        graph.addNode(nodeProto(op, name, inputs, outputs, attrs));
+        return this;
+    }
+
+    /** A default-domain node, as the importer's rewrites make them too. */
+    public static NodeProto nodeProto(String op, String name, List<String> inputs, List<String> outputs,
+                                      Attr... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs)
                 .addAllOutput(outputs);
         for (Attr a : attrs) {
             n.addAttribute(a.proto());
         }
-        graph.addNode(n);
-        return this;
+        return n.build();
     }
 
     /** A fresh value name with the given prefix. */

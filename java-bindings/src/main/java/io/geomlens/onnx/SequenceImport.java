@@ -138,11 +138,7 @@ final class SequenceImport {
     }
 
     private static NodeProto node(String op, String name, List<String> inputs, String output) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs);
-        if (output != null) {
-            n.addOutput(output);
-        }
-        return n.build();
+        return OnnxModelBuilder.nodeProto(op, name, inputs, output == null ? List.of() : List.of(output));
     }
 
     private void run(NodeProto n) {

@@ -39,8 +39,8 @@ final class SoftplusFusion {
         if (!(beta > 0 && softplusBranch(index, where.getInput(2), scaled, beta))) {
             return null;
         }
-        return new NodeIndex.Fused(w, NodeProto.newBuilder().setOpType("Identity").setName(where.getName())
-                .addInput(where.getInput(2)).addOutput(where.getOutput(0)).build(), List.of(greater));
+        return new NodeIndex.Fused(w, OnnxModelBuilder.nodeProto("Identity", where.getName(),
+                List.of(where.getInput(2)), List.of(where.getOutput(0))), List.of(greater));
     }
 
     /** beta when scaled = Mul(x, beta) with a constant beta, else NaN. */

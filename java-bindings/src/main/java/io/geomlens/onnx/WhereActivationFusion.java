@@ -47,12 +47,9 @@ final class WhereActivationFusion {
         if (Double.isNaN(slope)) {
             return null;
         }
-        NodeProto.Builder act = NodeProto.newBuilder().setName(where.getName()).addInput(x)
-                .addOutput(where.getOutput(0)).setOpType(slope == 0 ? "Relu" : "LeakyRelu");
-        if (slope != 0) {
-            act.addAttribute(Attr.f("alpha", slope).proto());
-        }
-        return new NodeIndex.Fused(w, act.build(), cast == null ? List.of(cmp) : List.of(cmp, cast));
+        NodeProto act = OnnxModelBuilder.nodeProto(slope == 0 ? "Relu" : "LeakyRelu", where.getName(), List.of(x),
+                List.of(where.getOutput(0)), slope == 0 ? new Attr[0] : new Attr[] {Attr.f("alpha", slope)});
+        return new NodeIndex.Fused(w, act, cast == null ? List.of(cmp) : List.of(cmp, cast));
     }
 
     /** The Greater / GreaterOrEqual / Less / LessOrEqual node that makes cond, or null. */
