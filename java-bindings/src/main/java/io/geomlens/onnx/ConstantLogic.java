@@ -24,7 +24,7 @@ final class ConstantLogic {
 
     static Tensor fold(String op, List<Tensor> in, boolean fmod, String where) {
         for (Tensor t : in) {
-            if (Arrays.stream(t.data()).anyMatch(v -> v < -1 && v % ShapeFolding.BATCH == 0)) {
+            if (Arrays.stream(t.data()).anyMatch(ShapeFolding::isBatch)) {
                 throw new OnnxImportException(where + ": " + op + " of the batch size is not supported");
             }
         }

@@ -289,7 +289,7 @@ final class DisplacedBatch {
         int at = -1;
         for (int i = 0; i < t.size(); i++) {
             double v = t.data()[i];
-            if (v < -1 && v % ShapeFolding.BATCH == 0) {
+            if (ShapeFolding.isBatch(v)) {
                 at = at < 0 ? i : Integer.MAX_VALUE;
             }
         }

@@ -1,6 +1,5 @@
 package io.geomlens.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.Set;
@@ -36,7 +35,6 @@ final class NodeRewrites {
         int to = integers.contains(n.getInput(1)) ? TensorProto.DataType.INT64_VALUE
                 : TensorProto.DataType.FLOAT_VALUE;
         return n.toBuilder().setOpType("Cast").clearInput().addInput(n.getInput(0)).clearAttribute()
-                .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
-                        .setI(to)).build();
+                .addAttribute(OnnxModelBuilder.Attr.i("to", to).proto()).build();
     }
 }

@@ -21,6 +21,11 @@ import java.util.List;
 final class ShapeFolding {
     /** Stands for the (dynamic) batch size inside folded shape tensors. */
     static final double BATCH = -987654321.0;
+
+    /** Whether a folded shape entry stands for the batch size or a multiple of it (N * heads). */
+    static boolean isBatch(double v) {
+        return v < -1 && v % BATCH == 0;
+    }
     static final List<String> OPS = List.of("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice",
             "Sqrt", "ConstantOfShape", "Equal", "Where");
 
@@ -262,7 +267,7 @@ final class ShapeFolding {
     static Tensor abs(Tensor t) {
         double[] d = t.data().clone();
         for (int i = 0; i < d.length; i++) {
-            d[i] = d[i] < -1 && d[i] % BATCH == 0 ? d[i] : Math.abs(d[i]);
+            d[i] = isBatch(d[i]) ? d[i] : Math.abs(d[i]);
         }
         return new Tensor(t.shape(), d);
     }
