@@ -30,4 +30,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         cl.getErr().println("error: " + msg);
         return 1;
     }
+
+    /** The Java heap ran out: how large it was and how to give it more. */
+    static String outOfHeap() {
+        long mib = Runtime.getRuntime().maxMemory() >> 20;
+        String max = mib < 1024 ? mib + " MiB" : String.format("%.1f GiB", mib / 1024.0);
+        return "out of Java heap memory (the JVM may use at most " + max + "); give it more with java -Xmx<size>"
+                + " (bin/geomlens: GEOMLENS_JAVA_OPTS=-Xmx16g), or ask for less at once (fewer latents, a smaller"
+                + " --k or --top)";
+    }
 }

@@ -34,7 +34,13 @@ public final class Main {
             err.flush();
             return 1;
         }
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError oom) {   // an Error, so picocli passes it on; the heap is free again here
+            err.println("error: " + Errors.outOfHeap());
+            code = 1;
+        }
         out.flush();
         err.flush();
         return code;

@@ -8,6 +8,7 @@ import io.geomlens.SignPattern;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphRunner;
 import io.geomlens.graph.Precision;
+import io.geomlens.graph.RowFootprint;
 import io.geomlens.graph.Tensor;
 import io.geomlens.linalg.Gemm;
 import java.util.List;
@@ -20,9 +21,20 @@ import java.util.List;
  */
 public final class CpuBackend implements Backend {
     private final Precision precision;
+    private final long callBudget;
 
     public CpuBackend(Precision precision) {
+        this(precision, Runtime.getRuntime().maxMemory() / (4L * Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * callBudget: heap bytes one call's rows may hold (default a quarter of the heap shared by
+     * as many calls as there are cores, which is how many Descriptors and Lanczos run at once);
+     * calls with more rows run in chunks of rows that fit.
+     */
+    CpuBackend(Precision precision, long callBudget) {
         this.precision = precision;
+        this.callBudget = callBudget;
     }
 
     public CpuBackend() {
@@ -36,7 +48,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Generator load(Graph graph) {
-        return new CpuGenerator(graph, new GraphRunner<>(graph, new CpuExecutor(precision)), precision, name());
+        long perRow = RowFootprint.of(graph).bytes(precision == Precision.FLOAT32 ? Float.BYTES : Double.BYTES);
+        int rows = (int) Math.clamp(callBudget / Math.max(1, perRow), 1, Integer.MAX_VALUE);
+        return new CpuGenerator(graph, new GraphRunner<>(graph, new CpuExecutor(precision)), precision, name(), rows);
     }
 
     /** The multithreaded GEMM the ops use in this precision, 768^3 with dense random operands (no zeros to skip). */
@@ -56,8 +70,9 @@ public final class CpuBackend implements Backend {
         return Gemm.kernelName(precision == Precision.FLOAT32);
     }
 
-    private record CpuGenerator(Graph graph, GraphRunner<Tensor> run, Precision precision, String backendName)
-            implements Generator {
+    /** rowsPerCall: latents, tangents or cotangents one walk over the graph takes (the rest in further walks). */
+    private record CpuGenerator(Graph graph, GraphRunner<Tensor> run, Precision precision, String backendName,
+                                int rowsPerCall) implements Generator {
         private Tensor input(double[] values, int[] shape) {
             return precision.store(new Tensor(shape, values.clone()));
         }
@@ -75,28 +90,39 @@ public final class CpuBackend implements Backend {
         @Override
         public double[] forward(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
-            return run.forward(input(z, run.inputShape(n)), null).data();
+            return inRowChunks(z, n, latentDim(), outputDim(),
+                    (part, m) -> run.forward(input(part, run.inputShape(m)), null).data());
         }
 
         @Override
         public double[] jvp(double[] z, double[] v, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
-            return run.jvp(input(z, run.inputShape(1)), input(v, run.inputShape(k))).data();
+            Tensor primal = input(z, run.inputShape(1));
+            return inRowChunks(v, k, latentDim(), outputDim(),
+                    (part, m) -> run.jvp(primal, input(part, run.inputShape(m))).data());
         }
 
         @Override
         public double[] vjp(double[] z, double[] u, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
-            return run.vjp(input(z, run.inputShape(1)), input(u, run.outputShape(k))).data();
+            Tensor primal = input(z, run.inputShape(1));
+            return inRowChunks(u, k, outputDim(), latentDim(),
+                    (part, m) -> run.vjp(primal, input(part, run.outputShape(m))).data());
         }
 
         @Override
         public SignPattern preActivationSigns(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
             SignPattern signs = SignPattern.allocate(graph.layerNames(), graph.layerWidths(), n);
-            run.forward(input(z, run.inputShape(n)), (layer, x) -> record(signs, layer, x));
+            int e = latentDim();
+            for (int start = 0; start < n; start += rowsPerCall) {
+                int m = Math.min(rowsPerCall, n - start);
+                int first = start;
+                double[] part = java.util.Arrays.copyOfRange(z, start * e, (start + m) * e);
+                run.forward(input(part, run.inputShape(m)), (layer, x) -> record(signs, first, layer, x));
+            }
             return signs;
         }
 
@@ -105,16 +131,35 @@ public final class CpuBackend implements Backend {
             return graph.layerNames();
         }
 
-        private static void record(SignPattern signs, int layer, Tensor x) {
+        /** rows rows of `width` values through f, rowsPerCall at a time, into one array of outWidth-wide rows. */
+        private double[] inRowChunks(double[] rows, int count, int width, int outWidth, RowCall f) {
+            if (count <= rowsPerCall) {
+                return f.run(rows, count);
+            }
+            double[] out = new double[count * outWidth];
+            for (int start = 0; start < count; start += rowsPerCall) {
+                int m = Math.min(rowsPerCall, count - start);
+                double[] part = java.util.Arrays.copyOfRange(rows, start * width, (start + m) * width);
+                System.arraycopy(f.run(part, m), 0, out, start * outWidth, m * outWidth);
+            }
+            return out;
+        }
+
+        private static void record(SignPattern signs, int first, int layer, Tensor x) {
             int width = x.rowSize();
             double[] d = x.data();
             for (int s = 0; s < x.dim(0); s++) {
                 for (int i = 0; i < width; i++) {
                     if (d[s * width + i] > 0) {
-                        signs.set(s, layer, i);
+                        signs.set(first + s, layer, i);
                     }
                 }
             }
         }
+    }
+
+    /** One walk over m rows. */
+    private interface RowCall {
+        double[] run(double[] rows, int m);
     }
 }
