@@ -8,6 +8,7 @@ import io.geomlens.SignPattern;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphRunner;
 import io.geomlens.graph.Precision;
+import io.geomlens.graph.RowChunks;
 import io.geomlens.graph.RowFootprint;
 import io.geomlens.graph.Tensor;
 import io.geomlens.linalg.Gemm;
@@ -90,7 +91,7 @@ public final class CpuBackend implements Backend {
         @Override
         public double[] forward(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
-            return inRowChunks(z, n, latentDim(), outputDim(),
+            return RowChunks.map(z, n, latentDim(), outputDim(), rowsPerCall,
                     (part, m) -> run.forward(input(part, run.inputShape(m)), null).data());
         }
 
@@ -99,7 +100,7 @@ public final class CpuBackend implements Backend {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
             Tensor primal = input(z, run.inputShape(1));
-            return inRowChunks(v, k, latentDim(), outputDim(),
+            return RowChunks.map(v, k, latentDim(), outputDim(), rowsPerCall,
                     (part, m) -> run.jvp(primal, input(part, run.inputShape(m))).data());
         }
 
@@ -108,7 +109,7 @@ public final class CpuBackend implements Backend {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
             Tensor primal = input(z, run.inputShape(1));
-            return inRowChunks(u, k, outputDim(), latentDim(),
+            return RowChunks.map(u, k, outputDim(), latentDim(), rowsPerCall,
                     (part, m) -> run.vjp(primal, input(part, run.outputShape(m))).data());
         }
 
@@ -131,20 +132,6 @@ public final class CpuBackend implements Backend {
             return graph.layerNames();
         }
 
-        /** rows rows of `width` values through f, rowsPerCall at a time, into one array of outWidth-wide rows. */
-        private double[] inRowChunks(double[] rows, int count, int width, int outWidth, RowCall f) {
-            if (count <= rowsPerCall) {
-                return f.run(rows, count);
-            }
-            double[] out = new double[count * outWidth];
-            for (int start = 0; start < count; start += rowsPerCall) {
-                int m = Math.min(rowsPerCall, count - start);
-                double[] part = java.util.Arrays.copyOfRange(rows, start * width, (start + m) * width);
-                System.arraycopy(f.run(part, m), 0, out, start * outWidth, m * outWidth);
-            }
-            return out;
-        }
-
         private static void record(SignPattern signs, int first, int layer, Tensor x) {
             int width = x.rowSize();
             double[] d = x.data();
@@ -156,10 +143,5 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
-    }
-
-    /** One walk over m rows. */
-    private interface RowCall {
-        double[] run(double[] rows, int m);
     }
 }

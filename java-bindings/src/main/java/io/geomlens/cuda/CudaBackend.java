@@ -9,7 +9,9 @@ import io.geomlens.SignPattern;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.GraphRunner;
 import io.geomlens.graph.OpProfile;
+import io.geomlens.graph.RowChunks;
 import io.geomlens.graph.Tensor;
+import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -84,6 +86,8 @@ public final class CudaBackend implements Backend {
         private final Graph graph;
         private final DeviceCache cache;
         private double[] identity;
+        /** Tangent or cotangent rows per pass for one latent once all did not fit the device (0: all at once). */
+        private volatile int rowChunk;
 
         CudaGenerator(Graph graph, DeviceCache cache) {
             this.graph = graph;
@@ -129,16 +133,35 @@ public final class CudaBackend implements Backend {
         public double[] jvp(double[] z, double[] v, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("tangents", v, k, latentDim(), "latent dimension E");
-            return onDevice((ex, run) -> download(run.jvp(ex.upload(z, run.inputShape(1)),
-                    ex.upload(v, run.inputShape(k)))));
+            return fitted(v, k, latentDim(), outputDim(), (part, m) -> onDevice((ex, run) ->
+                    download(run.jvp(ex.upload(z, run.inputShape(1)), ex.upload(part, run.inputShape(m))))));
         }
 
         @Override
         public double[] vjp(double[] z, double[] u, int k) {
             Inputs.matrix("latent", z, 1, latentDim(), "latent dimension E");
             Inputs.matrix("cotangents", u, k, outputDim(), "output dimension D");
-            return onDevice((ex, run) -> download(run.vjp(ex.upload(z, run.inputShape(1)),
-                    ex.upload(u, run.outputShape(k)))));
+            return fitted(u, k, outputDim(), latentDim(), (part, m) -> onDevice((ex, run) ->
+                    download(run.vjp(ex.upload(z, run.inputShape(1)), ex.upload(part, run.outputShape(m))))));
+        }
+
+        /**
+         * f over count rows of one latent: all at once until that has run out of device memory,
+         * then rowChunk at a time, halved on each further out-of-memory (the device's free memory
+         * is what it is: the chunk is remembered).
+         */
+        private double[] fitted(double[] rows, int count, int width, int outWidth, RowChunks.Call f) {
+            while (true) {
+                int chunk = rowChunk > 0 ? Math.min(rowChunk, count) : count;
+                try {
+                    return RowChunks.map(rows, count, width, outWidth, chunk, f);
+                } catch (OutOfDeviceMemoryException oom) {
+                    if (chunk == 1) {
+                        throw oom;
+                    }
+                    rowChunk = (chunk + 1) / 2;
+                }
+            }
         }
 
         @Override
@@ -161,28 +184,39 @@ public final class CudaBackend implements Backend {
          * One grouped pass for all n latents gives M_i (rows x cols, float32, on the device); then
          * the float64 Gram of its smaller side (M M^T or M^T M, r = min(rows, cols) square: the
          * projected route with E < k solves E x E, not k x k) and a batched eigen-solver; sigma =
-         * sqrt of the r eigenvalues (clamped at 0: rounding can leave tiny negatives).
+         * sqrt of the r eigenvalues (clamped at 0: rounding can leave tiny negatives). A single
+         * latent whose rows do not fit the device at once runs in chunks of rows, halved on each
+         * out-of-memory and remembered (more latents: Descriptors halves their number first).
          */
         @Override
         public double[][] singularValues(double[] z, int n, double[] frame, int k) {
+            Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
+            int rows = frame == null ? latentDim() : k;
+            while (true) {
+                int chunk = n == 1 && rowChunk > 0 ? Math.min(rowChunk, rows) : rows;
+                try {
+                    return spectra(z, n, frame, k, chunk);
+                } catch (OutOfDeviceMemoryException oom) {
+                    if (n > 1 || chunk == 1) {
+                        throw oom;
+                    }
+                    rowChunk = (chunk + 1) / 2;
+                }
+            }
+        }
+
+        private double[][] spectra(double[] z, int n, double[] frame, int k, int chunk) {
             int e = latentDim();
             int d = outputDim();
-            Inputs.matrix("latents", z, n, e, "latent dimension E");
             return onDevice((ex, run) -> {
                 DeviceTensor zt = ex.upload(z, run.inputShape(n));
-                int rows;
-                int cols;
-                DeviceTensor m;
-                if (frame == null) {
-                    m = run.jvp(zt, ex.tile(cache.of(identity(), run.inputShape(e)), n));
-                    rows = e;
-                    cols = d;
-                } else {
-                    // The frame W is fixed for a Descriptors run: upload it once (cached by identity).
-                    m = run.vjp(zt, ex.tile(cache.of(frame, run.outputShape(k)), n));
-                    rows = k;
-                    cols = e;
-                }
+                int rows = frame == null ? e : k;
+                int cols = frame == null ? d : e;
+                // The frame W is fixed for a Descriptors run: upload it once (cached by identity).
+                DeviceTensor seeds = frame == null ? cache.of(identity(), run.inputShape(e))
+                        : cache.of(frame, run.outputShape(k));
+                DeviceTensor m = chunk >= rows ? jacobianRows(run, zt, ex.tile(seeds, n), frame == null)
+                        : jacobianInChunks(ex, run, zt, seeds, rows, cols, chunk, frame == null);
                 int r = Math.min(rows, cols);   // the native Gram is of the smaller side: r x r
                 MemorySegment gram = ex.allocDoubles((long) n * r * r);
                 MemorySegment eig = ex.allocDoubles((long) n * r);
@@ -200,6 +234,34 @@ public final class CudaBackend implements Backend {
                 }
                 return out;
             });
+        }
+
+        /** M for every latent in one pass: J V (exact route: the tangents V = I) or U J (projected: U = W). */
+        private static DeviceTensor jacobianRows(GraphRunner<DeviceTensor> run, DeviceTensor zt, DeviceTensor seeds,
+                                                 boolean exact) {
+            return exact ? run.jvp(zt, seeds) : run.vjp(zt, seeds);
+        }
+
+        /** M (rows x cols) of one latent, `chunk` of its seed rows per pass, each pass's output copied in. */
+        private DeviceTensor jacobianInChunks(CudaExecutor ex, GraphRunner<DeviceTensor> run, DeviceTensor zt,
+                                              DeviceTensor seeds, int rows, int cols, int chunk, boolean exact) {
+            DeviceTensor m = ex.alloc(new int[] {rows, cols});
+            long width = seeds.rowSize();
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int c = Math.min(chunk, rows - r0);
+                int[] shape = seeds.shape();
+                shape[0] = c;
+                DeviceTensor part = jacobianRows(run, zt,
+                        new DeviceTensor(shape, DeviceTensor.offset(seeds.pointer(), r0 * width)), exact);
+                long count = (long) c * cols;
+                cx.lib().copy2d(cx.handle(), DeviceTensor.offset(m.pointer(), (long) r0 * cols), count, part.pointer(),
+                        count, count, 1);
+                Object buffer = ex.bufferOf(part);   // none when the graph hands back its seeds (an identity)
+                if (buffer != null) {
+                    ex.releaseBuffer(buffer);
+                }
+            }
+            return m;
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.geomlens.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.geomlens.Generator;
@@ -11,6 +12,7 @@ import io.geomlens.descriptors.Descriptors;
 import io.geomlens.descriptors.Route;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Precision;
+import io.geomlens.internal.ffi.OutOfDeviceMemoryException;
 import io.geomlens.onnx.ModelZoo;
 import io.geomlens.onnx.OnnxImporter;
 import io.geomlens.testing.Close;
@@ -53,6 +55,36 @@ class SmallDeviceTest {
         // trim), almost the whole device can be taken in one piece.
         try (DeviceBuffer all = cx.alloc(capacity - capacity / 16)) {
             assertTrue(all.bytes() > 0);
+        }
+    }
+
+    /**
+     * The conv decoder's 120 projected cotangents for one latent (about 5 MB per value of the
+     * walk) cannot be on a 4 MiB device at once: the generator runs them in chunks of rows,
+     * halving on each out-of-memory, in Descriptors' spectra and in plain VJPs (each generator
+     * learns its chunk by itself), and the results still match the CPU.
+     */
+    @Test
+    void oneLatentsRowsRunInChunksWhenTheyDoNotFit() {
+        CudaBackend gpu = Gpu.backend();
+        Graph g = OnnxImporter.read(ModelZoo.convDecoder(5, 12).toBytes(), "conv");
+        int n = 2;
+        double[] z = Close.gaussian(new SplittableRandom(4), n * g.latentDim(), 1.0);
+        DescriptorOptions o = DescriptorOptions.DEFAULTS.withRoute(Route.PROJECTED).withComplexity(false);
+        Generator host = new CpuBackend(Precision.FLOAT64).load(g);
+        Descriptors onCpu = new Descriptors(host, o);
+        DescriptorBatch cpu = onCpu.describe(z, n);
+        double[] z0 = java.util.Arrays.copyOf(z, g.latentDim());
+        double[] w = onCpu.projection();
+        try (Generator d = gpu.load(g); Generator d2 = gpu.load(g)) {
+            assertThrows(OutOfDeviceMemoryException.class, () -> d.vjpBatch(z0, 1, w, 120),
+                    "the premise: one latent's 120 rows do not fit at once");
+            DescriptorBatch dev = new Descriptors(d, o).describe(z, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(cpu.latents().get(i).psi(), dev.latents().get(i).psi(), 1e-3, "psi " + i);
+                assertEquals(cpu.latents().get(i).nu(), dev.latents().get(i).nu(), 1e-3, "nu " + i);
+            }
+            Close.assertClose(host.vjp(z0, w, 120), d2.vjp(z0, w, 120), 1e-4, 1e-4, "W J in chunks");
         }
     }
 }
