@@ -25,6 +25,7 @@ __device__ inline float act_value(int kind, float alpha, float x) {
         case GEOMLENS_LOG: return logf(x);
         case GEOMLENS_SIN: return sinf(x);
         case GEOMLENS_COS: return cosf(x);
+        case GEOMLENS_STEP: return x > 0.f ? 1.f : 0.f;
         default: return erff(x);
     }
 }
@@ -58,6 +59,7 @@ __device__ inline float act_slope(int kind, float alpha, float x) {
         case GEOMLENS_LOG: return 1.f / x;
         case GEOMLENS_SIN: return cosf(x);
         case GEOMLENS_COS: return -sinf(x);
+        case GEOMLENS_STEP: return 0.f;
         default: return 1.12837916709551257f * expf(-x * x);
     }
 }

@@ -248,6 +248,30 @@ def where_activations():
                          nn.Linear(12, 12), WhereActivation("masked_fill"), nn.Linear(12, 6))
 
 
+class WhereGates(nn.Module):
+    """torch.where on latent-dependent conditions that are not ReLUs: a hand-written ELU, a hard gate
+    (g >= 0.1).float() * g, masks combined with & | ~ ^ and ==, masked_fill with a constant cap; an
+    nn.ReLU after them is the one layer of delta."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.gate, self.out, self.act = nn.Linear(5, 10), nn.Linear(5, 10), nn.Linear(10, 6), nn.ReLU()
+
+    def forward(self, z):
+        h, g = self.fc(z), self.gate(z)
+        elu = torch.where(h > 0, h, 0.7 * (torch.exp(h) - 1))
+        gated = (g >= 0.1).float() * g
+        lt, le = elu < gated, g <= 0.5
+        mask = ((lt & le) | ~le) ^ (h > 0)
+        picked = torch.where(mask == (g >= 0.1), elu, gated)
+        capped = picked.masked_fill(picked > 1.5, 1.5)
+        return self.out(self.act(capped + 0.1 * h))
+
+
+def where_gates():
+    return WhereGates()
+
+
 class Block(nn.Module):
     """A residual block, exported as an ONNX function that calls Linear's and LeakyReLU's."""
 
@@ -274,7 +298,7 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "stylegan2-fused": (Synthesis, (8,)), "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,)),
             "function-blocks": (function_blocks, (6,)), "video-decoder": (video_decoder, (2, 2, 4, 4)),
             "voxel-gan": (voxel_gan, (8, 1, 1, 1)), "dit": (dit_tiny, (4, 4, 4)),
-            "where-activations": (where_activations, (4,))}
+            "where-activations": (where_activations, (4,)), "where-gates": (where_gates, (5,))}
 # exported with these module classes as ONNX functions (export_modules_as_functions)
 FUNCTIONS = {"function-blocks": {nn.Linear, Block, nn.LeakyReLU}}
 # also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default

@@ -121,6 +121,7 @@ double act(int kind, double alpha, double x) {
         case GEOMLENS_LOG: return std::log(x);
         case GEOMLENS_SIN: return std::sin(x);
         case GEOMLENS_COS: return std::cos(x);
+        case GEOMLENS_STEP: return x > 0 ? 1 : 0;
         default: return std::erf(x);
     }
 }
@@ -130,6 +131,7 @@ double slope(int kind, double alpha, double x) {
     if (kind == GEOMLENS_RELU) return x > 0 ? 1 : 0;
     if (kind == GEOMLENS_LEAKY_RELU) return x > 0 ? 1 : alpha;
     if (kind == GEOMLENS_ELU) return x > 0 ? 1 : alpha * std::exp(x);  // kinked at 0 like the ReLUs
+    if (kind == GEOMLENS_STEP) return 0;
     return (act(kind, alpha, x + h) - act(kind, alpha, x - h)) / (2 * h);
 }
 

@@ -45,6 +45,7 @@ float act_value(int kind, float alpha, float x) {
         case GEOMLENS_LOG: return std::log(x);
         case GEOMLENS_SIN: return std::sin(x);
         case GEOMLENS_COS: return std::cos(x);
+        case GEOMLENS_STEP: return x > 0.f ? 1.f : 0.f;
         default: return std::erf(x);
     }
 }
@@ -77,6 +78,7 @@ float act_slope(int kind, float alpha, float x) {
         case GEOMLENS_LOG: return 1.f / x;
         case GEOMLENS_SIN: return std::cos(x);
         case GEOMLENS_COS: return -std::sin(x);
+        case GEOMLENS_STEP: return 0.f;
         default: return 1.12837916709551257f * std::exp(-x * x);
     }
 }

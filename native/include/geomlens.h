@@ -34,9 +34,10 @@ enum geomlens_activation {
     GEOMLENS_RELU = 0, GEOMLENS_LEAKY_RELU = 1, GEOMLENS_SIGMOID = 2, GEOMLENS_TANH = 3,
     GEOMLENS_GELU = 4, GEOMLENS_GELU_TANH = 5, GEOMLENS_ERF = 6, GEOMLENS_ELU = 7, GEOMLENS_SOFTPLUS = 8,
     GEOMLENS_SQRT = 9, GEOMLENS_RECIPROCAL = 10, GEOMLENS_POW = 11 /* x^alpha */, GEOMLENS_EXP = 12,
-    GEOMLENS_LOG = 13, GEOMLENS_SIN = 14, GEOMLENS_COS = 15
+    GEOMLENS_LOG = 13, GEOMLENS_SIN = 14, GEOMLENS_COS = 15,
+    GEOMLENS_STEP = 16 /* 1 where x > 0, else 0; slope 0: a comparison's mask */
 };
-#define GEOMLENS_LAST_ACTIVATION GEOMLENS_COS
+#define GEOMLENS_LAST_ACTIVATION GEOMLENS_STEP
 
 /* Elementwise binary ops, in the order of io.geomlens.graph.Elementwise.Kind. */
 enum geomlens_binary { GEOMLENS_ADD = 0, GEOMLENS_SUB = 1, GEOMLENS_MUL = 2, GEOMLENS_DIV = 3 };

@@ -4,7 +4,9 @@ package io.geomlens.graph;
 public final class Activation implements Op {
     /** In the order of geomlens_activation in native/include/geomlens.h. */
     public enum Kind {
-        RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS, SQRT, RECIPROCAL, POW, EXP, LOG, SIN, COS
+        RELU, LEAKY_RELU, SIGMOID, TANH, GELU, GELU_TANH, ERF, ELU, SOFTPLUS, SQRT, RECIPROCAL, POW, EXP, LOG, SIN, COS,
+        /** 1 where x > 0, else 0: the mask of a comparison of latent-dependent values (slope 0). */
+        STEP
     }
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
@@ -45,7 +47,8 @@ public final class Activation implements Op {
      * The activations count (MATH.md's list and its kin). A lone Erf is a GELU that the importer
      * could not fuse (an unusual export order); its input x / sqrt 2 has the sign of the GELU's
      * input, so its neurons are the GELU's. SQRT, RECIPROCAL, POW (alpha the exponent), EXP, LOG,
-     * SIN and COS are arithmetic (normalization statistics, scales, embeddings), not neurons.
+     * SIN and COS are arithmetic (normalization statistics, scales, embeddings), not neurons; STEP
+     * is a comparison (Where's condition), not a neuron either.
      */
     @Override
     public boolean isNonlinearity() {
@@ -70,6 +73,7 @@ public final class Activation implements Op {
             case LOG -> Math.log(x);
             case SIN -> Math.sin(x);
             case COS -> Math.cos(x);
+            case STEP -> x > 0 ? 1.0 : 0.0;
         };
     }
 
@@ -102,6 +106,7 @@ public final class Activation implements Op {
             case LOG -> 1.0 / x;
             case SIN -> Math.cos(x);
             case COS -> -Math.sin(x);
+            case STEP -> 0.0;
         };
     }
 

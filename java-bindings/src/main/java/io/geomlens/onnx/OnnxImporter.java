@@ -423,11 +423,15 @@ public final class OnnxImporter {
             case "Cast" -> {
                 if (b.isVariable(in.get(0))) {
                     long to = a.integer("to", 1);
-                    if (!IntegerValues.floatType(to)) {
+                    if (to == ai.onnx.proto.OnnxMl.TensorProto.DataType.BOOL_VALUE && !integers.contains(in.get(0))) {
+                        LatentLogic.nonZero(ctx);
+                    } else if (IntegerValues.floatType(to) || integers.contains(in.get(0))) {
+                        // a float in the backend's own precision; a comparison's 0/1 mask in any type
+                        b.alias(out, in.get(0));
+                    } else {
                         throw ctx.fail("a cast of a latent-dependent value to ONNX type " + to + " (not a float)"
                                 + " is not supported");
                     }
-                    b.alias(out, in.get(0));   // computed in the backend's own precision
                 } else {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
@@ -440,14 +444,30 @@ public final class OnnxImporter {
                 }
             }
             case "Where" -> {
-                if (in.stream().anyMatch(b::isVariable)) {
+                if (b.isVariable(in.get(0))) {
+                    LatentLogic.where(ctx);
+                } else if (in.stream().anyMatch(b::isVariable)) {
                     WhereImport.importNode(ctx);
                 } else {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Shape", "ConstantOfShape", "Equal", "OneHot", "Range", "Trilu", "Size", "Greater", "Less",
-                 "GreaterOrEqual", "LessOrEqual", "Not", "And", "Or", "Xor", "Floor", "Ceil", "Round", "Sign", "Mod" ->
+            case "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal" -> {
+                if (in.stream().anyMatch(b::isVariable)) {
+                    LatentLogic.compare(ctx);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                }
+            }
+            case "Not", "And", "Or", "Xor" -> {
+                if (in.stream().anyMatch(b::isVariable)) {
+                    LatentLogic.logic(ctx);
+                } else {
+                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
+                }
+            }
+            case "Shape", "ConstantOfShape", "OneHot", "Range", "Trilu", "Size", "Floor", "Ceil", "Round", "Sign",
+                 "Mod" ->
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
             case "Identity" -> b.alias(out, in.get(0));
             case "Add", "Sub", "Mul", "Div" -> b.node(name, op,

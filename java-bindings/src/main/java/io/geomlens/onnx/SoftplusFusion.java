@@ -11,7 +11,8 @@ import java.util.function.Function;
  * Where(Greater(x * beta, threshold), x, Softplus(x * beta) / beta), becomes its softplus branch:
  * the Where only guards exp against overflow, which geomlens's Softplus (max(x, 0) + log1p(exp(-|x|)))
  * does not need; the branches differ by at most exp(-threshold) / beta (2e-9 at torch's 20). The
- * Greater on a latent-dependent value goes with it. Only thresholds of 14 and more are fused.
+ * Greater on a latent-dependent value goes with it. Only thresholds of 14 and more are fused; a lower
+ * one changes the function and imports as the Where it is (LatentLogic).
  */
 final class SoftplusFusion {
     private static final double MIN_THRESHOLD = 14;   // exp(-14) = 8e-7

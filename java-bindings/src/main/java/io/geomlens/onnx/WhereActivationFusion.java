@@ -12,7 +12,7 @@ import java.util.function.Function;
  * latent-dependent value: Where(x > 0, x, alpha x), Where(x > 0, x, zeros_like(x)),
  * masked_fill(x < 0, 0) (a Where on a Cast of Less), with >= and <= too. Each becomes the activation
  * it is (equal at 0 as well), a layer of delta like any ReLU; the comparison goes, and the zeros' Shape
- * and ConstantOfShape are left for the dead-node pass. Other Wheres on the latent stay refused.
+ * and ConstantOfShape are left for the dead-node pass. Other Wheres on the latent are masks (LatentLogic).
  */
 final class WhereActivationFusion {
     private WhereActivationFusion() {}

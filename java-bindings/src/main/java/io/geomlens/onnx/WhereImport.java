@@ -18,11 +18,7 @@ final class WhereImport {
     static void importNode(NodeContext ctx) {
         Graph.Builder b = ctx.b();
         String name = ctx.name();
-        Tensor cond = b.constantOf(ctx.input(0));
-        if (cond == null) {
-            throw ctx.fail("a condition that depends on the latent is not supported (it would be a step, with no"
-                    + " derivative); Where with a fixed condition (masked_fill with a constant mask) is");
-        }
+        Tensor cond = b.constantOf(ctx.input(0));   // a latent-dependent condition goes to LatentLogic instead
         String[] terms = new String[2];
         for (int branch = 0; branch < 2; branch++) {
             boolean chosen = branch == 0;   // the branch where cond holds

@@ -247,6 +247,14 @@ class ForwardVsOrtTest {
         assertEquals(List.of("/leaky", "/relu"), OnnxImporter.read(m.toBytes(), "where.onnx").layerNames());
     }
 
+    /** Where on latent-dependent conditions (comparisons, logic, casts of masks) vs ONNX Runtime. */
+    @Test
+    void whereOnLatentConditions() throws Exception {
+        check(io.geomlens.testing.ExportPatterns.latentWhere(), 16, 1.0);
+        Graph g = OnnxImporter.read(io.geomlens.testing.ExportPatterns.latentWhere().toBytes(), "where.onnx");
+        assertEquals(List.of(), g.layerNames(), "masks are not neurons");
+    }
+
     /**
      * Masks and biases built in forward from aranges: HF's causal mask (mask_cond < (mask_cond + 1)
      * .view(L, 1)), Not / And / Xor of it, Floor, Mod, Sign of sizes; all folded at import.

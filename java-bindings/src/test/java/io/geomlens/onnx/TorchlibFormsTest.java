@@ -1,6 +1,7 @@
 package io.geomlens.onnx;
 
 import static io.geomlens.onnx.ForwardVsOrtTest.check;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.geomlens.onnx.OnnxModelBuilder.Attr;
 import io.geomlens.testing.TestModels;
@@ -191,6 +192,10 @@ class TorchlibFormsTest {
         for (double beta : new double[] {1, 2}) {   // inputs large enough that both branches are taken
             check(torchlibSoftplus(beta, 20), 4, 40.0);
         }
+        // A threshold low enough to change the function (softplus(5) - 5 = 0.0067) is not dropped
+        // but imported as the Where it is, on its latent-dependent condition.
+        check(torchlibSoftplus(1, 5), 4, 10.0);
+        assertEquals(List.of("/softplus"), OnnxImporter.read(torchlibSoftplus(1, 5).toBytes(), "sp.onnx").layerNames());
     }
 
     /**

@@ -290,6 +290,45 @@ public final class ExportPatterns {
     }
 
     /**
+     * Where on conditions that depend on the latent, as hand-written activations and gates write
+     * them: ELU as torch.where(h > 0, h, 0.7 * (exp(h) - 1)), a hard gate (g >= 0.1).float() * g,
+     * masks combined with Not / And / Or / Xor and compared with ==, masked_fill of a latent
+     * value with a constant, x.bool() (x != 0) selecting, and a mask as a float factor. Differentiable wherever no condition
+     * sits exactly at its threshold.
+     */
+    public static OnnxModelBuilder latentWhere() {
+        SplittableRandom rnd = new SplittableRandom(331);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 10);
+        String g = ModelZoo.linear(m, rnd, "/fc2", "z", 6, 10);
+        m.constant("zero", new int[0], 0f).constant("one", new int[0], 1f).constant("alpha", new int[0], 0.7f)
+                .constant("tenth", new int[0], 0.1f).constant("half", new int[0], 0.5f)
+                .node("Greater", "/pos", List.of(h, "zero"), "pos")
+                .node("Exp", "/exp", List.of(h), "eh").node("Sub", "/em1", List.of("eh", "one"), "em1")
+                .node("Mul", "/scale", List.of("alpha", "em1"), "neg")
+                .node("Where", "/elu", List.of("pos", h, "neg"), "elu")
+                .node("GreaterOrEqual", "/open", List.of(g, "tenth"), "open")
+                .node("Cast", "/openf", List.of("open"), "openf", Attr.i("to", 1))
+                .node("Mul", "/gate", List.of("openf", g), "gated")
+                .node("Less", "/lt", List.of("elu", "gated"), "lt")
+                .node("LessOrEqual", "/le", List.of(g, "half"), "le")
+                .node("Not", "/not", List.of("le"), "gt")
+                .node("And", "/and", List.of("lt", "le"), "both")
+                .node("Greater", "/gpos", List.of(g, "zero"), "gpos")
+                .node("Or", "/or", List.of("both", "gpos"), "either")
+                .node("Xor", "/xor", List.of("either", "gt"), "odd")
+                .node("Equal", "/same", List.of("odd", "open"), "same")
+                .node("Where", "/pick", List.of("same", "elu", "gated"), "picked")
+                .node("Where", "/fill", List.of("lt", "half", "picked"), "filled")
+                .node("Cast", "/nonzero", List.of("filled"), "nz", Attr.i("to", 9))
+                .node("Where", "/keep", List.of("nz", "filled", "zero"), "kept")
+                .node("Cast", "/eitherf", List.of("either"), "eitherf", Attr.i("to", 1))
+                .node("Mul", "/either_h", List.of("eitherf", h), "eh2")
+                .node("Add", "/y", List.of("kept", "eh2"), "y");
+        return m.output("y");
+    }
+
+    /**
      * masked_fill with fixed masks as torch writes it (a BOOL initializer, Where(mask, -inf, x)):
      * causal attention scores in batch-first layout, and the same fill on a sequence-first tensor
      * (the batch moved to axis 1), each through a Softmax.

@@ -58,6 +58,7 @@ public final class TestModels {
         m.put("one-hot-label", ExportPatterns.oneHotLabel());
         m.put("softmax-axis-max-min", ExportPatterns.extrema(17));
         m.put("masked-fill", ExportPatterns.maskedFill());
+        m.put("where-latent-conditions", ExportPatterns.latentWhere());
         m.put("flip-cumsum", ExportPatterns.flipsAndSums());
         m.put("einsum-permutations", ExportPatterns.einsumPermutations());
         return m;
