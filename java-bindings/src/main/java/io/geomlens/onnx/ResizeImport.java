@@ -41,13 +41,10 @@ final class ResizeImport {
                     : new UpsampleLinear((int) scales[2], (int) scales[3], UpsampleLinear.Coordinates.ASYMMETRIC));
             return;
         }
-        if (a.integer("antialias", 0) != 0 && Arrays.stream(scales).anyMatch(v -> v < 1)) {
-            throw ctx.fail("antialias=1 when downscaling is not supported");
-        }
         String coords = a.string("coordinate_transformation_mode", "half_pixel");
         ResizeMatrix.Settings set = new ResizeMatrix.Settings(mode, coords,
                 a.string("nearest_mode", "round_prefer_floor"), a.real("cubic_coeff_a", -0.75),
-                a.integer("exclude_outside", 0) != 0);
+                a.integer("exclude_outside", 0) != 0, a.integer("antialias", 0) != 0);
         ResizeMatrix[] maps = new ResizeMatrix[s.length];
         double[] sizes = sized(ctx) ? sizes(ctx, s) : null;
         for (int d = 1; d < s.length; d++) {

@@ -5,14 +5,21 @@ package io.geomlens.onnx;
  * modes nearest, linear and cubic and the coordinate transforms torch exports. Any size ratio.
  * Numbers as ONNX Runtime computes them: linear clamps the source coordinate into the input;
  * cubic reads its four taps with indices clamped to the edge, or drops outside taps and
- * renormalizes (exclude_outside).
+ * renormalizes (exclude_outside); downscaling with antialias widens the filter (antialiasedRow).
  */
 record ResizeMatrix(int in, int out, double[] r) {
     /** The settings of one Resize node; scale is the given scale, or out / in when sizes were given. */
-    record Settings(String mode, String coordinates, String nearestMode, double cubicA, boolean excludeOutside) {}
+    record Settings(String mode, String coordinates, String nearestMode, double cubicA, boolean excludeOutside,
+                    boolean antialias) {}
 
     static ResizeMatrix of(int in, int out, double scale, Settings s) {
         double[] r = new double[out * in];
+        if (s.antialias() && scale < 1 && !s.mode().equals("nearest")) {
+            for (int o = 0; o < out; o++) {
+                antialiasedRow(r, o, in, out, scale, s);
+            }
+            return new ResizeMatrix(in, out, r);
+        }
         for (int o = 0; o < out; o++) {
             double x = s.mode().equals("nearest") ? sourceAsFloat(o, in, out, scale, s.coordinates())
                     : source(o, in, out, scale, s.coordinates());
@@ -89,6 +96,34 @@ record ResizeMatrix(int in, int out, double[] r) {
         }
         for (int k = 0; k < 4; k++) {
             r[o * in + clamp(x0 - 1 + k, in)] += exclude ? w[k] / kept : w[k];
+        }
+    }
+
+    /**
+     * Downscaling with antialias=1 (Pillow's resampling, as ONNX Runtime and torch's antialias=True
+     * compute it): the linear or cubic filter stretched by 1 / scale, so every input cell under the
+     * output's footprint contributes; taps outside the input are dropped (exclude_outside) or given to
+     * the edge cell; the weights normalized to sum 1.
+     */
+    private static void antialiasedRow(double[] r, int o, int in, int out, double scale, Settings s) {
+        boolean linear = s.mode().equals("linear");
+        double support = (linear ? 1 : 2) / scale;
+        double center = 0.5 + source(o, in, out, scale, s.coordinates());
+        int lo = (int) Math.floor(center - support + 0.5);
+        int hi = (int) Math.floor(center + support + 0.5);
+        if (s.excludeOutside()) {
+            lo = Math.max(lo, 0);
+            hi = Math.min(hi, in);
+        }
+        double total = 0;
+        double[] w = new double[hi - lo];
+        for (int i = lo; i < hi; i++) {
+            double t = Math.abs((i - center + 0.5) * scale);
+            w[i - lo] = linear ? Math.max(0, 1 - t) : cubic(t, s.cubicA());
+            total += w[i - lo];
+        }
+        for (int i = lo; i < hi; i++) {
+            r[o * in + clamp(i, in)] += total == 0 ? w[i - lo] : w[i - lo] / total;
         }
     }
 

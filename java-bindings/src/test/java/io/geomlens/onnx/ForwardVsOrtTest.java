@@ -318,10 +318,15 @@ class ForwardVsOrtTest {
 
     /** A Resize of [N, 2, 3, 4] (after a Tanh), by scales or by sizes (entries 2, 3 used), with these attributes. */
     private static OnnxModelBuilder resized(float[] scales, long[] sizes, Attr... attrs) {
+        return resized(17, new int[] {2, 3, 4}, scales, sizes, attrs);
+    }
+
+    /** The same from an input of the given [C, H, W] in the given opset. */
+    private static OnnxModelBuilder resized(int opset, int[] chw, float[] scales, long[] sizes, Attr... attrs) {
         SplittableRandom rnd = new SplittableRandom(181);
-        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 8);
-        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, 24);
-        m.initializerLongs("img", 0, 2, 3, 4).node("Reshape", "/r", List.of(h, "img"), "x")
+        OnnxModelBuilder m = new OnnxModelBuilder(opset).input("z", 8);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 8, chw[0] * chw[1] * chw[2]);
+        m.initializerLongs("img", 0, chw[0], chw[1], chw[2]).node("Reshape", "/r", List.of(h, "img"), "x")
                 .node("Tanh", "/t", List.of("x"), "t");
         if (scales != null) {
             m.initializer("scales", new int[] {4}, scales);
@@ -333,6 +338,32 @@ class ForwardVsOrtTest {
                     .node("Resize", "/resize", List.of("t", "", "", "sizes"), "u", attrs);
         }
         return m.node("Flatten", "/flat", List.of("u"), "y").output("y");
+    }
+
+    /**
+     * Downscaling with antialias=1 (F.interpolate(antialias=True), opset 18): linear and cubic, by
+     * scales and by sizes, integer and non-integer ratios, exclude_outside both ways, each coordinate
+     * mode torch writes.
+     */
+    @Test
+    void antialiasedDownscaling() throws Exception {
+        int[] chw = {2, 9, 10};
+        for (String mode : List.of("linear", "cubic")) {
+            for (String coords : List.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric")) {
+                for (int exclude = 0; exclude < 2; exclude++) {
+                    Attr[] a = {Attr.s("mode", mode), Attr.s("coordinate_transformation_mode", coords),
+                        Attr.i("antialias", 1), Attr.i("exclude_outside", exclude), Attr.f("cubic_coeff_a", -0.5)};
+                    try {
+                        check(resized(18, chw, new float[] {1, 1, 1f / 3, 0.5f}, null, a), 3, 1.0);
+                        check(resized(18, chw, null, new long[] {1, 2, 4, 3}, a), 3, 1.0);
+                        check(resized(18, chw, null, new long[] {1, 2, 12, 7}, a), 3, 1.0);   // up one axis, down one
+                    } catch (AssertionError e) {
+                        throw new AssertionError(mode + ", " + coords + ", exclude_outside " + exclude + ": "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+        }
     }
 
     /** Resize beyond integer upsampling: cubic, any size ratio, downscaling, every nearest rounding. */

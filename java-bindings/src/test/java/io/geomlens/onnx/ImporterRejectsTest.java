@@ -35,10 +35,6 @@ class ImporterRejectsTest {
                 Arguments.of("Gelu approximate", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(20).input("z", 4)
                         .node("Gelu", "/gelu", List.of("z"), "y", Attr.s("approximate", "fast")).output("y"),
                         "approximate='fast'"),
-                Arguments.of("Resize downscaling with antialias", (Supplier<OnnxModelBuilder>) () ->
-                        new OnnxModelBuilder(18).input("z", 2, 4, 4).initializerLongs("sizes", 1, 2, 2, 2)
-                        .node("Resize", "/rs", List.of("z", "", "", "sizes"), "y", Attr.i("antialias", 1))
-                        .output("y"), "antialias=1 when downscaling"),
                 Arguments.of("Resize without scales or sizes", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 2, 3, 3).node("Resize", "/rs", List.of("z", "", ""), "y").output("y"),
                         "neither 'scales' nor 'sizes'"),

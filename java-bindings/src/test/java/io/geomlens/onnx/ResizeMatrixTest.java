@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** Interpolation matrices in their own right (ForwardVsOrtTest checks them against ONNX Runtime). */
 class ResizeMatrixTest {
     private static ResizeMatrix.Settings settings(String mode, String coords, boolean exclude) {
-        return new ResizeMatrix.Settings(mode, coords, "round_prefer_floor", -0.75, exclude);
+        return new ResizeMatrix.Settings(mode, coords, "round_prefer_floor", -0.75, exclude, false);
     }
 
     /** Linear weights from the exact coordinate: 6 -> 7 with align_corners reads x = 5/6 at output 1. */
@@ -38,10 +38,10 @@ class ResizeMatrixTest {
     /** Nearest copies one input per output; integer factors with asymmetric + floor replicate pixels. */
     @Test
     void nearestPicksOneInputPerOutput() {
-        ResizeMatrix m = ResizeMatrix.of(3, 6, 2, new ResizeMatrix.Settings("nearest", "asymmetric", "floor", 0, false));
+        ResizeMatrix m = ResizeMatrix.of(3, 6, 2, new ResizeMatrix.Settings("nearest", "asymmetric", "floor", 0, false, false));
         assertTrue(m.replicates(2));
         ResizeMatrix ceil = ResizeMatrix.of(3, 6, 2,
-                new ResizeMatrix.Settings("nearest", "asymmetric", "round_prefer_ceil", 0, false));
+                new ResizeMatrix.Settings("nearest", "asymmetric", "round_prefer_ceil", 0, false, false));
         assertTrue(!ceil.replicates(2));   // x = 0.5 rounds up: output 1 reads input 1
         assertEquals(1.0, ceil.r()[3 + 1], 0);
     }

@@ -53,6 +53,40 @@ class TorchlibFormsTest {
         check(m, 4, 1.0);
     }
 
+    /**
+     * F.interpolate as torchlib writes it (opset 18): nearest with output_size, sizes =
+     * Concat(Shape(x, start=0, end=2), Cast(size)) (the batch from the Shape), asymmetric, floor;
+     * bilinear with scale_factor, scales = Concat([1, 1], scale factors), pytorch_half_pixel; and
+     * bicubic with output_size, align_corners.
+     */
+    @Test
+    void upsampleBySizesAndScales() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(43);
+        OnnxModelBuilder m = new OnnxModelBuilder(18).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 18);
+        m.initializerLongs("map", -1, 2, 3, 3)
+                .node("Reshape", "/map", List.of(h, "map"), "x")
+                .node("Shape", "/nc", List.of("x"), "nc", Attr.i("start", 0), Attr.i("end", 2))
+                .initializerLongs("hw", 6, 6)
+                .node("Cast", "/hw64", List.of("hw"), "hw64", Attr.i("to", 7))
+                .node("Concat", "/sizes", List.of("nc", "hw64"), "sizes", Attr.i("axis", 0))
+                .node("Resize", "/nearest", List.of("x", "", "", "sizes"), "up", Attr.s("mode", "nearest"),
+                        Attr.s("coordinate_transformation_mode", "asymmetric"), Attr.s("nearest_mode", "floor"))
+                .initializer("ones", new int[] {2}, new float[] {1, 1})
+                .initializer("factors", new int[] {2}, new float[] {2, 2})
+                .node("Concat", "/scales", List.of("ones", "factors"), "scales", Attr.i("axis", 0))
+                .node("Resize", "/bilinear", List.of("x", "", "scales"), "bl", Attr.s("mode", "linear"),
+                        Attr.s("coordinate_transformation_mode", "pytorch_half_pixel"))
+                .initializerLongs("hw5", 5, 5)
+                .node("Concat", "/sizes5", List.of("nc", "hw5"), "sizes5", Attr.i("axis", 0))
+                .node("Resize", "/bicubic", List.of("x", "", "", "sizes5"), "bc", Attr.s("mode", "cubic"),
+                        Attr.s("coordinate_transformation_mode", "align_corners"), Attr.f("cubic_coeff_a", -0.75))
+                .node("Flatten", "/f1", List.of("up"), "f1").node("Flatten", "/f2", List.of("bl"), "f2")
+                .node("Flatten", "/f3", List.of("bc"), "f3")
+                .node("Concat", "/y", List.of("f1", "f2", "f3"), "y", Attr.i("axis", 1)).output("y");
+        check(m, 3, 1.0);
+    }
+
     @Test
     void groupNorm() throws Exception {
         check(torchlibGroupNorm(), 3, 1.0);
