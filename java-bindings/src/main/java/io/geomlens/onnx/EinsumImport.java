@@ -17,7 +17,7 @@ import java.util.List;
  * free. Both operands latent-dependent: Transpose, Reshape and a batched MatMul; a constant
  * right operand: a Dense layer (several contracted or free labels flattened around it).
  * Explicit "->", single letters, no repeated labels; "..." stands for the same leading
- * dimensions in every term ("...ij,...jk->...ik").
+ * dimensions in every term ("...ij,...jk->...ik"). Three or more operands: a chain of pairs.
  */
 final class EinsumImport {
     private EinsumImport() {}
@@ -52,6 +52,10 @@ final class EinsumImport {
     }
 
     static void einsum(NodeContext ctx) {
+        if (ctx.n().getInputCount() > 2) {
+            pairwise(ctx);
+            return;
+        }
         Graph.Builder b = ctx.b();
         String eq = expandEllipsis(ctx, ctx.a().string("equation", "").replace(" ", ""));
         if (ctx.n().getInputCount() != 2 || !eq.matches("[a-zA-Z]+,[a-zA-Z]+->[a-zA-Z]*")) {
@@ -128,8 +132,65 @@ final class EinsumImport {
     }
 
     /**
+     * Three or more operands as a chain of two-operand Einsums: the first latent-dependent operand,
+     * then the others in their order, each step keeping the labels a later operand or the output
+     * still reads (the batch label, first in the output, stays first).
+     */
+    private static void pairwise(NodeContext ctx) {
+        String eq = expandEllipsis(ctx, ctx.a().string("equation", "").replace(" ", ""));
+        int count = ctx.n().getInputCount();
+        if (!eq.matches("[a-zA-Z]+(,[a-zA-Z]+)+->[a-zA-Z]*")) {
+            throw ctx.fail("equation '" + eq + "' is not supported; operands with explicit output"
+                    + " ('bid,bjd,dk->bik'), single-letter labels");
+        }
+        String[] io = eq.split("->", -1);
+        String[] terms = io[0].split(",");
+        if (terms.length != count) {
+            throw ctx.fail("equation '" + eq + "' has " + terms.length + " operands, the node " + count + " inputs");
+        }
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (ctx.b().isVariable(ctx.input(i)) && order.isEmpty()) {
+                order.add(i);
+            }
+        }
+        if (order.isEmpty()) {
+            throw ctx.fail("no operand depends on the latent");
+        }
+        for (int i = 0; i < count; i++) {
+            if (i != order.get(0)) {
+                order.add(i);
+            }
+        }
+        String acc = ctx.input(order.get(0));
+        String accLabels = terms[order.get(0)];
+        for (int step = 1; step < count; step++) {
+            String next = terms[order.get(step)];
+            boolean last = step == count - 1;
+            StringBuilder later = new StringBuilder(io[1]);
+            for (int j = step + 1; j < count; j++) {
+                later.append(terms[order.get(j)]);
+            }
+            StringBuilder keep = new StringBuilder();
+            for (char c : (accLabels + next).toCharArray()) {
+                if (later.indexOf(String.valueOf(c)) >= 0 && keep.indexOf(String.valueOf(c)) < 0) {
+                    keep.append(c);
+                }
+            }
+            String labels = last ? io[1] : keep.toString();
+            String out = last ? ctx.output(0) : ctx.name() + "/step" + step;
+            NodeProto pair = OnnxModelBuilder.nodeProto("Einsum", ctx.name() + "/step" + step,
+                    List.of(acc, ctx.input(order.get(step))), List.of(out),
+                    OnnxModelBuilder.Attr.s("equation", accLabels + "," + next + "->" + labels));
+            einsum(new NodeContext(ctx.b(), pair, pair.getName(), new Attributes(pair), ctx.opset()));
+            acc = out;
+            accLabels = labels;
+        }
+    }
+
+    /**
      * "..." replaced by the same fresh letters in every term: as many as the first operand's rank
-     * leaves to it; the second operand's "..." must cover as many dimensions (no broadcasting).
+     * leaves to it; every other operand's "..." must cover as many dimensions (no broadcasting).
      */
     private static String expandEllipsis(NodeContext ctx, String eq) {
         if (!eq.contains("...")) {
@@ -137,14 +198,13 @@ final class EinsumImport {
         }
         String[] io = eq.split("->", -1);
         String[] ops = io[0].split(",", -1);
-        if (io.length != 2 || ops.length != 2) {
-            throw ctx.fail("equation '" + eq + "' needs two operands and an explicit '->'");
+        if (io.length != 2 || ops.length != ctx.n().getInputCount()) {
+            throw ctx.fail("equation '" + eq + "' needs one term per operand and an explicit '->'");
         }
-        int[] ranks = {ctx.b().shapeOf(ctx.input(0)).length, ctx.b().shapeOf(ctx.input(1)).length};
         int dots = -1;
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < ops.length; i++) {
             if (ops[i].contains("...")) {
-                int d = ranks[i] - (ops[i].length() - 3);
+                int d = ctx.b().shapeOf(ctx.input(i)).length - (ops[i].length() - 3);
                 if (dots >= 0 && d != dots) {
                     throw ctx.fail("'...' covers " + dots + " and " + d + " dimensions in '" + eq + "'; broadcasting"
                             + " inside '...' is not supported");
