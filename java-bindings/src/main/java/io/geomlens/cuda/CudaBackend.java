@@ -145,18 +145,23 @@ public final class CudaBackend implements Backend {
                     download(run.vjp(ex.upload(z, run.inputShape(1)), ex.upload(part, run.outputShape(m))))));
         }
 
-        /**
-         * f over count rows of one latent: all at once until that has run out of device memory,
-         * then rowChunk at a time, halved on each further out-of-memory (the device's free memory
-         * is what it is: the chunk is remembered).
-         */
+        /** f over count rows of one latent, in chunks of rows once they do not fit (see {@link #halving}). */
         private double[] fitted(double[] rows, int count, int width, int outWidth, RowChunks.Call f) {
+            return halving(count, true, chunk -> RowChunks.map(rows, count, width, outWidth, chunk, f));
+        }
+
+        /**
+         * attempt(chunk of rows): all count rows at once until that has run out of device memory,
+         * then rowChunk at a time, halved on each further out-of-memory and remembered (the
+         * device's free memory is what it is). Not `chunkable`: all rows, the error passed on.
+         */
+        private <R> R halving(int count, boolean chunkable, java.util.function.IntFunction<R> attempt) {
             while (true) {
-                int chunk = rowChunk > 0 ? Math.min(rowChunk, count) : count;
+                int chunk = chunkable && rowChunk > 0 ? Math.min(rowChunk, count) : count;
                 try {
-                    return RowChunks.map(rows, count, width, outWidth, chunk, f);
+                    return attempt.apply(chunk);
                 } catch (OutOfDeviceMemoryException oom) {
-                    if (chunk == 1) {
+                    if (!chunkable || chunk == 1) {
                         throw oom;
                     }
                     rowChunk = (chunk + 1) / 2;
@@ -191,18 +196,7 @@ public final class CudaBackend implements Backend {
         @Override
         public double[][] singularValues(double[] z, int n, double[] frame, int k) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
-            int rows = frame == null ? latentDim() : k;
-            while (true) {
-                int chunk = n == 1 && rowChunk > 0 ? Math.min(rowChunk, rows) : rows;
-                try {
-                    return spectra(z, n, frame, k, chunk);
-                } catch (OutOfDeviceMemoryException oom) {
-                    if (n > 1 || chunk == 1) {
-                        throw oom;
-                    }
-                    rowChunk = (chunk + 1) / 2;
-                }
-            }
+            return halving(frame == null ? latentDim() : k, n == 1, chunk -> spectra(z, n, frame, k, chunk));
         }
 
         private double[][] spectra(double[] z, int n, double[] frame, int k, int chunk) {
