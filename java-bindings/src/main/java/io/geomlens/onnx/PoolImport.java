@@ -106,14 +106,14 @@ final class PoolImport {
     }
 
     /**
-     * MaxPool (1-D, 2-D, any stride, padding up to half the kernel, ceil_mode, no dilation) as a
-     * max over the window's cells: cell i of the window at o reads x[s o + i] = x[s (o + i / s) +
-     * i % s], so with the (padded) axis cut into blocks of s, each cell is a Narrow of whole blocks
-     * and one Narrow inside them. Padding repeats the edge: a window that reaches into it also holds
-     * the edge cell (pads <= kernel / 2), so the max is unchanged; so does ceil_mode's partial last
-     * window, which starts inside the input; cells past the last window are cropped or filled the
-     * same way. The max is a tree of max(a, b) = a + relu(b - a), whose ReLUs are selections, not
-     * neurons (see Activation.selection).
+     * MaxPool (1-D, 2-D, any stride, dilation, padding, ceil_mode) as a max over the window's cells:
+     * cell i of the window at o reads x[s o + d i] = x[s (o + d i / s) + d i % s], so with the
+     * (padded) axis cut into blocks of s, each cell is a Narrow of whole blocks and one Narrow
+     * inside them. Padding repeats the edge, which leaves the max unchanged as long as every window
+     * that reaches into the padding (or past the input, ceil_mode's partial last window) also holds
+     * the edge cell; that is checked per window (always so without dilation for pads <= kernel / 2).
+     * Cells past the last window are cropped or filled the same way. The max is a tree of max(a, b)
+     * = a + relu(b - a), whose ReLUs are selections, not neurons (see Activation.selection).
      */
     static void max(NodeContext ctx) {
         Window win = Window.of(ctx, "max");
@@ -124,29 +124,28 @@ final class PoolImport {
         int[] st = win.strides();
         int[] pads = win.pads();
         boolean indices = ctx.n().getOutputCount() > 1 && !ctx.n().getOutput(1).isEmpty();   // used (NodeRewrites)
-        if (Arrays.stream(win.dilations()).anyMatch(d -> d != 1) || indices
-                || !a.string("auto_pad", "NOTSET").matches("NOTSET|VALID")) {
-            throw ctx.fail("dilated MaxPool, its Indices output and auto_pad SAME are not supported");
+        int[] dil = win.dilations();
+        if (indices || !a.string("auto_pad", "NOTSET").matches("NOTSET|VALID")) {
+            throw ctx.fail("its Indices output and auto_pad SAME are not supported");
         }
         int[] out = new int[spatial];
         int[] blocks = new int[spatial];
         int[] end = new int[spatial];   // cells to add (or, negative, to crop) after the input
         for (int d = 0; d < spatial; d++) {
             int size = s[2 + d];
-            if (2 * pads[d] > k[d] || 2 * pads[d + spatial] > k[d]) {
-                throw ctx.fail("pads " + Arrays.toString(pads) + " exceed half the kernel " + Arrays.toString(k));
-            }
+            int span = dil[d] * (k[d] - 1) + 1;
             int padded = size + pads[d] + pads[d + spatial];
-            if (padded < k[d]) {
-                throw ctx.fail("kernel " + Arrays.toString(k) + " is larger than the padded input "
-                        + Arrays.toString(s));
+            if (padded < span) {
+                throw ctx.fail("kernel " + Arrays.toString(k) + " (dilations " + Arrays.toString(dil)
+                        + ") is larger than the padded input " + Arrays.toString(s));
             }
-            out[d] = (padded - k[d]) / st[d] + 1;
+            out[d] = (padded - span) / st[d] + 1;
             // ceil_mode: one more, partial, window unless it would start in the right padding (ONNX, torch).
-            if (a.integer("ceil_mode", 0) != 0 && (padded - k[d]) % st[d] != 0 && out[d] * st[d] < size + pads[d]) {
+            if (a.integer("ceil_mode", 0) != 0 && (padded - span) % st[d] != 0 && out[d] * st[d] < size + pads[d]) {
                 out[d]++;
             }
-            blocks[d] = out[d] + (k[d] - 1) / st[d];
+            checkEdges(ctx, size, out[d], st[d], dil[d], k[d], pads[d]);
+            blocks[d] = out[d] + dil[d] * (k[d] - 1) / st[d];
             end[d] = st[d] * blocks[d] - size - pads[d];
         }
         Graph.Builder b = ctx.b();
@@ -183,12 +182,14 @@ final class PoolImport {
             int[] at = spatial == 1 ? new int[] {c} : new int[] {c / k[1], c % k[1]};   // the cell in its window
             for (int d = 0; d < spatial; d++) {
                 String p = name + "/cell" + c + "/axis" + d;
+                int offset = at[d] * dil[d];   // from the window's first cell
                 if (blocks[d] != out[d]) {
-                    b.node(p + "/blocks", "Slice", new Narrow(2 + 2 * d, at[d] / st[d], out[d]), List.of(cur),
+                    b.node(p + "/blocks", "Slice", new Narrow(2 + 2 * d, offset / st[d], out[d]), List.of(cur),
                             p + "/blocks_out");
                     cur = p + "/blocks_out";
                 }
-                b.node(p + "/in_block", "Slice", new Narrow(3 + 2 * d, at[d] % st[d], 1), List.of(cur), p + "/out");
+                b.node(p + "/in_block", "Slice", new Narrow(3 + 2 * d, offset % st[d], 1), List.of(cur),
+                        p + "/out");
                 cur = p + "/out";
             }
             b.node(name + "/cell" + c, "Reshape", new Reshape(pooled), List.of(cur), name + "/cell" + c + "/out");
@@ -202,6 +203,24 @@ final class PoolImport {
         }
         if (cells.size() == 1) {
             b.alias(ctx.output(0), m);
+        }
+    }
+
+    /**
+     * Every window along an axis that reads a cell before the input (or after it) also reads its
+     * first (last) cell, so the edge padding repeats a value the window holds anyway.
+     */
+    private static void checkEdges(NodeContext ctx, int size, int out, int stride, int dil, int k, int padBegin) {
+        for (int o = 0; o < out; o++) {
+            int first = o * stride - padBegin;
+            int last = first + dil * (k - 1);
+            boolean holdsFirst = first <= 0 && last >= 0 && Math.floorMod(-first, dil) == 0;
+            boolean holdsLast = first <= size - 1 && last >= size - 1 && Math.floorMod(size - 1 - first, dil) == 0;
+            if (first < 0 && !holdsFirst || last > size - 1 && !holdsLast) {
+                throw ctx.fail("the window at output " + o + " reads padding (input cells " + first + ", "
+                        + (first + dil) + ", ..., " + last + " of 0.." + (size - 1) + ") but not the edge cell next to"
+                        + " it; only pads that every such window crosses to the edge are supported");
+            }
         }
     }
 

@@ -184,8 +184,19 @@ public final class ExportPatterns {
                 .node("Flatten", "/fa", List.of("a"), "af").node("Flatten", "/fb", List.of("b"), "bf")
                 .node("Flatten", "/fc1", List.of("c"), "cf").node("Flatten", "/fd", List.of("d"), "df")
                 .node("Flatten", "/fe", List.of("e"), "ef").node("Flatten", "/ff", List.of("f"), "ff")
-                .node("Flatten", "/fg", List.of("g"), "gf")
-                .node("Concat", "/cat", List.of("af", "bf", "cf", "df", "ef", "ff", "gf"), "y", Attr.i("axis", 1));
+                .node("MaxPool", "/dilated", List.of("x"), "h", Attr.ints("kernel_shape", 2, 2),
+                        Attr.ints("dilations", 2, 2))
+                .node("MaxPool", "/dilated_pad", List.of("x"), "i", Attr.ints("kernel_shape", 3, 3),
+                        Attr.ints("dilations", 2, 2), Attr.ints("strides", 2, 2), Attr.ints("pads", 2, 2, 0, 0))
+                .node("MaxPool", "/pad2", List.of("x"), "j", Attr.ints("kernel_shape", 3, 3),
+                        Attr.ints("pads", 2, 0, 0, 1))
+                .node("MaxPool", "/dilated1d", List.of("x1"), "k", Attr.ints("kernel_shape", 2),
+                        Attr.ints("dilations", 3), Attr.ints("strides", 2))
+                .node("Flatten", "/fg", List.of("g"), "gf").node("Flatten", "/fh", List.of("h"), "hf")
+                .node("Flatten", "/fi", List.of("i"), "if").node("Flatten", "/fj", List.of("j"), "jf")
+                .node("Flatten", "/fk", List.of("k"), "kf")
+                .node("Concat", "/cat", List.of("af", "bf", "cf", "df", "ef", "ff", "gf", "hf", "if", "jf", "kf"), "y",
+                        Attr.i("axis", 1));
         return m.output("y");
     }
 
