@@ -258,51 +258,103 @@ final class EinsumImport {
         b.node(name + "/Transpose", "Transpose", new Transpose(perm), List.of(src), dst);
     }
 
-    /** x contracted with a constant matrix over x's last labels: "bij,jk->bik" is a Dense layer. */
     /**
-     * x [N, keep..., contracted...] with a constant W holding the contracted labels and the free
-     * ones in any order ("bij,ijk->bk", "bsj,kj->bsk"): W permuted at import to [contracted...,
-     * free...], then a Dense between Reshapes that flatten the contracted and the free axes.
+     * x with a constant W: a Dense layer over x's contracted labels ("bij,jk->bik", "bij,ijk->bk",
+     * "bij,ik->bjk"), x permuted to [N, kept..., contracted...] and W at import to [contracted...,
+     * free...], the result permuted to the output's order. A label W shares with x and the output
+     * (per-head weights, "bhid,hde->bhie") is contracted against a fresh free copy of itself through
+     * W's block diagonal: W'[.., h, .., h'] = W[.., h, ..] where h = h' (h times W's size, h times the
+     * products: each head's block).
      */
     private static void constantRight(NodeContext ctx, String x, int[] xs, String p, String q, String out, Tensor w,
                                       String contracted) {
-        String keep = p.substring(0, p.length() - contracted.length());
-        String cLabels = p.substring(keep.length());
-        String rLabels = out.startsWith(keep) ? out.substring(keep.length()) : "";
-        String right = q.replaceAll("[" + contracted + "]", "");
-        if (w == null || contracted.isEmpty() || !cLabels.chars().allMatch(c -> contracted.indexOf(c) >= 0)
-                || !out.startsWith(keep) || rLabels.length() != right.length()
-                || !rLabels.chars().allMatch(c -> right.indexOf(c) >= 0) || w.rank() != q.length()) {
-            throw ctx.fail("with a constant operand only x[..., contracted] W[contracted and free labels, any"
-                    + " order] -> [..., free] is supported (the latent's contracted labels last)");
+        String name = ctx.name();
+        if (w.rank() != q.length()) {
+            throw ctx.fail("'" + q + "' has " + q.length() + " labels for a constant of shape "
+                    + Arrays.toString(w.shape()));
         }
-        int[] perm = (cLabels + rLabels).chars().map(q::indexOf).toArray();
-        Tensor wp = Transpose.permute(w, perm);
+        String eqLabels = p + q + out;
+        for (char c : q.toCharArray()) {
+            if (p.indexOf(c) >= 0 && out.indexOf(c) >= 0) {   // shared: contract it, its copy is free
+                char copy = fresh(eqLabels);
+                eqLabels += copy;
+                w = blockDiagonal(w, q.indexOf(c));
+                q += copy;
+                out = out.replace(c, copy);
+                contracted += c;
+            }
+        }
+        String keep = "";
+        String cLabels = "";
+        for (char c : p.toCharArray()) {
+            if (contracted.indexOf(c) >= 0) {
+                cLabels += c;
+            } else {
+                keep += c;
+            }
+        }
+        String free = "";
+        for (char c : q.toCharArray()) {
+            if (contracted.indexOf(c) < 0) {
+                free += c;
+            }
+        }
+        String target = out;
+        if (contracted.isEmpty() || out.length() != keep.length() + free.length()
+                || !(keep + free).chars().allMatch(c -> target.indexOf(c) >= 0)) {
+            throw ctx.fail("with a constant operand the latent-dependent operand's labels must each be contracted"
+                    + " or kept, and the constant's each contracted or kept (none summed within one operand)");
+        }
+        Tensor wp = Transpose.permute(w, (cLabels + free).chars().map(q::indexOf).toArray());
         int[] ws = wp.shape();
         int in = 1;
         for (int i = 0; i < cLabels.length(); i++) {
-            if (ws[i] != xs[keep.length() + i]) {
+            if (ws[i] != xs[p.indexOf(cLabels.charAt(i))]) {
                 throw ctx.fail("cannot contract " + Arrays.toString(xs) + " with " + w);
             }
             in *= ws[i];
         }
         int outF = Tensor.product(ws, cLabels.length(), ws.length);
         Dense dense = new Dense(in, outF, wp.data(), null);
-        if (cLabels.length() == 1 && rLabels.length() == 1) {
-            ctx.b().node(ctx.name(), "Einsum", dense, List.of(x), ctx.output(0));
-            return;
-        }
+        Graph.Builder b = ctx.b();
+        String ordered = name + "/ordered";
+        permute(b, name + "/in", x, p, keep + cLabels, ordered);
         int[] flat = new int[keep.length() + 1];   // [0, keep..., in]
-        int[] back = new int[keep.length() + rLabels.length()];   // [0, keep..., free...]
+        int[] back = new int[keep.length() + free.length()];   // [0, keep..., free...]
         for (int i = 1; i < keep.length(); i++) {
-            flat[i] = xs[i];
-            back[i] = xs[i];
+            flat[i] = xs[p.indexOf(keep.charAt(i))];
+            back[i] = flat[i];
         }
         flat[keep.length()] = in;
-        System.arraycopy(ws, cLabels.length(), back, keep.length(), rLabels.length());
-        String name = ctx.name();
-        ctx.b().node(name + "/flatten", "Reshape", new Reshape(flat), List.of(x), name + "/flat")
+        System.arraycopy(ws, cLabels.length(), back, keep.length(), free.length());
+        b.node(name + "/flatten", "Reshape", new Reshape(flat), List.of(ordered), name + "/flat")
                 .node(name, "Einsum", dense, List.of(name + "/flat"), name + "/product")
-                .node(name + "/unflatten", "Reshape", new Reshape(back), List.of(name + "/product"), ctx.output(0));
+                .node(name + "/unflatten", "Reshape", new Reshape(back), List.of(name + "/product"), name + "/labels");
+        permute(b, name + "/out", name + "/labels", keep + free, out, ctx.output(0));
+    }
+
+    /** W with one more axis, last, a copy of axis `axis`: W'[.., i, .., j] = W[.., i, ..] if i = j, else 0. */
+    private static Tensor blockDiagonal(Tensor w, int axis) {
+        int[] s = w.shape();
+        int size = s[axis];
+        int[] t = Arrays.copyOf(s, s.length + 1);
+        t[s.length] = size;
+        double[] d = new double[w.data().length * size];
+        int inner = Tensor.product(s, axis + 1, s.length);
+        for (int i = 0; i < w.data().length; i++) {
+            int at = i / inner % size;
+            d[i * size + at] = w.data()[i];
+        }
+        return new Tensor(t, d);
+    }
+
+    /** A letter no label uses. */
+    private static char fresh(String used) {
+        for (char c = 'A'; c <= 'z'; c++) {
+            if (Character.isLetter(c) && used.indexOf(c) < 0) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no letter left for a label");
     }
 }

@@ -247,32 +247,10 @@ class ForwardVsOrtTest {
         assertEquals(List.of("/leaky", "/relu"), OnnxImporter.read(m.toBytes(), "where.onnx").layerNames());
     }
 
-    /**
-     * Einsum with three and four operands, as a chain of pairs: a linear chain with constant
-     * weights, attention scores with a constant matrix between q and k, a latent-dependent
-     * operand after a constant one, and "..." in every term.
-     */
+    /** Einsum with three and four operands, and constants in every position (ExportPatterns.einsumChains). */
     @Test
     void einsumWithMoreThanTwoOperands() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(5);
-        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
-        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 24);
-        m.initializer("w1", new int[] {24, 5}, ModelZoo.uniform(rnd, 120, 3))
-                .initializer("w2", new int[] {5, 7}, ModelZoo.uniform(rnd, 35, 3))
-                .initializer("w3", new int[] {7, 3}, ModelZoo.uniform(rnd, 21, 3))
-                .node("Einsum", "/chain", List.of(h, "w1", "w2", "w3"), "c", Attr.s("equation", "bi,ij,jk,kl->bl"))
-                .initializerLongs("qk", -1, 2, 3, 4)
-                .node("Reshape", "/q", List.of(h, "qk"), "q")
-                .node("Tanh", "/k", List.of("q"), "k")
-                .initializer("mix", new int[] {4, 4}, ModelZoo.uniform(rnd, 16, 2))
-                .node("Einsum", "/scores", List.of("q", "mix", "k"), "s", Attr.s("equation", "bhid,de,bhje->bhij"))
-                .node("Flatten", "/fs", List.of("s"), "fs")
-                .initializer("w0", new int[] {3, 24}, ModelZoo.uniform(rnd, 72, 3))
-                .node("Einsum", "/constant_first", List.of("w0", h, "c"), "cf", Attr.s("equation", "ki,bi,bk->bk"))
-                .node("Einsum", "/dots", List.of("q", "mix", "k"), "d", Attr.s("equation", "...id,de,...je->...ij"))
-                .node("Flatten", "/fd", List.of("d"), "fd")
-                .node("Concat", "/y", List.of("c", "fs", "cf", "fd"), "y", Attr.i("axis", 1)).output("y");
-        check(m, 3, 1.0);
+        check(io.geomlens.testing.ExportPatterns.einsumChains(), 3, 1.0);
     }
 
     /** Where on latent-dependent conditions (comparisons, logic, casts of masks) vs ONNX Runtime. */

@@ -101,18 +101,18 @@ class ImporterRejectsTest {
                         new OnnxModelBuilder(17).input("z", 2, 6, 6).node("MaxPool", "/mp", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 2, 2), Attr.ints("dilations", 2, 2),
                                 Attr.ints("pads", 1, 1, 1, 1)).output("y"),
-                        "node '/mp' (MaxPool, opset 17): the window at output 0 reads padding (input cells -1, 1, ..., 1"
-                                + " of 0..5) but not the edge cell next to it"),
+                        "node '/mp' (MaxPool, opset 17): the window at output 0 reads padding (input cells -1, 1,"
+                                + " ..., 1 of 0..5) but not the edge cell next to it"),
                 Arguments.of("AveragePool window larger than the input", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 2, 3, 3).node("AveragePool", "/ap", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 4, 4)).output("y"), "larger than the padded input"),
                 Arguments.of("MaxPool window larger than the input", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 2, 3, 3).node("MaxPool", "/mp", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 4, 4)).output("y"), "larger than the padded input"),
-                Arguments.of("Einsum contracting a leading axis with a constant", (Supplier<OnnxModelBuilder>) () ->
-                        new OnnxModelBuilder(13).input("z", 3, 4).initializer("w", new int[] {3, 5}, new float[15])
-                                .node("Einsum", "/e", List.of("z", "w"), "y", Attr.s("equation", "bij,ik->bjk"))
-                                .output("y"), "the latent's contracted labels last"),
+                Arguments.of("Einsum term and constant of different ranks", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3, 4).initializer("w", new int[] {4, 5}, new float[20])
+                                .node("Einsum", "/e", List.of("z", "w"), "y", Attr.s("equation", "bij,jkl->bikl"))
+                                .output("y"), "'jkl' has 3 labels for a constant of shape [4, 5]"),
                 Arguments.of("ReduceMean over every axis", (Supplier<OnnxModelBuilder>) () -> new OnnxModelBuilder(17)
                         .input("z", 4).node("ReduceMean", "/m", List.of("z"), "y").output("y"),
                         "reducing every axis includes the batch"),

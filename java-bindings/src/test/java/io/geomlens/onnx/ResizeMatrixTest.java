@@ -38,7 +38,8 @@ class ResizeMatrixTest {
     /** Nearest copies one input per output; integer factors with asymmetric + floor replicate pixels. */
     @Test
     void nearestPicksOneInputPerOutput() {
-        ResizeMatrix m = ResizeMatrix.of(3, 6, 2, new ResizeMatrix.Settings("nearest", "asymmetric", "floor", 0, false, false));
+        ResizeMatrix m = ResizeMatrix.of(3, 6, 2,
+                new ResizeMatrix.Settings("nearest", "asymmetric", "floor", 0, false, false));
         assertTrue(m.replicates(2));
         ResizeMatrix ceil = ResizeMatrix.of(3, 6, 2,
                 new ResizeMatrix.Settings("nearest", "asymmetric", "round_prefer_ceil", 0, false, false));

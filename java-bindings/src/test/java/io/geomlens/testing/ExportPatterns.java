@@ -301,11 +301,50 @@ public final class ExportPatterns {
     }
 
     /**
+     * Einsum with three and four operands, as a chain of pairs: a linear chain with constant
+     * weights, attention scores with a constant matrix (or per-head matrices) between q and k, a
+     * latent-dependent operand after a constant one, and "..." in every term; with a constant: a
+     * leading label contracted, a label shared with the constant and the output, outputs reordered.
+     */
+    public static OnnxModelBuilder einsumChains() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 24);
+        m.initializer("w1", new int[] {24, 5}, ModelZoo.uniform(rnd, 120, 3))
+                .initializer("w2", new int[] {5, 7}, ModelZoo.uniform(rnd, 35, 3))
+                .initializer("w3", new int[] {7, 3}, ModelZoo.uniform(rnd, 21, 3))
+                .node("Einsum", "/chain", List.of(h, "w1", "w2", "w3"), "c", Attr.s("equation", "bi,ij,jk,kl->bl"))
+                .initializerLongs("qk", -1, 2, 3, 4)
+                .node("Reshape", "/q", List.of(h, "qk"), "q")
+                .node("Tanh", "/k", List.of("q"), "k")
+                .initializer("mix", new int[] {4, 4}, ModelZoo.uniform(rnd, 16, 2))
+                .node("Einsum", "/scores", List.of("q", "mix", "k"), "s", Attr.s("equation", "bhid,de,bhje->bhij"))
+                .initializer("heads", new int[] {2, 4, 4}, ModelZoo.uniform(rnd, 32, 2))
+                .node("Einsum", "/per_head", List.of("q", "heads", "k"), "ph",
+                        Attr.s("equation", "bhid,hde,bhje->bhij"))
+                .node("Flatten", "/fph", List.of("ph"), "fph")
+                .initializer("lead", new int[] {2, 5}, ModelZoo.uniform(rnd, 10, 2))
+                .node("Einsum", "/leading", List.of("q", "lead"), "ld", Attr.s("equation", "bhid,hk->bkid"))
+                .node("Flatten", "/fld", List.of("ld"), "fld")
+                .initializer("mixed", new int[] {4, 2, 3}, ModelZoo.uniform(rnd, 24, 2))
+                .node("Einsum", "/reordered", List.of("q", "mixed"), "ro", Attr.s("equation", "bhid,dhk->bkih"))
+                .node("Flatten", "/fro", List.of("ro"), "fro")
+                .node("Flatten", "/fs", List.of("s"), "fs")
+                .initializer("w0", new int[] {3, 24}, ModelZoo.uniform(rnd, 72, 3))
+                .node("Einsum", "/constant_first", List.of("w0", h, "c"), "cf", Attr.s("equation", "ki,bi,bk->bk"))
+                .node("Einsum", "/dots", List.of("q", "mix", "k"), "d", Attr.s("equation", "...id,de,...je->...ij"))
+                .node("Flatten", "/fd", List.of("d"), "fd")
+                .node("Concat", "/y", List.of("c", "fs", "cf", "fd", "fph", "fld", "fro"), "y", Attr.i("axis", 1))
+                .output("y");
+        return m;
+    }
+
+    /**
      * Where on conditions that depend on the latent, as hand-written activations and gates write
      * them: ELU as torch.where(h > 0, h, 0.7 * (exp(h) - 1)), a hard gate (g >= 0.1).float() * g,
      * masks combined with Not / And / Or / Xor and compared with ==, masked_fill of a latent
-     * value with a constant, x.bool() (x != 0) selecting, and a mask as a float factor. Differentiable wherever no condition
-     * sits exactly at its threshold.
+     * value with a constant, x.bool() (x != 0) selecting, and a mask as a float factor.
+     * Differentiable wherever no condition sits exactly at its threshold.
      */
     public static OnnxModelBuilder latentWhere() {
         SplittableRandom rnd = new SplittableRandom(331);

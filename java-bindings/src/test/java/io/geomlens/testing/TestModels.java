@@ -59,6 +59,7 @@ public final class TestModels {
         m.put("softmax-axis-max-min", ExportPatterns.extrema(17));
         m.put("masked-fill", ExportPatterns.maskedFill());
         m.put("where-latent-conditions", ExportPatterns.latentWhere());
+        m.put("einsum-chains", ExportPatterns.einsumChains());
         m.put("flip-cumsum", ExportPatterns.flipsAndSums());
         m.put("einsum-permutations", ExportPatterns.einsumPermutations());
         return m;
