@@ -1,5 +1,6 @@
 package io.geomlens.onnx;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
 import io.geomlens.graph.Activation;
 import io.geomlens.graph.BorderPad;
 import io.geomlens.graph.Elementwise;
@@ -13,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * AveragePool (1-D, 2-D) as the depthwise conv it is: weights 1 / window per channel, or, when
+ * AveragePool (1-D, 2-D, 3-D) as the depthwise conv it is: weights 1 / window per channel, or, when
  * windows differ in the cells they count (padding with count_include_pad=0, ceil_mode's
  * partial window), weights 1 and a constant map of 1 / (cells counted) per output position.
  * GlobalAveragePool is a ReduceMean over the spatial axes.
@@ -22,16 +23,16 @@ import java.util.List;
 final class PoolImport {
     private PoolImport() {}
 
-    /** A pooling node's input and window attributes (1-D or 2-D; pads as [begins..., ends...]). */
+    /** A pooling node's input and window attributes (1-D to 3-D; pads as [begins..., ends...]). */
     private record Window(String x, int[] s, int[] k, int[] strides, int[] pads, int[] dilations) {
         static Window of(NodeContext ctx, String kind) {
             String x = ctx.dataInput();
             int[] s = ctx.b().shapeOf(x);
             Attributes a = ctx.a();
             int[] k = a.ints("kernel_shape", null);
-            if (k == null || k.length != s.length - 2 || (k.length != 1 && k.length != 2)) {
+            if (k == null || k.length != s.length - 2 || k.length > 3) {
                 throw ctx.fail("kernel_shape " + Arrays.toString(k) + " on an input of shape " + Arrays.toString(s)
-                        + "; only 1-D and 2-D " + kind + " pooling is supported");
+                        + "; 1-D, 2-D and 3-D " + kind + " pooling are supported");
             }
             return new Window(x, s, k, a.ints("strides", ones(k.length)), a.ints("pads", new int[2 * k.length]),
                     a.ints("dilations", ones(k.length)));
@@ -80,7 +81,10 @@ final class PoolImport {
         double[] scale = new double[Arrays.stream(counts).reduce(1, (p, q) -> p * q)];
         boolean whole = true;
         for (int i = 0; i < scale.length; i++) {
-            double c = spatial == 1 ? cells[0][i] : cells[0][i / counts[1]] * cells[1][i % counts[1]];
+            double c = 1;
+            for (int d = spatial - 1, rest = i; d >= 0; rest /= counts[d], d--) {
+                c *= cells[d][rest % counts[d]];
+            }
             if (c == 0) {
                 throw ctx.fail("pads " + Arrays.toString(pads) + " leave a window with no input cell");
             }
@@ -94,19 +98,28 @@ final class PoolImport {
         System.arraycopy(k, 0, w, 2, spatial);
         double[] weights = new double[channels * window];
         Arrays.fill(weights, whole ? 1.0 / window : 1.0);
+        String name = ctx.name();
+        String sum = whole ? ctx.output(0) : name + "/sum";
+        if (spatial == 3) {   // one 2-D conv per output frame, with the node's own pads
+            if (!Arrays.equals(convPads, pads)) {
+                throw ctx.fail("ceil_mode with a partial last window is not supported in 3-D");
+            }
+            NodeProto asSum = ctx.n().toBuilder().setOutput(0, sum).build();
+            Conv3dImport.importNode(new NodeContext(ctx.b(), asSum, name, ctx.a(), ctx.opset()), false,
+                    new Tensor(w, weights), null, channels);
+        } else {
+            ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, sum, convPads);
+        }
         if (whole) {
-            ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, ctx.output(0), convPads);
             return;
         }
-        String name = ctx.name();
-        ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, name + "/sum", convPads);
         ctx.b().constant(name + "/per_cell", new Tensor(counts, scale))
                 .node(name + "/mean", "Mul", new Elementwise(Elementwise.Kind.MUL),
                         List.of(name + "/sum", name + "/per_cell"), ctx.output(0));
     }
 
     /**
-     * MaxPool (1-D, 2-D, any stride, dilation, padding, ceil_mode) as a max over the window's cells:
+     * MaxPool (1-D to 3-D, any stride, dilation, padding, ceil_mode) as a max over the window's cells:
      * cell i of the window at o reads x[s o + d i] = x[s (o + d i / s) + d i % s], so with the
      * (padded) axis cut into blocks of s, each cell is a Narrow of whole blocks and one Narrow
      * inside them. Padding repeats the edge, which leaves the max unchanged as long as every window
@@ -151,10 +164,15 @@ final class PoolImport {
         Graph.Builder b = ctx.b();
         String name = ctx.name();
         String x = win.x();
-        if (Arrays.stream(pads, 0, spatial).anyMatch(p -> p > 0) || Arrays.stream(end).anyMatch(e -> e > 0)) {
+        if (spatial == 3 && (pads[0] > 0 || end[0] > 0)) {
+            x = edgeFrames(b, name, x, s[2], pads[0], Math.max(0, end[0]));
+        }
+        int h = spatial - 2;   // the axis before the last, when there is one
+        if (Arrays.stream(pads, Math.max(0, h), spatial).anyMatch(p -> p > 0)
+                || Arrays.stream(end, Math.max(0, h), spatial).anyMatch(e -> e > 0)) {
             int last = spatial - 1;
-            BorderPad edge = new BorderPad(BorderPad.Mode.EDGE, spatial == 2 ? pads[0] : 0,
-                    spatial == 2 ? Math.max(0, end[0]) : 0, pads[last], Math.max(0, end[last]));
+            BorderPad edge = new BorderPad(BorderPad.Mode.EDGE, h >= 0 ? pads[h] : 0,
+                    h >= 0 ? Math.max(0, end[h]) : 0, pads[last], Math.max(0, end[last]));
             b.node(name + "/edge", "Pad", edge, List.of(x), name + "/padded");
             x = name + "/padded";
         }
@@ -179,7 +197,10 @@ final class PoolImport {
         int count = Arrays.stream(k).reduce(1, (p, q) -> p * q);
         for (int c = 0; c < count; c++) {
             String cur = name + "/blocks_out";
-            int[] at = spatial == 1 ? new int[] {c} : new int[] {c / k[1], c % k[1]};   // the cell in its window
+            int[] at = new int[spatial];   // the cell in its window
+            for (int d = spatial - 1, rest = c; d >= 0; rest /= k[d], d--) {
+                at[d] = rest % k[d];
+            }
             for (int d = 0; d < spatial; d++) {
                 String p = name + "/cell" + c + "/axis" + d;
                 int offset = at[d] * dil[d];   // from the window's first cell
@@ -204,6 +225,18 @@ final class PoolImport {
         if (cells.size() == 1) {
             b.alias(ctx.output(0), m);
         }
+    }
+
+    /** x [N, C, T, H, W] with its first frame repeated `before` times in front and its last `after` times behind. */
+    private static String edgeFrames(Graph.Builder b, String name, String x, int frames, int before, int after) {
+        List<String> parts = new ArrayList<>();
+        b.node(name + "/first_frame", "Slice", new Narrow(2, 0, 1), List.of(x), name + "/first_frame");
+        b.node(name + "/last_frame", "Slice", new Narrow(2, frames - 1, 1), List.of(x), name + "/last_frame");
+        parts.addAll(java.util.Collections.nCopies(before, name + "/first_frame"));
+        parts.add(x);
+        parts.addAll(java.util.Collections.nCopies(after, name + "/last_frame"));
+        b.node(name + "/edge_frames", "Concat", new io.geomlens.graph.Concat(2), parts, name + "/frames");
+        return name + "/frames";
     }
 
     /**

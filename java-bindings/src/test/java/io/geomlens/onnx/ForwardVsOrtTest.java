@@ -247,6 +247,12 @@ class ForwardVsOrtTest {
         assertEquals(List.of("/leaky", "/relu"), OnnxImporter.read(m.toBytes(), "where.onnx").layerNames());
     }
 
+    /** 3-D AveragePool and MaxPool (ExportPatterns.pooling3d). */
+    @Test
+    void pooling3d() throws Exception {
+        check(io.geomlens.testing.ExportPatterns.pooling3d(), 3, 1.0);
+    }
+
     /** Einsum with three and four operands, and constants in every position (ExportPatterns.einsumChains). */
     @Test
     void einsumWithMoreThanTwoOperands() throws Exception {

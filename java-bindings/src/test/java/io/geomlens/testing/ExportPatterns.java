@@ -301,6 +301,39 @@ public final class ExportPatterns {
     }
 
     /**
+     * 3-D AveragePool (strides, pads with either count_include_pad) and MaxPool (strides, pads,
+     * dilations, ceil_mode) of a [N, 2, 4, 5, 6] volume.
+     */
+    public static OnnxModelBuilder pooling3d() {
+        SplittableRandom rnd = new SplittableRandom(61);
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 240);
+        m.initializerLongs("vol", 0, 2, 4, 5, 6).node("Reshape", "/vol", List.of(h, "vol"), "x");
+        Attr[][] pools = {
+            {Attr.ints("kernel_shape", 2, 2, 2), Attr.ints("strides", 2, 2, 2)},
+            {Attr.ints("kernel_shape", 3, 3, 3), Attr.ints("pads", 1, 1, 1, 1, 1, 1)},
+            {Attr.ints("kernel_shape", 3, 3, 3), Attr.ints("pads", 1, 1, 1, 1, 1, 1), Attr.i("count_include_pad", 1)},
+            {Attr.ints("kernel_shape", 3, 3, 3), Attr.ints("strides", 2, 2, 2), Attr.ints("pads", 1, 1, 1, 1, 1, 1)},
+            {Attr.ints("kernel_shape", 2, 3, 2), Attr.ints("dilations", 2, 1, 2)},
+            {Attr.ints("kernel_shape", 3, 2, 2), Attr.ints("strides", 2, 2, 2), Attr.i("ceil_mode", 1)},
+        };
+        List<String> flat = new java.util.ArrayList<>();
+        for (int i = 0; i < pools.length; i++) {
+            for (String op : List.of("AveragePool", "MaxPool")) {
+                boolean avgOnly = pools[i].length == 3;   // count_include_pad
+                boolean maxOnly = i >= 4;                  // dilations (AveragePool from opset 19), 3-D ceil_mode
+                if (op.equals("MaxPool") && avgOnly || op.equals("AveragePool") && maxOnly) {
+                    continue;
+                }
+                String o = op + i;
+                m.node(op, "/" + o, List.of("x"), o, pools[i]).node("Flatten", "/f" + o, List.of(o), "f" + o);
+                flat.add("f" + o);
+            }
+        }
+        return m.node("Concat", "/y", flat, "y", Attr.i("axis", 1)).output("y");
+    }
+
+    /**
      * Einsum with three and four operands, as a chain of pairs: a linear chain with constant
      * weights, attention scores with a constant matrix (or per-head matrices) between q and k, a
      * latent-dependent operand after a constant one, and "..." in every term; with a constant: a

@@ -577,6 +577,7 @@ public final class TestModels {
         m.put("hard-mish", hardAndMish());
         m.put("normalize-softsign", ExportPatterns.normsAndAbs());
         m.put("max-pooling", ExportPatterns.maxPooled());
+        m.put("pooling-3d", ExportPatterns.pooling3d());
         m.putAll(convVariants());
         return m;
     }
