@@ -100,12 +100,12 @@ final class PoolImport {
         Arrays.fill(weights, whole ? 1.0 / window : 1.0);
         String name = ctx.name();
         String sum = whole ? ctx.output(0) : name + "/sum";
-        if (spatial == 3) {   // one 2-D conv per output frame, with the node's own pads
-            if (!Arrays.equals(convPads, pads)) {
-                throw ctx.fail("ceil_mode with a partial last window is not supported in 3-D");
-            }
-            NodeProto asSum = ctx.n().toBuilder().setOutput(0, sum).build();
-            Conv3dImport.importNode(new NodeContext(ctx.b(), asSum, name, ctx.a(), ctx.opset()), false,
+        if (spatial == 3) {   // one 2-D conv per output frame: the node as a Conv with the conv's pads
+            NodeProto.Builder conv = ctx.n().toBuilder().setOutput(0, sum).clearAttribute();
+            ctx.n().getAttributeList().stream().filter(at -> !at.getName().equals("pads")).forEach(conv::addAttribute);
+            NodeProto asConv = conv.addAttribute(OnnxModelBuilder.Attr.ints("pads",
+                    Arrays.stream(convPads).asLongStream().toArray()).proto()).build();
+            Conv3dImport.importNode(new NodeContext(ctx.b(), asConv, name, new Attributes(asConv), ctx.opset()), false,
                     new Tensor(w, weights), null, channels);
         } else {
             ConvImport.add(ctx, false, new Tensor(w, weights), null, channels, sum, convPads);

@@ -53,10 +53,6 @@ class ImporterRejectsTest {
                         .input("z", 1, 2, 2, 2, 2).node("AveragePool", "/ap", List.of("z"), "y",
                                 Attr.ints("kernel_shape", 2, 2, 2, 2)).output("y"),
                         "1-D, 2-D and 3-D average pooling are supported"),
-                Arguments.of("AveragePool 3-D with a partial ceil_mode window", (Supplier<OnnxModelBuilder>) () ->
-                        new OnnxModelBuilder(17).input("z", 1, 4, 4, 4).node("AveragePool", "/ap", List.of("z"), "y",
-                                Attr.ints("kernel_shape", 3, 2, 2), Attr.ints("strides", 2, 2, 2),
-                                Attr.i("ceil_mode", 1)).output("y"), "ceil_mode with a partial last window"),
                 Arguments.of("MatMul of constants that do not fit", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(17).input("z", 4).initializer("c", new int[] {2, 2, 3}, new float[12])
                         .node("MatMul", "/mm", List.of("c", "c"), "cc").node("Add", "/a", List.of("z", "cc"), "y")
