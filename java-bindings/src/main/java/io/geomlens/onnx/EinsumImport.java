@@ -56,6 +56,10 @@ final class EinsumImport {
             pairwise(ctx);
             return;
         }
+        if (ctx.n().getInputCount() == 1) {
+            single(ctx);
+            return;
+        }
         Graph.Builder b = ctx.b();
         String eq = expandEllipsis(ctx, ctx.a().string("equation", "").replace(" ", ""));
         if (ctx.n().getInputCount() != 2 || !eq.matches("[a-zA-Z]+,[a-zA-Z]+->[a-zA-Z]*")) {
@@ -76,6 +80,11 @@ final class EinsumImport {
         if (!b.isVariable(x)) {
             throw ctx.fail("the first operand must depend on the latent");
         }
+        // A label in one term only, not in the output, is summed over first, within its operand.
+        x = summedAlone(ctx, x, p, q + out, "/sum_lhs");
+        p = kept(p, q + out);
+        y = summedAlone(ctx, y, q, p + out, "/sum_rhs");
+        q = kept(q, p + out);
         String batch = "";
         String contracted = "";
         String left = "";
@@ -186,6 +195,81 @@ final class EinsumImport {
             acc = out;
             accLabels = labels;
         }
+    }
+
+    /** One operand summed over the labels the output drops, then permuted: "bij->bi", "bijk->bki". */
+    private static void single(NodeContext ctx) {
+        String eq = expandEllipsis(ctx, ctx.a().string("equation", "").replace(" ", ""));
+        if (!eq.matches("[a-zA-Z]+->[a-zA-Z]+")) {
+            throw ctx.fail("equation '" + eq + "' is not supported; one operand with explicit output ('bij->bi'),"
+                    + " single-letter labels");
+        }
+        String term = eq.split("->")[0];
+        String out = eq.split("->")[1];
+        String x = ctx.input(0);
+        if (term.chars().distinct().count() != term.length() || !ctx.b().isVariable(x)
+                || out.chars().anyMatch(c -> term.indexOf(c) < 0) || out.charAt(0) != term.charAt(0)) {
+            throw ctx.fail("equation '" + eq + "': a latent-dependent operand without repeated labels, the output"
+                    + " a subset of them with the batch label first");
+        }
+        String summed = summedAlone(ctx, x, term, out, "/sum");
+        permute(ctx.b(), ctx.name(), summed, kept(term, out), out, ctx.output(0));
+    }
+
+    /** The labels of `term` that `others` (the other terms and the output) also use, in order. */
+    private static String kept(String term, String others) {
+        return term.chars().filter(c -> others.indexOf(c) >= 0)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
+    /**
+     * The operand v (labels `term`) summed over the labels no other term or the output uses: a
+     * ReduceSum node (the builder folds it for a constant, whose axis 0 is no batch: summed here),
+     * or v itself when there are none.
+     */
+    private static String summedAlone(NodeContext ctx, String v, String term, String others, String suffix) {
+        int[] axes = java.util.stream.IntStream.range(0, term.length())
+                .filter(i -> others.indexOf(term.charAt(i)) < 0).toArray();
+        if (axes.length == 0) {
+            return v;
+        }
+        Graph.Builder b = ctx.b();
+        String out = ctx.name() + suffix;
+        Tensor c = b.constantOf(v);
+        if (c == null) {
+            if (axes[0] == 0) {
+                throw ctx.fail("label '" + term.charAt(0) + "' (the batch) is summed within one operand");
+            }
+            b.node(out, "ReduceSum", new io.geomlens.graph.Reduce(axes, false, false, 1), List.of(v), out);
+            return out;
+        }
+        for (int i = axes.length - 1; i >= 0; i--) {
+            c = sumAxis(c, axes[i]);
+        }
+        b.constant(out, c);
+        return out;
+    }
+
+    /** t summed over one axis (dropped). */
+    private static Tensor sumAxis(Tensor t, int axis) {
+        int[] s = t.shape();
+        int inner = Tensor.product(s, axis + 1, s.length);
+        int outer = Tensor.product(s, 0, axis);
+        double[] out = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int a = 0; a < s[axis]; a++) {
+                for (int i = 0; i < inner; i++) {
+                    out[o * inner + i] += t.data()[(o * s[axis] + a) * inner + i];
+                }
+            }
+        }
+        int[] shape = new int[s.length - 1];
+        for (int d = 0, j = 0; d < s.length; d++) {
+            if (d != axis) {
+                shape[j++] = s[d];
+            }
+        }
+        return new Tensor(shape, out);
     }
 
     /**

@@ -253,6 +253,35 @@ class ForwardVsOrtTest {
         check(io.geomlens.testing.ExportPatterns.pooling3d(), 3, 1.0);
     }
 
+    /**
+     * One-operand Einsum that sums and permutes ("bhid->bdh"), which ONNX Runtime 1.23 cannot run:
+     * compared with the ReduceSum and Transpose it stands for, run by ONNX Runtime.
+     */
+    @Test
+    void einsumSumAndPermuteIsReduceSumThenTranspose() throws Exception {
+        OnnxModelBuilder[] models = new OnnxModelBuilder[2];
+        for (int i = 0; i < 2; i++) {
+            SplittableRandom rnd = new SplittableRandom(13);
+            OnnxModelBuilder m = new OnnxModelBuilder(13).input("z", 6);
+            String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 24);
+            m.initializerLongs("qk", -1, 2, 3, 4).node("Reshape", "/q", List.of(h, "qk"), "q");
+            if (i == 0) {
+                m.node("Einsum", "/e", List.of("q"), "e", Attr.s("equation", "bhid->bdh"));
+            } else {
+                m.initializerLongs("ax", 2).node("ReduceSum", "/sum", List.of("q", "ax"), "s", Attr.i("keepdims", 0))
+                        .node("Transpose", "/t", List.of("s"), "e", Attr.ints("perm", 0, 2, 1));
+            }
+            models[i] = m.node("Flatten", "/f", List.of("e"), "y").output("y");
+        }
+        Graph g = OnnxImporter.read(models[0].toBytes(), "einsum.onnx");
+        double[] z = Close.gaussian(new SplittableRandom(7), 3 * g.latentDim(), 1.0);
+        float[] zf = Close.toFloat(z);
+        double[] ref = Close.toDouble(OrtReference.run(models[1].toBytes(), zf, 3, g.inputShape()));
+        try (Generator gen = new CpuBackend().load(g)) {
+            assertClose(ref, gen.forward(Close.toDouble(zf), 3), ATOL, RTOL, "Einsum vs ReduceSum + Transpose");
+        }
+    }
+
     /** Einsum with three and four operands, and constants in every position (ExportPatterns.einsumChains). */
     @Test
     void einsumWithMoreThanTwoOperands() throws Exception {

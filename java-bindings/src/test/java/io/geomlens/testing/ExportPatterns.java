@@ -337,7 +337,9 @@ public final class ExportPatterns {
      * Einsum with three and four operands, as a chain of pairs: a linear chain with constant
      * weights, attention scores with a constant matrix (or per-head matrices) between q and k, a
      * latent-dependent operand after a constant one, and "..." in every term; with a constant: a
-     * leading label contracted, a label shared with the constant and the output, outputs reordered.
+     * leading label contracted, a label shared with the constant and the output, outputs reordered;
+     * labels in one term only summed there first ("bhid,bhje->bhi", "bhid,dk->bhi"), and one operand
+     * summed ("bhid->bd"; ONNX Runtime 1.23 fails on a sum with a permutation, "bhid->bdh").
      */
     public static OnnxModelBuilder einsumChains() {
         SplittableRandom rnd = new SplittableRandom(5);
@@ -367,7 +369,15 @@ public final class ExportPatterns {
                 .node("Einsum", "/constant_first", List.of("w0", h, "c"), "cf", Attr.s("equation", "ki,bi,bk->bk"))
                 .node("Einsum", "/dots", List.of("q", "mix", "k"), "d", Attr.s("equation", "...id,de,...je->...ij"))
                 .node("Flatten", "/fd", List.of("d"), "fd")
-                .node("Concat", "/y", List.of("c", "fs", "cf", "fd", "fph", "fld", "fro"), "y", Attr.i("axis", 1))
+                .node("Einsum", "/lone", List.of("q", "k"), "lo", Attr.s("equation", "bhid,bhje->bhi"))
+                .node("Flatten", "/flo", List.of("lo"), "flo")
+                .node("Einsum", "/sum_permute", List.of("q"), "sp", Attr.s("equation", "bhid->bd"))
+                .node("Flatten", "/fsp", List.of("sp"), "fsp")
+                .initializer("dk", new int[] {4, 3}, ModelZoo.uniform(rnd, 12, 2))
+                .node("Einsum", "/lone_constant", List.of("q", "dk"), "lc", Attr.s("equation", "bhid,dk->bhi"))
+                .node("Flatten", "/flc", List.of("lc"), "flc")
+                .node("Concat", "/y", List.of("c", "fs", "cf", "fd", "fph", "fld", "fro", "flo", "fsp", "flc"), "y",
+                        Attr.i("axis", 1))
                 .output("y");
         return m;
     }
