@@ -117,13 +117,8 @@ public final class CpuBackend implements Backend {
         public SignPattern preActivationSigns(double[] z, int n) {
             Inputs.matrix("latents", z, n, latentDim(), "latent dimension E");
             SignPattern signs = SignPattern.allocate(graph.layerNames(), graph.layerWidths(), n);
-            int e = latentDim();
-            for (int start = 0; start < n; start += rowsPerCall) {
-                int m = Math.min(rowsPerCall, n - start);
-                int first = start;
-                double[] part = java.util.Arrays.copyOfRange(z, start * e, (start + m) * e);
-                run.forward(input(part, run.inputShape(m)), (layer, x) -> record(signs, first, layer, x));
-            }
+            RowChunks.forEach(z, n, latentDim(), rowsPerCall, (part, first, m) ->
+                    run.forward(input(part, run.inputShape(m)), (layer, x) -> record(signs, first, layer, x)));
             return signs;
         }
 

@@ -12,17 +12,28 @@ public final class RowChunks {
         double[] run(double[] rows, int m);
     }
 
+    /** One call over rows first .. first + m - 1 of a row-major array (given as their own array). */
+    @FunctionalInterface
+    public interface Part {
+        void run(double[] rows, int first, int m);
+    }
+
     /** count rows of `width` values through f, chunk at a time, into one array of outWidth-wide rows. */
     public static double[] map(double[] rows, int count, int width, int outWidth, int chunk, Call f) {
         if (count <= chunk) {
             return f.run(rows, count);
         }
         double[] out = new double[Math.multiplyExact(count, outWidth)];
+        forEach(rows, count, width, chunk, (part, first, m) ->
+                System.arraycopy(f.run(part, m), 0, out, first * outWidth, m * outWidth));
+        return out;
+    }
+
+    /** count rows of `width` values handed to f, chunk at a time, with the index of each part's first row. */
+    public static void forEach(double[] rows, int count, int width, int chunk, Part f) {
         for (int start = 0; start < count; start += chunk) {
             int m = Math.min(chunk, count - start);
-            double[] part = Arrays.copyOfRange(rows, start * width, (start + m) * width);
-            System.arraycopy(f.run(part, m), 0, out, start * outWidth, m * outWidth);
+            f.run(Arrays.copyOfRange(rows, start * width, (start + m) * width), start, m);
         }
-        return out;
     }
 }
