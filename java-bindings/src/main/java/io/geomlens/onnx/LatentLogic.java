@@ -19,10 +19,12 @@ import java.util.List;
 final class LatentLogic {
     private LatentLogic() {}
 
-    static void compare(NodeContext ctx) {
+    /** A comparison or logic op with a latent-dependent input, as the mask arithmetic above. */
+    static void importNode(NodeContext ctx) {
         String a = ctx.input(0);
-        String b = ctx.input(1);
+        String b = ctx.n().getInputCount() > 1 ? ctx.input(1) : null;
         String out = ctx.output(0);
+        String name = ctx.name();
         switch (ctx.n().getOpType()) {
             case "Greater" -> step(ctx, a, b, out);
             case "Less" -> step(ctx, b, a, out);
@@ -34,27 +36,18 @@ final class LatentLogic {
                 binary(ctx, Elementwise.Kind.ADD, gt, lt, ctx.name() + "/ne");
                 complement(ctx, ctx.name() + "/ne", out);
             }
-            default -> throw ctx.fail("not a comparison");
-        }
-    }
-
-    static void logic(NodeContext ctx) {
-        String m = ctx.input(0);
-        String out = ctx.output(0);
-        String name = ctx.name();
-        switch (ctx.n().getOpType()) {
-            case "Not" -> complement(ctx, m, out);
-            case "And" -> binary(ctx, Elementwise.Kind.MUL, m, ctx.input(1), out);
+            case "Not" -> complement(ctx, a, out);
+            case "And" -> binary(ctx, Elementwise.Kind.MUL, a, b, out);
             case "Or" -> {   // m + n - m n
-                binary(ctx, Elementwise.Kind.MUL, m, ctx.input(1), name + "/both");
-                binary(ctx, Elementwise.Kind.ADD, m, ctx.input(1), name + "/sum");
+                binary(ctx, Elementwise.Kind.MUL, a, b, name + "/both");
+                binary(ctx, Elementwise.Kind.ADD, a, b, name + "/sum");
                 binary(ctx, Elementwise.Kind.SUB, name + "/sum", name + "/both", out);
             }
             case "Xor" -> {   // (m - n)^2
-                binary(ctx, Elementwise.Kind.SUB, m, ctx.input(1), name + "/diff");
+                binary(ctx, Elementwise.Kind.SUB, a, b, name + "/diff");
                 binary(ctx, Elementwise.Kind.MUL, name + "/diff", name + "/diff", out);
             }
-            default -> throw ctx.fail("not a logic op");
+            default -> throw ctx.fail("not a comparison or logic op");
         }
     }
 

@@ -452,16 +452,9 @@ public final class OnnxImporter {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
             }
-            case "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal" -> {
+            case "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Equal", "Not", "And", "Or", "Xor" -> {
                 if (in.stream().anyMatch(b::isVariable)) {
-                    LatentLogic.compare(ctx);
-                } else {
-                    b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
-                }
-            }
-            case "Not", "And", "Or", "Xor" -> {
-                if (in.stream().anyMatch(b::isVariable)) {
-                    LatentLogic.logic(ctx);
+                    LatentLogic.importNode(ctx);
                 } else {
                     b.constant(out, new ShapeFolding(b, opset).fold(n, ctx.where()));
                 }
