@@ -157,20 +157,10 @@ final class EinsumImport {
         if (terms.length != count) {
             throw ctx.fail("equation '" + eq + "' has " + terms.length + " operands, the node " + count + " inputs");
         }
-        List<Integer> order = new java.util.ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            if (ctx.b().isVariable(ctx.input(i)) && order.isEmpty()) {
-                order.add(i);
-            }
-        }
-        if (order.isEmpty()) {
-            throw ctx.fail("no operand depends on the latent");
-        }
-        for (int i = 0; i < count; i++) {
-            if (i != order.get(0)) {
-                order.add(i);
-            }
-        }
+        int first = java.util.stream.IntStream.range(0, count).filter(i -> ctx.b().isVariable(ctx.input(i)))
+                .findFirst().orElseThrow(() -> ctx.fail("no operand depends on the latent"));
+        List<Integer> order = new java.util.ArrayList<>(List.of(first));
+        java.util.stream.IntStream.range(0, count).filter(i -> i != first).forEach(order::add);
         String acc = ctx.input(order.get(0));
         String accLabels = terms[order.get(0)];
         for (int step = 1; step < count; step++) {
@@ -224,8 +214,8 @@ final class EinsumImport {
 
     /**
      * The operand v (labels `term`) summed over the labels no other term or the output uses: a
-     * ReduceSum node (the builder folds it for a constant, whose axis 0 is no batch: summed here),
-     * or v itself when there are none.
+     * ReduceSum node, or for a constant the summed constant (Reduce refuses axis 0, which in a
+     * constant is no batch), or v itself when there are none.
      */
     private static String summedAlone(NodeContext ctx, String v, String term, String others, String suffix) {
         int[] axes = java.util.stream.IntStream.range(0, term.length())
