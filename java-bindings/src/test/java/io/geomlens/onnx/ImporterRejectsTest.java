@@ -181,6 +181,23 @@ class ImporterRejectsTest {
                 Arguments.of("Einsum with the batch elsewhere", (Supplier<OnnxModelBuilder>) () ->
                         new OnnxModelBuilder(13).input("z", 3, 4).node("Einsum", "/e", List.of("z", "z"), "y",
                                 Attr.s("equation", "bij,bkj->ibk")).output("y"), "must lead the output"),
+                Arguments.of("Einsum summing the second operand's batch", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3, 4).node("Einsum", "/e", List.of("z", "z"), "y",
+                                Attr.s("equation", "bij,cjk->bik")).output("y"),
+                        "label 'c' (the batch) is summed within one operand"),
+                Arguments.of("Einsum with more terms than inputs", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3).initializer("w", new int[] {3, 3}, new float[9])
+                                .node("Einsum", "/e", List.of("z", "w", "w"), "y",
+                                        Attr.s("equation", "bi,ij,jk,kl->bl")).output("y"),
+                        "has 4 operands, the node 3 inputs"),
+                Arguments.of("Einsum of three constants", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3).initializer("w", new int[] {3, 3}, new float[9])
+                                .node("Einsum", "/e", List.of("w", "w", "w"), "c", Attr.s("equation", "ij,jk,kl->il"))
+                                .node("MatMul", "/m", List.of("z", "c"), "y").output("y"),
+                        "no operand depends on the latent"),
+                Arguments.of("one-operand Einsum in implicit mode", (Supplier<OnnxModelBuilder>) () ->
+                        new OnnxModelBuilder(13).input("z", 3, 4).node("Einsum", "/e", List.of("z"), "y",
+                                Attr.s("equation", "bij")).output("y"), "one operand with explicit output"),
                 Arguments.of("Tile of a constant", (Supplier<OnnxModelBuilder>) () -> dense(13)
                         .initializerLongs("r", 2, 1).initializer("c", new int[] {1, 4}, new float[4])
                         .node("Tile", "/t", List.of("c", "r"), "ct").node("Add", "/a", List.of("z", "ct"), "y")
