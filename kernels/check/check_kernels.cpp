@@ -384,6 +384,39 @@ void check_border_pad() {
     for (float* p : {dx, dg, dy, dback}) geomlens_free(ctx, p);
 }
 
+void check_sparse_rows() {
+    // 5 planes of 9 elements through a random map of 7 rows with 0 to 4 entries each (an empty row
+    // gives 0; a column may repeat), against a float64 sum.
+    const int64_t planes = 5, in_width = 9;
+    const int rows = 7;
+    std::mt19937 gen(31);
+    std::vector<int> start{0}, column;
+    for (int r = 0; r < rows; r++) {
+        int n = static_cast<int>(gen() % 5);
+        for (int j = 0; j < n; j++) column.push_back(static_cast<int>(gen() % in_width));
+        start.push_back(static_cast<int>(column.size()));
+    }
+    auto weight = random_floats(column.size(), 32);
+    auto x = random_floats(planes * in_width, 33);
+    std::vector<double> ref(planes * rows);
+    for (int64_t p = 0; p < planes; p++)
+        for (int r = 0; r < rows; r++)
+            for (int j = start[r]; j < start[r + 1]; j++)
+                ref[p * rows + r] += double(weight[j]) * x[p * in_width + column[j]];
+    float *dx = upload(x), *dw = upload(weight), *dy = nullptr;
+    int *ds = upload(start), *dc = upload(column);
+    ok(geomlens_alloc(ctx, 4 * ref.size(), reinterpret_cast<void**>(&dy)), "alloc");
+    ok(geomlens_sparse_rows(ctx, dx, dy, planes, in_width, rows, ds, dc, dw), "sparse_rows");
+    compare("sparse_rows", download(dy, ref.size()), ref, 1e-6, 1e-5,
+            [&] { geomlens_sparse_rows(ctx, dx, dy, planes, in_width, rows, ds, dc, dw); });
+    int bad = geomlens_sparse_rows(ctx, dx, dy, planes, 0, rows, ds, dc, dw);
+    compare("sparse_rows rejects width 0", std::vector<double>{double(bad)},
+            std::vector<double>{double(GEOMLENS_ERR_INVALID_ARGUMENT)}, 0, 0, [] {});
+    geomlens_free(ctx, ds);
+    geomlens_free(ctx, dc);
+    for (float* p : {dx, dw, dy}) geomlens_free(ctx, p);
+}
+
 void check_signs() {
     // 3 groups of 4 vertices, two layers of widths 70 and 5 (word offsets 0, 2; 3 words per sample).
     int groups = 3, gs = 4, samples = groups * gs, wps = 3;
@@ -558,6 +591,7 @@ int main() {
     check_channel_and_upsample();
     check_upsample_linear();
     check_border_pad();
+    check_sparse_rows();
     check_signs();
     check_copy_2d();
     check_softmax();

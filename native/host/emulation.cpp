@@ -453,6 +453,20 @@ int geomlens_border_pad_adjoint(geomlens_context* ctx, const float* g, float* x,
     });
 }
 
+int geomlens_sparse_rows(geomlens_context* ctx, const float* x, float* y, int64_t planes, int64_t in_width,
+                         int rows, const int* start, const int* column, const float* weight) {
+    return guard("geomlens_sparse_rows", [&] {
+        need(ctx);
+        require(planes >= 0 && in_width >= 1 && rows >= 0, "bad sparse-map shape");
+        for (int64_t p = 0; p < planes; p++)
+            for (int r = 0; r < rows; r++) {
+                float sum = 0.f;
+                for (int j = start[r]; j < start[r + 1]; j++) sum += weight[j] * x[p * in_width + column[j]];
+                y[p * rows + r] = sum;
+            }
+    });
+}
+
 int geomlens_upsample_linear(geomlens_context* ctx, const float* x, float* y, int64_t planes, int h, int w, int fy,
                              int fx, int mode) {
     return guard("geomlens_upsample_linear", [&] {

@@ -154,6 +154,14 @@ GEOMLENS_API int geomlens_border_pad(geomlens_context* ctx, const float* x, floa
 GEOMLENS_API int geomlens_border_pad_adjoint(geomlens_context* ctx, const float* g, float* x, int64_t planes, int h,
                                              int w, int top, int bottom, int left, int right, int mode);
 
+/* A fixed sparse map applied to each of planes planes of in_width elements:
+ * y[p, r] = sum_{start[r] <= j < start[r + 1]} weight[j] * x[p, column[j]] for r < rows (start, column
+ * and weight are device arrays; columns < in_width). GridSample on a fixed grid and Gather of index
+ * lists; their adjoints are the same call on the transposed map. */
+GEOMLENS_API int geomlens_sparse_rows(geomlens_context* ctx, const float* x, float* y, int64_t planes,
+                                      int64_t in_width, int rows, const int* start, const int* column,
+                                      const float* weight);
+
 /* Softmax over rows of width elements: y[r] = exp(x[r] - max) / sum. */
 GEOMLENS_API int geomlens_softmax(geomlens_context* ctx, const float* x, float* y, int64_t rows, int64_t width);
 

@@ -58,9 +58,21 @@ public final class CudaContext implements AutoCloseable {
 
     /** Uploads values as float32. */
     public DeviceBuffer uploadFloats(double[] values) {
-        DeviceBuffer b = alloc(4L * values.length);
+        return upload(4L * values.length, a -> HostBuffers.floats(a, values));
+    }
+
+    public DeviceBuffer uploadInts(int[] values) {
+        return upload(4L * values.length, a -> HostBuffers.ints(a, values));
+    }
+
+    /**
+     * A new device buffer holding what stage writes into host staging memory; at least 4 bytes, so
+     * an empty array still has a device address to pass.
+     */
+    private DeviceBuffer upload(long bytes, Function<Arena, MemorySegment> stage) {
+        DeviceBuffer b = alloc(Math.max(bytes, 4));
         try (Arena a = Arena.ofConfined()) {
-            lib.upload(handle(), b.pointer(), HostBuffers.floats(a, values), 4L * values.length);
+            lib.upload(handle(), b.pointer(), stage.apply(a), bytes);
         } catch (RuntimeException e) {
             b.close();
             throw e;

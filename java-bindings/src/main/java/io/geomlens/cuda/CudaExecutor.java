@@ -20,6 +20,7 @@ import io.geomlens.graph.Reduce;
 import io.geomlens.graph.Reshape;
 import io.geomlens.graph.ShapeException;
 import io.geomlens.graph.Softmax;
+import io.geomlens.graph.SparseMap;
 import io.geomlens.graph.Tensor;
 import io.geomlens.graph.Transpose;
 import io.geomlens.graph.ZeroPad;
@@ -57,7 +58,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
         this.norm = new DeviceInstanceNorm(this, cx, cache);
         this.convs = new DeviceConv(this, cx, cache);
         this.copies = new DeviceCopies(this, cx);
-        this.resample = new DeviceResample(this, cx);
+        this.resample = new DeviceResample(this, cx, cache);
     }
 
     DeviceTensor alloc(int[] shape) {
@@ -231,6 +232,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ExpandTo e -> expand(x[0], e.outputShape(x[0].shape()));
             case ZeroPad p -> pad(x[0], p);
             case BorderPad p -> resample.borderPad(x[0], p);
+            case SparseMap m -> resample.sparse(x[0], m);
             case Transpose p -> attention.permute(x[0], p.perm());
             case BatchedMatMul m -> attention.multiply(x[0], false, x[1], false);
             case Softmax sm -> attention.softmax(x[0]);
@@ -258,6 +260,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ExpandTo e -> expand(t[0], e.outputShape(t[0].shape()));
             case ZeroPad p -> pad(t[0], p);
             case BorderPad p -> resample.borderPad(t[0], p);
+            case SparseMap m -> resample.sparse(t[0], m);
             case Transpose p -> attention.permute(t[0], p.perm());
             case BatchedMatMul m -> {
                 DeviceTensor a = t[0] == null ? null : attention.multiply(t[0], false, x[1], false);
@@ -289,6 +292,7 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
             case ExpandTo e -> new DeviceTensor[] {reduceTo(gy, withBatch(x[0].shape(), k))};
             case ZeroPad p -> new DeviceTensor[] {crop(gy, withBatch(x[0].shape(), k), p)};
             case BorderPad p -> new DeviceTensor[] {resample.borderPadAdjoint(gy, withBatch(x[0].shape(), k), p)};
+            case SparseMap m -> new DeviceTensor[] {resample.sparseAdjoint(gy, withBatch(x[0].shape(), k), m)};
             case Transpose p -> new DeviceTensor[] {attention.permute(gy, p.inverse())};
             case BatchedMatMul m -> new DeviceTensor[] {needs[0] ? attention.multiply(gy, false, x[1], true) : null,
                     needs[1] ? attention.multiply(x[0], true, gy, false) : null};
@@ -304,8 +308,8 @@ final class CudaExecutor implements Executor<DeviceTensor>, AutoCloseable {
                 || op instanceof ChannelAffine || op instanceof Reshape || op instanceof UpsampleNearest
                 || op instanceof UpsampleLinear || op instanceof Narrow || op instanceof Reduce
                 || op instanceof BatchBroadcast || op instanceof ExpandTo || op instanceof ZeroPad || op instanceof BorderPad
-                || op instanceof Concat || op instanceof Transpose || op instanceof BatchedMatMul
-                || op instanceof Softmax || op instanceof InstanceNorm;
+                || op instanceof SparseMap || op instanceof Concat || op instanceof Transpose
+                || op instanceof BatchedMatMul || op instanceof Softmax || op instanceof InstanceNorm;
     }
 
     static GraphException unsupported(Graph.Node node) {

@@ -1,6 +1,7 @@
 package io.geomlens.cuda;
 
 import io.geomlens.graph.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 final class DeviceCache implements AutoCloseable {
     private final CudaContext cx;
     private final Map<Object, DeviceTensor> tensors = new IdentityHashMap<>();
+    private final Map<int[], MemorySegment> intArrays = new IdentityHashMap<>();
     private final Map<Integer, DeviceTensor> constants = new java.util.HashMap<>();
     private final List<DeviceBuffer> owned = new ArrayList<>();
 
@@ -20,6 +22,15 @@ final class DeviceCache implements AutoCloseable {
     /** The device copy of host values, keyed by the identity of the host array. */
     DeviceTensor of(double[] values, int... shape) {
         return tensors.computeIfAbsent(values, k -> upload(shape, values));
+    }
+
+    /** The device copy of host ints (a sparse map's rows), keyed by the identity of the host array. */
+    MemorySegment ints(int[] values) {
+        return intArrays.computeIfAbsent(values, k -> {
+            DeviceBuffer b = cx.uploadInts(values);
+            owned.add(b);
+            return b.pointer();
+        });
     }
 
     DeviceTensor constant(int value, Tensor c) {
@@ -37,6 +48,7 @@ final class DeviceCache implements AutoCloseable {
         owned.forEach(DeviceBuffer::close);
         owned.clear();
         tensors.clear();
+        intArrays.clear();
         constants.clear();
     }
 }

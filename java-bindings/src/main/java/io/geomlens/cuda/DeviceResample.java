@@ -2,6 +2,7 @@ package io.geomlens.cuda;
 
 import io.geomlens.graph.BorderPad;
 import io.geomlens.graph.ShapeException;
+import io.geomlens.graph.SparseMap;
 import io.geomlens.graph.UpsampleLinear;
 import io.geomlens.graph.UpsampleNearest;
 import io.geomlens.internal.ffi.Geomlens;
@@ -10,15 +11,18 @@ import java.util.Arrays;
 
 /**
  * Resampling on the GPU: nearest upsampling (block copies; adjoint block sums), bilinear (adjoint
- * by atomic scatter), and reflect/edge padding (adjoint gathers the copies of each element).
+ * by atomic scatter), reflect/edge padding (adjoint gathers the copies of each element) and fixed
+ * sparse maps (GridSample, Gather lists; adjoint by the transposed map's rows).
  */
 final class DeviceResample {
     private final CudaExecutor ex;
+    private final DeviceCache cache;
     private final Geomlens lib;
     private final MemorySegment h;
 
-    DeviceResample(CudaExecutor ex, CudaContext cx) {
+    DeviceResample(CudaExecutor ex, CudaContext cx, DeviceCache cache) {
         this.ex = ex;
+        this.cache = cache;
         this.lib = cx.lib();
         this.h = cx.handle();
     }
@@ -80,5 +84,22 @@ final class DeviceResample {
         lib.borderPadAdjoint(h, g.pointer(), x.pointer(), x.count() / ((long) hh * ww), hh, ww, p.pads(),
                 p.mode().ordinal());
         return x;
+    }
+
+    /** The map applied to each plane of x's trailing elements. */
+    DeviceTensor sparse(DeviceTensor x, SparseMap m) {
+        return sparseRows(x, m.outputShape(x.shape()), m.map(), m.inWidth());
+    }
+
+    /** The transposed map applied to g, giving a cotangent of the input's shape. */
+    DeviceTensor sparseAdjoint(DeviceTensor g, int[] inputShape, SparseMap m) {
+        return sparseRows(g, inputShape, m.adjoint(), m.outWidth());
+    }
+
+    private DeviceTensor sparseRows(DeviceTensor x, int[] shape, SparseMap.Rows rows, int inWidth) {
+        DeviceTensor y = ex.alloc(shape);
+        lib.sparseRows(h, x.pointer(), y.pointer(), x.count() / inWidth, inWidth, rows.count(),
+                cache.ints(rows.start()), cache.ints(rows.column()), cache.of(rows.weight(), rows.weight().length).pointer());
+        return y;
     }
 }

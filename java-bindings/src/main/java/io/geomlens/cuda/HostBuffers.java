@@ -2,6 +2,7 @@ package io.geomlens.cuda;
 
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -26,6 +27,12 @@ final class HostBuffers {
         for (int i = 0; i < values.length; i++) {
             s.setAtIndex(JAVA_FLOAT, i, (float) values[i]);
         }
+        return s;
+    }
+
+    static MemorySegment ints(Arena a, int[] values) {
+        MemorySegment s = allocate(a, JAVA_INT, values.length);
+        MemorySegment.copy(values, 0, s, JAVA_INT, 0, values.length);
         return s;
     }
 

@@ -2,9 +2,10 @@ package io.geomlens.graph;
 
 /**
  * Floating-point operations of one latent's passes through a graph, for reporting achieved
- * FLOP/s: a multiply-add counts 2, pointwise ops their elements times a small constant, pure data
- * movement (Reshape, Transpose, Concat, Upsample) 0. Counts follow the backends' algorithms
- * (GEMMs for Dense, Conv, ConvTranspose and attention MatMuls), not the cheapest possible ones.
+ * FLOP/s: a multiply-add counts 2, pointwise ops their elements times a small constant, a sparse
+ * map 2 per entry and plane, pure data movement (Reshape, Transpose, Concat, Upsample) 0. Counts
+ * follow the backends' algorithms (GEMMs for Dense, Conv, ConvTranspose and attention MatMuls),
+ * not the cheapest possible ones.
  */
 public final class FlopCount {
     private FlopCount() {}
@@ -72,6 +73,7 @@ public final class FlopCount {
                     : outCount;
             case ChannelAffine a -> 2 * outCount;
             case UpsampleLinear u -> 8 * outCount;   // four taps, weighted
+            case SparseMap m -> 2L * m.map().column().length * (outCount / m.outWidth());
             case Reduce r -> Tensor.count(in);
             default -> 0;   // Reshape, Transpose, Concat, UpsampleNearest: data movement
         };

@@ -5,6 +5,7 @@ import io.geomlens.graph.Concat;
 import io.geomlens.graph.Graph;
 import io.geomlens.graph.Narrow;
 import io.geomlens.graph.Reshape;
+import io.geomlens.graph.SparseMap;
 import io.geomlens.graph.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -197,30 +198,41 @@ final class Slicing {
             throw ctx.fail("indices of rank " + idx.rank() + " are not supported; a scalar or a list");
         }
         int dim = s[ax];
-        List<String> parts = new ArrayList<>();
+        int[] picked = new int[idx.size()];
         for (int j = 0; j < idx.size(); j++) {
             int i = (int) idx.data()[j];
-            i = i < 0 ? i + dim : i;
-            if (i < 0 || i >= dim) {
+            picked[j] = i < 0 ? i + dim : i;
+            if (picked[j] < 0 || picked[j] >= dim) {
                 throw ctx.fail("index " + (long) idx.data()[j] + " is out of range for axis " + ax + " of size " + dim);
             }
-            b.node(name + "/" + j, "Gather", new Narrow(ax, i, 1), List.of(x), name + "/" + j);
-            parts.add(name + "/" + j);
         }
-        String out = ctx.output(0);
-        if (idx.rank() == 0) {   // the axis goes away
+        if (idx.rank() == 0) {   // one slice, and the axis goes away
+            String slice = name + "/0";
+            b.node(slice, "Gather", new Narrow(ax, picked[0], 1), List.of(x), slice);
             int[] spec = new int[s.length - 1];
             for (int d = 0, o = 0; d < s.length; d++) {
                 if (d != ax) {
                     spec[o++] = d == 0 ? 0 : s[d];
                 }
             }
-            b.node(name, "Gather", new Reshape(spec), parts, out);
-        } else if (parts.size() == 1) {
-            b.alias(out, parts.get(0));
+            b.node(name, "Gather", new Reshape(spec), List.of(slice), ctx.output(0));
         } else {
-            b.node(name, "Gather", new Concat(ax), parts, out);
+            ctx.unary(picks(Arrays.copyOfRange(s, ax, s.length), picked));
         }
+    }
+
+    /** An index list along the first of the tail axes: one entry per output element, weight 1. */
+    private static SparseMap picks(int[] tail, int[] picked) {
+        int after = Tensor.product(tail, 1, tail.length);
+        SparseMap.Builder m = new SparseMap.Builder();
+        for (int i : picked) {
+            for (int q = 0; q < after; q++) {
+                m.row().add(i * after + q, 1.0);
+            }
+        }
+        int[] out = tail.clone();
+        out[0] = picked.length;
+        return m.build(tail, out);
     }
 
     /**

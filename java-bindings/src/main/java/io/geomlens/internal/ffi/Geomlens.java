@@ -54,6 +54,7 @@ public final class Geomlens {
     private final MethodHandle upsampleLinearAdjoint;
     private final MethodHandle borderPad;
     private final MethodHandle borderPadAdjoint;
+    private final MethodHandle sparseRows;
     private final MethodHandle softmax;
     private final MethodHandle softmaxTangent;
     private final MethodHandle instanceNorm;
@@ -112,6 +113,8 @@ public final class Geomlens {
                 JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         upsampleLinearAdjoint = b.bind("geomlens_upsample_linear_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS,
                 ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        sparseRows = b.bind("geomlens_sparse_rows", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
+                JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         borderPad = b.bind("geomlens_border_pad", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         borderPadAdjoint = b.bind("geomlens_border_pad_adjoint", st.appendArgumentLayouts(ADDRESS, ADDRESS, ADDRESS,
@@ -383,6 +386,17 @@ public final class Geomlens {
                             long plane) {
         try {
             check((int) channelBias.invokeExact(ctx, y, bias, count, channels, plane), "geomlens_channel_bias");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** y[p, r] = sum of weight[j] x[p, column[j]] over row r's entries (start, column, weight on the device). */
+    public void sparseRows(MemorySegment ctx, MemorySegment x, MemorySegment y, long planes, long inWidth, int rows,
+                           MemorySegment start, MemorySegment column, MemorySegment weight) {
+        try {
+            check((int) sparseRows.invokeExact(ctx, x, y, planes, inWidth, rows, start, column, weight),
+                    "geomlens_sparse_rows");
         } catch (Throwable t) {
             throw rethrow(t);
         }
