@@ -272,6 +272,36 @@ def where_gates():
     return WhereGates()
 
 
+class GridWarp(nn.Module):
+    """A latent image sampled at fixed points, as renderers sample triplanes and warping decoders a
+    fixed field: F.grid_sample with a fixed grid (a rotated, scaled lattice plus jitter, reaching past
+    the edges) in bilinear / border, bicubic / reflection and nearest / zeros, then channels of all
+    three picked by an index list (x[:, idx]); LeakyReLU layers before and after."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc, self.act, self.out = nn.Linear(6, 4 * 6 * 6), nn.LeakyReLU(0.2), nn.Linear(4 * 5 * 7, 10)
+        g = torch.Generator().manual_seed(3)
+        ys, xs = torch.meshgrid(torch.linspace(-1.1, 1.1, 5), torch.linspace(-1.2, 1.2, 7), indexing="ij")
+        c, s = np.cos(0.4), np.sin(0.4)
+        grid = torch.stack([c * xs - s * ys, s * xs + c * ys], -1) + 0.05 * torch.randn(5, 7, 2, generator=g)
+        self.register_buffer("grid", grid[None])
+        self.register_buffer("idx", torch.tensor([6, 1, 11, 4]))   # from each sampling
+
+    def forward(self, z):
+        x = self.act(self.fc(z)).view(-1, 4, 6, 6)
+        grid = self.grid.expand(x.shape[0], -1, -1, -1)
+        a = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        b = F.grid_sample(x, grid, mode="bicubic", padding_mode="reflection", align_corners=True)
+        c = F.grid_sample(x, grid, mode="nearest", padding_mode="zeros", align_corners=False)
+        picked = torch.cat([a, b, c], 1)[:, self.idx]
+        return self.act(self.out(picked.flatten(1)))
+
+
+def grid_warp():
+    return GridWarp()
+
+
 class Block(nn.Module):
     """A residual block, exported as an ONNX function that calls Linear's and LeakyReLU's."""
 
@@ -298,7 +328,8 @@ FIXTURES = {"mlp": (mlp, (6,)), "conv": (conv_decoder, (8,)), "dcgan": (lambda: 
             "stylegan2-fused": (Synthesis, (8,)), "biggan": (biggan_tiny, (16,)), "progan": (progan_tiny, (12,)),
             "function-blocks": (function_blocks, (6,)), "video-decoder": (video_decoder, (2, 2, 4, 4)),
             "voxel-gan": (voxel_gan, (8, 1, 1, 1)), "dit": (dit_tiny, (4, 4, 4)),
-            "where-activations": (where_activations, (4,)), "where-gates": (where_gates, (5,))}
+            "where-activations": (where_activations, (4,)), "where-gates": (where_gates, (5,)),
+            "grid-warp": (grid_warp, (6,))}
 # exported with these module classes as ONNX functions (export_modules_as_functions)
 FUNCTIONS = {"function-blocks": {nn.Linear, Block, nn.LeakyReLU}}
 # also saved with the weights as external data, as torch.onnx.export(dynamo=True) saves by default

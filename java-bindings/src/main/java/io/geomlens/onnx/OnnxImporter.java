@@ -42,9 +42,10 @@ public final class OnnxImporter {
             "AveragePool", "BatchNormalization", "Celu",
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
             "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+            "GridSample (a fixed grid)",
             "GroupNormalization", "RMSNormalization", "HardSigmoid", "HardSwish", "Identity",
             "InstanceNormalization",
-            "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool (not dilated)", "Min",
+            "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool", "Min",
             "Mish", "Mul", "Neg", "Pad", "Pow", "PRelu", "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean",
             "ReduceMin", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Sin",
             "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze",
@@ -559,6 +560,7 @@ public final class OnnxImporter {
                 ctx.unary(new Reshape(new int[] {0, -1}));
             }
             case "Resize", "Upsample" -> ResizeImport.importNode(ctx);
+            case "GridSample" -> GridSampleImport.importNode(ctx);
             default -> throw new OnnxImportException("unsupported ONNX op '" + op + "' at node '" + name
                     + "' (opset " + opset + ")" + alsoUnsupported(op) + "; supported ops: "
                     + String.join(", ", SUPPORTED_OPS));

@@ -64,4 +64,15 @@ class FlopCountTest {
         assertEquals(4 * 24 + product, FlopCount.forward(g));
         assertEquals(24 + 2 * product + 16, FlopCount.tangent(g));
     }
+
+    @Test
+    void gridSampleCountsTwoPerTapAndChannel() {
+        // Bilinear GridSample of a 2-channel 5x5 image at 3 interior, off-lattice points: 4 taps each.
+        OnnxModelBuilder m = new OnnxModelBuilder(17).input("z", 2, 5, 5);
+        m.initializer("grid", new int[] {1, 1, 3, 2}, new float[] {0.1f, 0.23f, -0.37f, 0.41f, 0.55f, -0.19f});
+        m.node("GridSample", "/gs", List.of("z", "grid"), "y");
+        Graph g = read(m.output("y"));
+        assertEquals(2L * 4 * 3 * 2, FlopCount.forward(g));
+        assertEquals(2L * 4 * 3 * 2, FlopCount.tangent(g));
+    }
 }

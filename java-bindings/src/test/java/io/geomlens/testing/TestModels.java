@@ -62,6 +62,7 @@ public final class TestModels {
         m.put("einsum-chains", ExportPatterns.einsumChains());
         m.put("flip-cumsum", ExportPatterns.flipsAndSums());
         m.put("einsum-permutations", ExportPatterns.einsumPermutations());
+        m.put("grid-sample-gather-lists", GridSamples.warpedAndGathered());
         return m;
     }
 

@@ -19,7 +19,7 @@ public record TorchExport(String name, Graph graph, Npy.Array z, Npy.Array x, Np
     public static final List<String> NAMES = List.of("mlp", "conv", "dcgan", "transformer-mlp", "upsample", "vae",
             "cyclegan", "subpixel", "export-patterns", "attention", "stylegan2-fused", "query-decoder",
             "attention-variants", "query-decoder-one-latent", "swin-one-latent", "biggan", "progan",
-            "function-blocks", "video-decoder", "voxel-gan", "dit", "where-activations", "where-gates");
+            "function-blocks", "video-decoder", "voxel-gan", "dit", "where-activations", "where-gates", "grid-warp");
     /**
      * The fixtures' names, for @MethodSource("io.geomlens.testing.TorchExport#names"): with
      * -Dgeomlens.torchExports, those DIR/exported.txt lists (an exporter may fail on some models).
