@@ -66,14 +66,16 @@ final class PoolImport {
                 counts[d]++;
                 convPads[d + spatial] += (counts[d] - 1) * strides[d] + span - (size + pads[d] + pads[d + spatial]);
             }
-            // The cells a window's mean counts: all k with count_include_pad=1 (ONNX Runtime: even those
-            // of ceil_mode's partial window past the padding), else those inside the input (torch, which
-            // writes count_include_pad=True as an explicit Pad).
+            // The cells a window's mean counts: with count_include_pad=1 those inside the padded input,
+            // not ceil_mode's overhang past it (the ONNX spec since onnx#6650, torch, ONNX Runtime >= 1.24:
+            // torch 2's exporter writes ceil_mode avg_pool2d this way); else those inside the input.
+            int lo = padsCount ? -pads[d] : 0;
+            int hi = padsCount ? size + pads[d + spatial] : size;
             cells[d] = new double[counts[d]];
             for (int o = 0; o < counts[d]; o++) {
                 for (int t = 0; t < k[d]; t++) {
                     int at = o * strides[d] - pads[d] + t * dilations[d];
-                    cells[d][o] += padsCount || at >= 0 && at < size ? 1 : 0;
+                    cells[d][o] += at >= lo && at < hi ? 1 : 0;
                 }
             }
         }
