@@ -12,7 +12,7 @@ import java.util.function.Predicate;
 /**
  * The Attention op of opset 23 (torchlib writes scaled_dot_product_attention with it from opset 23
  * on) as the standard nodes it stands for: 3-D inputs [N, L, heads * E] split into heads, K and V
- * heads repeated for grouped queries, Softmax(Q K^T scale + mask, softcapped) V, heads merged back.
+ * heads repeated for grouped queries, Softmax(softcap(Q K^T scale) + mask) V, heads merged back.
  * Masks must be constants (a generator's are); the KV-cache inputs and outputs are refused.
  */
 final class AttentionImport {
@@ -71,14 +71,14 @@ final class AttentionImport {
         v = repeatHeads(v, qs[1] / ks[1]);
         String scores = run("Mul", List.of(run("MatMul", List.of(q, run("Transpose", List.of(k),
                 Attr.ints("perm", 0, 1, 3, 2)))), constant(Tensor.scalar(a.real("scale", 1 / Math.sqrt(qs[3]))))));
+        double softcap = a.real("softcap", 0);
+        if (softcap > 0) {   // before the mask, as the spec says: a masked -inf stays -inf, not -softcap
+            scores = run("Mul", List.of(run("Tanh", List.of(run("Mul", List.of(scores,
+                    constant(Tensor.scalar(1 / softcap)))))), constant(Tensor.scalar(softcap))));
+        }
         Tensor mask = mask(n, qs[2], ks[2]);
         if (mask != null) {
             scores = run("Add", List.of(scores, constant(mask)));
-        }
-        double softcap = a.real("softcap", 0);
-        if (softcap > 0) {
-            scores = run("Mul", List.of(run("Tanh", List.of(run("Mul", List.of(scores,
-                    constant(Tensor.scalar(1 / softcap)))))), constant(Tensor.scalar(softcap))));
         }
         String y = run("MatMul", List.of(run("Softmax", List.of(scores), Attr.i("axis", -1)), v));
         if (rank == 3) {   // [N, H, L, Ev] -> [N, L, H * Ev]

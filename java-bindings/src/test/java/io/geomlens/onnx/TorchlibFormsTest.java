@@ -172,7 +172,7 @@ class TorchlibFormsTest {
                 OnnxImporter.read(m.toBytes(), "gelu.onnx").layerNames());
     }
 
-    /** The Attention op of opset 23 on latent tokens, in each form ONNX Runtime 1.23 runs. */
+    /** The Attention op of opset 23 on latent tokens, in each form ONNX Runtime runs (softcap before the mask). */
     @Test
     void attentionOpset23() throws Exception {
         check(TestModels.attention23(4, 4, 3, new Attr[0], null), 3, 1.0);
