@@ -25,13 +25,18 @@ class ForwardVsOrtTest {
 
     /** geomlens running `ours` against ONNX Runtime running `reference`, a graph of the same function. */
     static void check(OnnxModelBuilder ours, OnnxModelBuilder reference, int n, double scale) throws Exception {
+        check(ours, reference, n, scale, ATOL);
+    }
+
+    private static void check(OnnxModelBuilder ours, OnnxModelBuilder reference, int n, double scale, double atol)
+            throws Exception {
         Graph g = OnnxImporter.read(ours.toBytes(), "test.onnx");
         double[] z = Close.gaussian(new SplittableRandom(7), n * g.latentDim(), scale);
         float[] zf = Close.toFloat(z);
         double[] ref = Close.toDouble(OrtReference.run(reference.toBytes(), zf, n, g.inputShape()));
         try (Generator gen = new CpuBackend().load(g)) {
             double[] got = gen.forward(Close.toDouble(zf), n);
-            assertClose(ref, got, ATOL, RTOL, "forward vs ONNX Runtime");
+            assertClose(ref, got, atol, RTOL, "forward vs ONNX Runtime");
         }
     }
 
@@ -148,7 +153,10 @@ class ForwardVsOrtTest {
 
     @Test
     void diffusionVaeDecoderAsTorchExportsIt() throws Exception {
-        check(DiffusionDecoder.build(43, 4, 8, 32, 4), 3, 1.0);
+        // Twice ATOL: ONNX Runtime 1.29 and our float32 arithmetic each land up to 0.9 ATOL from the
+        // float64 result on this deep decoder, so their difference can exceed ATOL.
+        OnnxModelBuilder decoder = DiffusionDecoder.build(43, 4, 8, 32, 4);
+        check(decoder, decoder, 3, 1.0, 2 * ATOL);
     }
 
     @Test

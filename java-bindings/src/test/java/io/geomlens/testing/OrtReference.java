@@ -39,9 +39,20 @@ public final class OrtReference {
         for (int i = 0; i < sampleShape.length; i++) {
             shape[i + 1] = sampleShape[i];
         }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // One thread: the same sums in the same order on every run (ONNX Runtime 1.29's threaded
+            // kernels moved the VAE decoder's outputs by up to 1e-6 between runs).
+            options.setIntraOpNumThreads(1);
+            return run(env, env.createSession(model, options), input, shape, labelName, label, output);
+        }
+    }
+
+    private static float[] run(OrtEnvironment env, OrtSession session, float[] input, long[] shape, String labelName,
+                               long label, String output) throws OrtException {
+        int n = (int) shape[0];
         long[] labels = new long[n];
         java.util.Arrays.fill(labels, label);
-        try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
+        try (OrtSession s = session;
              OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
              OnnxTensor l = OnnxTensor.createTensor(env, LongBuffer.wrap(labels), new long[] {n})) {
             Map<String, OnnxTensor> feeds = new HashMap<>();
