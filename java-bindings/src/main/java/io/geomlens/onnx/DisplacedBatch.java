@@ -86,6 +86,11 @@ final class DisplacedBatch {
             if (n.getOpType().equals("ConstantOfShape")) {   // zeros [N * heads, 1, d] (add_zero_attn)
                 return batchEntry(b.constantOf(n.getInput(0))) >= 0;
             }
+            if (scalarExpand(n)) {   // the same zeros as the dynamo exporter writes them
+                Tensor shape = b.constantOf(n.getInput(1));
+                int k = batchEntry(shape);
+                return k > 0 || k == 0 && shape.data()[0] != ShapeFolding.BATCH;
+            }
             return (n.getOpType().equals("Expand") || n.getOpType().equals("Tile")) && n.getInputCount() > 1
                     && batchEntry(b.constantOf(n.getInput(1))) > 0;
         }
@@ -155,7 +160,10 @@ final class DisplacedBatch {
                         throw unsupported(ctx);   // expanding or tiling the displaced value itself
                     }
                     if (op.equals("ConstantOfShape")) {
-                        DisplacedConstants.constantOfShape(this, ctx);
+                        DisplacedConstants.constantOfShape(this, ctx, ctx.input(0), ShapeFolding.fillValue(ctx.a()));
+                    } else if (scalarExpand(n)) {
+                        DisplacedConstants.constantOfShape(this, ctx, ctx.input(1),
+                                b.constantOf(ctx.input(0)).data()[0]);
                     } else {
                         DisplacedConstants.batchBroadcast(this, ctx);
                     }
@@ -282,6 +290,15 @@ final class DisplacedBatch {
      * The position of the one entry that is the batch size (or a multiple of it) in a shape or
      * repeats constant, or -1.
      */
+    /** Expand of a one-element constant: a ConstantOfShape of Expand's shape. */
+    private boolean scalarExpand(NodeProto n) {
+        if (!n.getOpType().equals("Expand") || n.getInputCount() < 2 || b.isVariable(n.getInput(0))) {
+            return false;
+        }
+        Tensor c = b.constantOf(n.getInput(0));
+        return c != null && c.size() == 1 && c.rank() <= 1;
+    }
+
     static int batchEntry(Tensor t) {
         if (t == null || t.rank() != 1) {
             return -1;

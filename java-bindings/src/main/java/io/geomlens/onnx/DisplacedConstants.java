@@ -44,12 +44,12 @@ final class DisplacedConstants {
     }
 
     /**
-     * ConstantOfShape of a shape holding the batch (times c) in axis k: the fill value over the
-     * latent's batch, canonical [1, ..., 1, c, ...].
+     * ConstantOfShape of a shape holding the batch (times c) in axis k (or Expand of a scalar to it):
+     * the fill value over the latent's batch, canonical [1, ..., 1, c, ...].
      */
-    static void constantOfShape(DisplacedBatch d, NodeContext ctx) {
-        double[] shape = d.b().constantOf(ctx.input(0)).data();
-        int k = DisplacedBatch.batchEntry(d.b().constantOf(ctx.input(0)));
+    static void constantOfShape(DisplacedBatch d, NodeContext ctx, String shapeName, double fill) {
+        double[] shape = d.b().constantOf(shapeName).data();
+        int k = DisplacedBatch.batchEntry(d.b().constantOf(shapeName));
         int[] computed = new int[shape.length + 2];
         computed[0] = 1;
         for (int g = 0; g < shape.length; g++) {
@@ -60,7 +60,6 @@ final class DisplacedConstants {
                 computed[BatchLayout.computedAxis(g, k)] = (int) shape[g];
             }
         }
-        double fill = ShapeFolding.fillValue(ctx.a());
         double[] values = new double[(int) Tensor.count(computed)];
         java.util.Arrays.fill(values, fill);
         String constant = d.fresh(ctx.name());

@@ -41,7 +41,7 @@ public final class OnnxImporter {
     public static final List<String> SUPPORTED_OPS = List.of("Abs", "Add", "Attention (opset 23, constant masks)",
             "AveragePool", "BatchNormalization", "Celu",
             "Clip", "Concat", "Constant", "Conv", "ConvTranspose", "Cos", "DepthToSpace", "Div", "Dropout", "Einsum",
-            "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+            "Elu", "Erf", "Exp", "Expand", "Flatten", "Gather", "GatherND (constant indices of one coordinate)", "Gelu", "Gemm", "GlobalAveragePool",
             "GridSample (a fixed grid)",
             "GroupNormalization", "RMSNormalization", "HardSigmoid", "HardSwish", "Identity",
             "InstanceNormalization",
@@ -219,6 +219,7 @@ public final class OnnxImporter {
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto n = NodeRewrites.unusedOutputsDropped(NodeRewrites.castLikeAsCast(nodes.get(i), integers),
                     consumed);
+            n = NodeRewrites.gatherNDAsGather(n, b);
             NodeProto permutation = EinsumImport.asTranspose(n);
             n = permutation != null ? permutation : n;
             String name = n.getName().isEmpty() ? "#" + i : n.getName();
@@ -382,15 +383,14 @@ public final class OnnxImporter {
             case "ReduceMax", "ReduceMin" -> Extrema.reduce(ctx);
             case "Pad" -> PadImport.importNode(ctx);
             case "DepthToSpace" -> DepthToSpaceImport.importNode(ctx);
-            case "Expand" -> {   // of a constant: folded here (the builder evaluates all-constant nodes)
+            case "Expand" -> {
                 double[] shape = ctx.weight(1, "shape").data().clone();
-                boolean overBatch = shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1);
-                if (!b.isVariable(in.get(0)) && !overBatch) {   // a constant to a constant: ONNX broadcasting
+                if (shape.length > 0 && (shape[0] == ShapeFolding.BATCH || shape[0] == -1)) {
+                    shape[0] = 1;   // x.expand(x.size(0), ...) or expand(-1, ...): the batch stays
+                }
+                if (!b.isVariable(in.get(0))) {   // a constant: ONNX broadcasting, folded (a batch of 1 for N)
                     b.constant(out, ShapeFolding.expand(b.constantOf(in.get(0)), shape));
                     return;
-                }
-                if (overBatch) {
-                    shape[0] = 1;   // x.expand(x.size(0), ...) or expand(-1, ...): the batch stays
                 }
                 ctx.unary(new ExpandTo(java.util.Arrays.stream(shape).mapToInt(v -> (int) v).toArray()));
             }

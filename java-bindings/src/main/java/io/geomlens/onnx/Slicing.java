@@ -148,7 +148,8 @@ final class Slicing {
         String x = ctx.dataInput();
         int[] s = b.shapeOf(x);
         int ax = NodeContext.axis(a.integer("axis", 0), s.length);
-        if (ax <= 0 || ax >= s.length) {
+        boolean constant = !b.isVariable(x);   // a weight split into parts (the dynamo exporter's in_proj)
+        if (ax < 0 || ax >= s.length || ax == 0 && !constant) {
             throw ctx.fail("splitting axis " + a.integer("axis", 0) + " (the batch or"
                     + " out of range) is not supported");
         }
@@ -172,10 +173,29 @@ final class Slicing {
                     + " do not cover the " + dim + " elements of axis " + ax + " in " + outs + " outputs");
         }
         for (int j = 0, off = 0; j < outs; off += sizes[j], j++) {
-            if (!n.getOutput(j).isEmpty()) {
+            if (n.getOutput(j).isEmpty()) {
+                continue;
+            }
+            if (constant) {
+                b.constant(n.getOutput(j), narrowed(b.constantOf(x), ax, off, sizes[j]));
+            } else {
                 b.node(name + "/" + j, "Split", new Narrow(ax, off, sizes[j]), List.of(x), n.getOutput(j));
             }
         }
+    }
+
+    /** Elements [off, off + length) of axis ax of a constant, any axis. */
+    private static Tensor narrowed(Tensor c, int ax, int off, int length) {
+        int[] s = c.shape();
+        int outer = Tensor.product(s, 0, ax);
+        int inner = Tensor.product(s, ax + 1, s.length);
+        int[] o = s.clone();
+        o[ax] = length;
+        double[] d = new double[outer * length * inner];
+        for (int p = 0; p < outer; p++) {
+            System.arraycopy(c.data(), (p * s[ax] + off) * inner, d, p * length * inner, length * inner);
+        }
+        return new Tensor(o, d);
     }
 
     /**

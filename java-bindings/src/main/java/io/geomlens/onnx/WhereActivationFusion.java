@@ -63,7 +63,10 @@ final class WhereActivationFusion {
         return null;
     }
 
-    /** 0 for zeros (a constant 0 or zeros_like(x)), alpha for Mul(x, alpha), else NaN. */
+    /**
+     * 0 for zeros (a constant 0, or zeros_like(x): ConstantOfShape(Shape(x)) as TorchScript writes it,
+     * Expand(0, Shape(x)) as the dynamo exporter does), alpha for Mul(x, alpha), else NaN.
+     */
     private static double slope(NodeIndex index, String value, String x) {
         if (index.scalar(value) == 0) {
             return 0;
@@ -71,12 +74,26 @@ final class WhereActivationFusion {
         Integer zeros = index.producer(value, "ConstantOfShape");
         if (zeros != null) {
             NodeProto z = index.node(zeros);
-            Integer shape = index.producer(z.getInput(0), "Shape");
             boolean zeroFill = z.getAttributeList().stream().noneMatch(a -> a.getName().equals("value"))
                     || ShapeFolding.fillValue(new Attributes(z)) == 0;
-            return shape != null && index.node(shape).getInput(0).equals(x) && zeroFill ? 0 : Double.NaN;
+            return zeroFill && shapeOf(index, z.getInput(0), x) ? 0 : Double.NaN;
+        }
+        Integer expand = index.producer(value, "Expand");
+        if (expand != null) {
+            NodeProto e = index.node(expand);
+            return index.scalar(e.getInput(0)) == 0 && shapeOf(index, e.getInput(1), x) ? 0 : Double.NaN;
         }
         Integer mul = index.producer(value, "Mul");
         return mul == null ? Double.NaN : index.scalar(NodeIndex.other(index.node(mul), x));
+    }
+
+    /** Whether shape is Shape(x), all of it. */
+    private static boolean shapeOf(NodeIndex index, String shape, String x) {
+        Integer s = index.producer(shape, "Shape");
+        if (s == null || !index.node(s).getInput(0).equals(x)) {
+            return false;
+        }
+        Attributes a = new Attributes(index.node(s));
+        return a.integer("start", 0) == 0 && !a.has("end");
     }
 }

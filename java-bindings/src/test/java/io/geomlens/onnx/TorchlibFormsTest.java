@@ -2,7 +2,10 @@ package io.geomlens.onnx;
 
 import static io.geomlens.onnx.ForwardVsOrtTest.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import io.geomlens.onnx.OnnxModelBuilder.Attr;
 import io.geomlens.testing.TestModels;
 import java.util.List;
@@ -11,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Graphs as torch.onnx.export(dynamo=True) (torchlib, torch 2.9's default exporter) writes them,
- * written by hand from torchlib's functions, against ONNX Runtime: no torch >= 2.5 here to export
- * them (scripts/gpu-check.sh exports the torch fixtures with it on the device machine).
+ * written by hand from torchlib's functions, against ONNX Runtime. The torch fixtures exported by
+ * it (torch 2.13) are in TorchExportsTest's set torch-2.13-dynamo; these keep each form in a
+ * small graph of its own.
  */
 class TorchlibFormsTest {
     /**
@@ -316,5 +320,56 @@ class TorchlibFormsTest {
                 .node("Mul", "/scale", List.of("nb", "wf"), "sc").node("Add", "/shift", List.of("sc", "bf"), "a")
                 .node("Tanh", "/tanh", List.of("a"), "y");
         return g.output("y");
+    }
+
+    /**
+     * Forms torch 2.13's dynamo exporter wrote for the fixtures: x[:, idx] as Transpose, GatherND
+     * with indices [[i], ...] and Transpose back; nn.MultiheadAttention's in_proj weight (a constant)
+     * split on axis 0; ReLU as torch.where(h > 0, h, zeros_like(h)) with zeros_like = Expand(0,
+     * Shape(h)), which stays a ReLU layer.
+     */
+    @Test
+    void gatherNdConstantSplitAndExpandedZeros() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(59);
+        OnnxModelBuilder m = new OnnxModelBuilder(20).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 12);
+        m.initializerLongs("tokens", 0, 3, 4).initializer(indices("picks", 1, 2, 0, 2))
+                .initializer("in_proj", new int[] {8, 4}, ModelZoo.uniform(rnd, 32, 2))
+                .initializerLongs("parts", 5, 3).initializer("zero", new int[0], new float[] {0f})
+                .node("Reshape", "/tok", List.of(h, "tokens"), "t")
+                .node("Transpose", "/t1", List.of("t"), "tt", Attr.ints("perm", 1, 0, 2))
+                .node("GatherND", "/pick", List.of("tt", "picks"), "g")
+                .node("Transpose", "/t2", List.of("g"), "gt", Attr.ints("perm", 1, 0, 2))
+                .graphNode("Split", "/split", List.of("in_proj", "parts"), List.of("wq", "wk"), Attr.i("axis", 0))
+                .node("Transpose", "/wqt", List.of("wq"), "wqt", Attr.ints("perm", 1, 0))
+                .node("MatMul", "/q", List.of("gt", "wqt"), "q")
+                .node("Greater", "/gt", List.of("q", "zero"), "pos")
+                .node("Shape", "/qs", List.of("q"), "qs", Attr.i("start", 0))
+                .node("Expand", "/zeros_like", List.of("zero", "qs"), "zeros")
+                .node("Where", "/relu", List.of("pos", "q", "zeros"), "r")
+                .node("Flatten", "/f", List.of("r"), "y").output("y");
+        check(m, 3, 1.0);
+        assertEquals(List.of("/relu"), OnnxImporter.read(m.toBytes(), "dynamo.onnx").layerNames());
+    }
+
+    /** GatherND reading index pairs is not the one-axis Gather the rewrite takes: refused by name. */
+    @Test
+    void gatherNdOfIndexPairsIsRefusedByName() {
+        SplittableRandom rnd = new SplittableRandom(61);
+        OnnxModelBuilder m = new OnnxModelBuilder(20).input("z", 6);
+        String h = ModelZoo.linear(m, rnd, "/fc", "z", 6, 12);
+        m.initializerLongs("tokens", 0, 3, 4).initializer(indices("pairs", 2, 0, 1, 2, 3))
+                .node("Reshape", "/tok", List.of(h, "tokens"), "t")
+                .node("Transpose", "/t1", List.of("t"), "tt", Attr.ints("perm", 1, 2, 0))
+                .node("GatherND", "/pick", List.of("tt", "pairs"), "y").output("y");
+        var e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(m.toBytes(), "pairs.onnx"));
+        assertTrue(e.getMessage().contains("GatherND") && e.getMessage().contains("/pick"), e.getMessage());
+    }
+
+    /** An int64 initializer [count / width, width] of the given values. */
+    private static TensorProto indices(String name, int width, long... values) {
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length / width).addDims(width)
+                .addAllInt64Data(java.util.Arrays.stream(values).boxed().toList()).build();
     }
 }
