@@ -67,8 +67,8 @@ final class PoolImport {
                 convPads[d + spatial] += (counts[d] - 1) * strides[d] + span - (size + pads[d] + pads[d + spatial]);
             }
             // The cells a window's mean counts: with count_include_pad=1 those inside the padded input,
-            // not ceil_mode's overhang past it (the ONNX spec since onnx#6650, torch, ONNX Runtime >= 1.24:
-            // torch 2's exporter writes ceil_mode avg_pool2d this way); else those inside the input.
+            // not ceil_mode's overhang past it (as torch and ONNX Runtime 1.29 do; 1.23.2 counted it; torch
+            // 2's exporters write ceil_mode avg_pool2d this way); else those inside the input.
             int lo = padsCount ? -pads[d] : 0;
             int hi = padsCount ? size + pads[d + spatial] : size;
             cells[d] = new double[counts[d]];
