@@ -99,7 +99,8 @@ final class DeviceResample {
     private DeviceTensor sparseRows(DeviceTensor x, int[] shape, SparseMap.Rows rows, int inWidth) {
         DeviceTensor y = ex.alloc(shape);
         lib.sparseRows(h, x.pointer(), y.pointer(), x.count() / inWidth, inWidth, rows.count(),
-                cache.ints(rows.start()), cache.ints(rows.column()), cache.of(rows.weight(), rows.weight().length).pointer());
+                cache.ints(rows.start()), cache.ints(rows.column()),
+                cache.of(rows.weight(), rows.weight().length).pointer());
         return y;
     }
 }

@@ -286,10 +286,6 @@ final class DisplacedBatch {
         return c.reshape(shape);
     }
 
-    /**
-     * The position of the one entry that is the batch size (or a multiple of it) in a shape or
-     * repeats constant, or -1.
-     */
     /** Expand of a one-element constant: a ConstantOfShape of Expand's shape. */
     private boolean scalarExpand(NodeProto n) {
         if (!n.getOpType().equals("Expand") || n.getInputCount() < 2 || b.isVariable(n.getInput(0))) {
@@ -299,6 +295,10 @@ final class DisplacedBatch {
         return c != null && c.size() == 1 && c.rank() <= 1;
     }
 
+    /**
+     * The position of the one entry that is the batch size (or a multiple of it) in a shape or
+     * repeats constant, or -1.
+     */
     static int batchEntry(Tensor t) {
         if (t == null || t.rank() != 1) {
             return -1;

@@ -60,7 +60,8 @@ final class GridSampleImport {
     private static double[] sharedGrid(NodeContext ctx, double[] data, int entries, int size) {
         for (int i = 0; i < data.length; i++) {
             if (!Double.isFinite(data[i])) {
-                throw ctx.fail("the grid holds " + data[i] + " at flat index " + i + "; sampling points must be finite");
+                throw ctx.fail("the grid holds " + data[i] + " at flat index " + i
+                        + "; sampling points must be finite");
             }
             if (i >= size && data[i] != data[i % size]) {
                 throw ctx.fail("the grid differs between its " + entries + " batch entries (first at entry "
@@ -86,7 +87,8 @@ final class GridSampleImport {
         if (mode == Mode.CUBIC) {
             double x0 = Math.floor(x);
             double t = x - x0;
-            double[] w = {cubic2(t + 1), cubic1(t), cubic1(1 - t), cubic2(2 - t)};
+            double[] w = {ResizeMatrix.cubic(t + 1, A), ResizeMatrix.cubic(t, A), ResizeMatrix.cubic(1 - t, A),
+                ResizeMatrix.cubic(2 - t, A)};
             int[] idx = new int[4];
             int n = 0;
             for (int i = 0; i < 4; i++) {
@@ -135,17 +137,8 @@ final class GridSampleImport {
         return ((long) Math.floor(in / span)) % 2 == 0 ? extra + min : span - extra + min;
     }
 
+    /** torch's bicubic coefficient. */
     private static final double A = -0.75;
-
-    /** Keys' cubic convolution kernel for |t| <= 1. */
-    private static double cubic1(double t) {
-        return ((A + 2) * t - (A + 3)) * t * t + 1;
-    }
-
-    /** ... and for 1 < |t| < 2. */
-    private static double cubic2(double t) {
-        return ((A * t - 5 * A) * t + 8 * A) * t - 4 * A;
-    }
 
     private static Mode mode(NodeContext ctx) {
         String m = ctx.a().string("mode", ctx.opset() >= 20 ? "linear" : "bilinear");

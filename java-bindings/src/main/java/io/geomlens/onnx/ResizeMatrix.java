@@ -128,7 +128,8 @@ record ResizeMatrix(int in, int out, double[] r) {
     }
 
     /** Keys' cubic convolution kernel with parameter a (torch: -0.75). */
-    private static double cubic(double s, double a) {
+    /** Keys' cubic convolution kernel with coefficient a (also GridSample's bicubic taps). */
+    static double cubic(double s, double a) {
         s = Math.abs(s);
         if (s <= 1) {
             return ((a + 2) * s - (a + 3)) * s * s + 1;

@@ -80,7 +80,8 @@ public final class GridSamples {
         OnnxModelBuilder m = latentImage(17, new int[] {3, 4, 5});
         m.initializer("grid", new int[] {1, 3, 4, 2}, gridPoints(new SplittableRandom(197), 24))
                 .initializerLongs("chans", 2, 0, 0).initializerLongs("cols", 3, 1, 2, 0);
-        return m.node("GridSample", "/warp", List.of("x", batchGrid(m, "grid", new int[] {1, 3, 4, 2})), "w", Attr.s("padding_mode", "reflection"))
+        return m.node("GridSample", "/warp", List.of("x", batchGrid(m, "grid", new int[] {1, 3, 4, 2})), "w",
+                        Attr.s("padding_mode", "reflection"))
                 .node("Gather", "/chans", List.of("w", "chans"), "c", Attr.i("axis", 1))
                 .node("Gather", "/cols", List.of("c", "cols"), "g", Attr.i("axis", -1))
                 .node("Sigmoid", "/s", List.of("g"), "sg").node("Flatten", "/f", List.of("sg"), "y").output("y");
